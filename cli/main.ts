@@ -1,0 +1,44 @@
+/**
+ * `npm run brain -- <command>`: the command line. It stands outside the brain: it parses
+ * arguments, loads the configuration through the same check as every other entry point, calls
+ * the brain and reports. Exit status 0 on success, 1 when the input is wrong, 2 on misuse.
+ */
+import { Command, CommanderError } from "commander";
+import { ConfigError, UsageError } from "../shared/errors.js";
+import { registerStart } from "./commands/start.js";
+import { registerValidate } from "./commands/validate.js";
+import { type CliIo, ExitCode, processIo } from "./io.js";
+
+export type CommandContext = { io: CliIo; setExit: (code: number) => void };
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let exit: number = ExitCode.ok;
+  const ctx: CommandContext = { io, setExit: (code) => (exit = code) };
+  const program = new Command("brain")
+    .description(
+      "surge-brain: one coordinated brain for every scaling decision of Aurora readers, ACU floors and EC2 groups",
+    )
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  for (const register of [registerValidate, registerStart]) {
+    register(program, ctx).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`${error.message} (add --help for usage)`);
+      return ExitCode.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return ExitCode.failed;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The AlarmRule of a composite alarm, parsed into a tree.
+ *
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html:
+ * functions ALARM(name), OK(name), INSUFFICIENT_DATA(name) (the name or ARN optionally in double
+ * quotes), TRUE and FALSE, combined with AND, OR and NOT and grouped with parentheses. AWS does
+ * not document the operators' precedence; this parser binds NOT tightest, then AND, then OR, as
+ * boolean algebra does, and users who mix AND and OR should group with parentheses anyway.
+ */
+
+export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
+
+export type AlarmRuleNode =
+  | { op: "state"; state: AlarmStateValue; alarm: string }
+  | { op: "const"; value: boolean }
+  | { op: "not"; operand: AlarmRuleNode }
+  | { op: "and" | "or"; operands: AlarmRuleNode[] };
+
+export class AlarmRuleSyntaxError extends Error {
+  override name = "AlarmRuleSyntaxError";
+}
+
+type Token = { kind: "word"; text: string; at: number } | { kind: "(" | ")"; at: number };
+
+function tokenize(rule: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < rule.length) {
+    const c = rule[i] as string;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === "(" || c === ")") {
+      tokens.push({ kind: c, at: i });
+      i++;
+    } else if (c === '"') {
+      const end = rule.indexOf('"', i + 1);
+      if (end < 0) throw new AlarmRuleSyntaxError(`unterminated quote at position ${i}`);
+      tokens.push({ kind: "word", text: rule.slice(i + 1, end), at: i });
+      i = end + 1;
+    } else {
+      let j = i;
+      while (j < rule.length && !/[\s()"]/.test(rule[j] as string)) j++;
+      tokens.push({ kind: "word", text: rule.slice(i, j), at: i });
+      i = j;
+    }
+  }
+  return tokens;
+}
+
+const STATE_FUNCTIONS = new Set<string>(["ALARM", "OK", "INSUFFICIENT_DATA"]);
+
+/** Parses an AlarmRule; throws AlarmRuleSyntaxError naming the position of the first problem. */
+export function parseAlarmRule(rule: string): AlarmRuleNode {
+  const tokens = tokenize(rule);
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const isWord = (t: Token | undefined, text: string) => t?.kind === "word" && t.text === text;
+  const where = (t: Token | undefined) => (t ? `position ${t.at}` : "the end of the rule");
+
+  function expect(kind: "(" | ")"): void {
+    const t = tokens[pos];
+    if (t?.kind !== kind) throw new AlarmRuleSyntaxError(`expected "${kind}" at ${where(t)}`);
+    pos++;
+  }
+
+  function primary(): AlarmRuleNode {
+    const t = peek();
+    if (t?.kind === "(") {
+      pos++;
+      const inner = or();
+      expect(")");
+      return inner;
+    }
+    if (t?.kind === "word" && (t.text === "TRUE" || t.text === "FALSE")) {
+      pos++;
+      return { op: "const", value: t.text === "TRUE" };
+    }
+    if (t?.kind === "word" && STATE_FUNCTIONS.has(t.text)) {
+      pos++;
+      expect("(");
+      const arg = tokens[pos];
+      if (arg?.kind !== "word" || arg.text.length === 0) {
+        throw new AlarmRuleSyntaxError(`expected an alarm name at ${where(arg)}`);
+      }
+      pos++;
+      expect(")");
+      return { op: "state", state: t.text as AlarmStateValue, alarm: alarmNameOf(arg.text) };
+    }
+    throw new AlarmRuleSyntaxError(
+      `expected ALARM(...), OK(...), INSUFFICIENT_DATA(...), TRUE, FALSE, NOT or "(" at ${where(t)}`,
+    );
+  }
+
+  function not(): AlarmRuleNode {
+    if (isWord(peek(), "NOT")) {
+      pos++;
+      return { op: "not", operand: not() };
+    }
+    return primary();
+  }
+
+  function chain(op: "and" | "or", word: string, next: () => AlarmRuleNode): AlarmRuleNode {
+    const operands = [next()];
+    while (isWord(peek(), word)) {
+      pos++;
+      operands.push(next());
+    }
+    return operands.length === 1 ? (operands[0] as AlarmRuleNode) : { op, operands };
+  }
+  const and = () => chain("and", "AND", not);
+  const or = (): AlarmRuleNode => chain("or", "OR", and);
+
+  const tree = or();
+  if (pos < tokens.length)
+    throw new AlarmRuleSyntaxError(`unexpected "${describe(tokens[pos])}" at ${where(tokens[pos])}`);
+  return tree;
+}
+
+function describe(t: Token | undefined): string {
+  return t === undefined ? "" : t.kind === "word" ? t.text : t.kind;
+}
+
+/** An alarm ARN (arn:aws:cloudwatch:region:account:alarm:name) names the alarm by its last part. */
+export function alarmNameOf(nameOrArn: string): string {
+  const match = /^arn:[^:]+:cloudwatch:[^:]*:[^:]*:alarm:(.+)$/.exec(nameOrArn);
+  return match ? (match[1] as string) : nameOrArn;
+}
+
+/** The names of every alarm a rule refers to, in order of first mention. */
+export function alarmsReferenced(node: AlarmRuleNode): string[] {
+  const names = new Set<string>();
+  const visit = (n: AlarmRuleNode): void => {
+    if (n.op === "state") names.add(n.alarm);
+    else if (n.op === "not") visit(n.operand);
+    else if (n.op === "and" || n.op === "or") n.operands.forEach(visit);
+  };
+  visit(node);
+  return [...names];
+}
+
+/** Evaluates a rule against the states of the alarms it names (an unknown alarm is INSUFFICIENT_DATA). */
+export function evaluateAlarmRule(node: AlarmRuleNode, stateOf: (alarm: string) => AlarmStateValue): boolean {
+  switch (node.op) {
+    case "state":
+      return stateOf(node.alarm) === node.state;
+    case "const":
+      return node.value;
+    case "not":
+      return !evaluateAlarmRule(node.operand, stateOf);
+    case "and":
+      return node.operands.every((o) => evaluateAlarmRule(o, stateOf));
+    case "or":
+      return node.operands.some((o) => evaluateAlarmRule(o, stateOf));
+  }
+}

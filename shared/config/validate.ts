@@ -40,7 +40,15 @@ export type ValidationResult =
 /** Checks an already-parsed JSON value. Warnings do not stop a configuration; errors do. */
 export function validateConfig(raw: unknown): ValidationResult {
   const parsed = BrainConfigSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error.issues, []) };
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error.issues, []);
+    // Unknown fields alone (typos) still let the rules across fields run, so that one pass lists
+    // every problem: check a copy without them.
+    const withoutUnknown = withoutUnrecognizedKeys(raw, parsed.error.issues);
+    const retry = withoutUnknown === undefined ? undefined : BrainConfigSchema.safeParse(withoutUnknown);
+    if (retry?.success) problems.push(...crossCheck(retry.data));
+    return { ok: false, problems };
+  }
   const problems = crossCheck(parsed.data);
   return problems.some((p) => p.severity === "error")
     ? { ok: false, problems }
@@ -70,6 +78,19 @@ export function loadConfig(file: string): { config: BrainConfig; warnings: Probl
   const result = validateConfig(raw);
   if (!result.ok) throw new ConfigError(file, result.problems);
   return { config: result.config, warnings: result.problems };
+}
+
+/** A copy of `raw` without the unknown fields zod reported, or undefined when other issues exist. */
+function withoutUnrecognizedKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  if (!issues.every((i) => i.code === "unrecognized_keys")) return undefined;
+  const copy = structuredClone(raw);
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    let node: unknown = copy;
+    for (const key of issue.path) node = (node as Record<PropertyKey, unknown>)[key as PropertyKey];
+    for (const key of issue.keys) delete (node as Record<string, unknown>)[key];
+  }
+  return copy;
 }
 
 // --- zod issues → problems -----------------------------------------------------------------

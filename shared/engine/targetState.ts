@@ -1,0 +1,110 @@
+/**
+ * What the brain knows of one scalable target: the state the ledger keeps, one item per target,
+ * and the pure helpers that read it. Times are ISO-8601 strings; the clock is always passed in.
+ */
+import type { Direction } from "./decision.js";
+
+export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
+
+/** A change the brain asked for that is not in service yet (a reader being created). */
+export type InFlightChange = {
+  decisionId: string;
+  /** Capacity added (positive) or removed (negative). */
+  delta: number;
+  requestedAt: string;
+  /** When the change is expected to be ready (readers: the provisioning time). */
+  expectedReadyAt: string;
+  /** Identifiers of what the change creates, when known (the new readers' DBInstanceIdentifier). */
+  resources?: string[];
+};
+
+/** A cooldown of one layer in one direction. */
+export type Cooldown = {
+  layer: string;
+  direction: Direction;
+  startedAt: string;
+  endsAt: string;
+  /** The target's capacity before the action that started this cooldown (rule 3 counts from it). */
+  baseline: number;
+  /** The capacity that action asked for. */
+  desired: number;
+};
+
+export type AlarmMemory = {
+  state: AlarmStateValue;
+  /** When the alarm entered this state. */
+  since: string;
+  /** The breaching datapoint, where the state change carried one. */
+  value?: number;
+  /** Set when CloudWatch suppressed the alarm's actions (composite alarms' ActionsSuppressor). */
+  suppressed?: boolean;
+};
+
+/** A taken decision whose AWS call has not reported back yet. */
+export type Reservation = {
+  decisionId: string;
+  layer: string;
+  from: number;
+  to: number;
+  at: string;
+  /** After this, the invocation that made it is presumed dead and the reservation is reconciled. */
+  expiresAt: string;
+};
+
+export type TargetState = {
+  target: string;
+  /** The capacity the brain believes in: in service plus in flight. */
+  capacity: number;
+  inFlight: InFlightChange[];
+  /** The bounds in force: the target's own, or the last scheduled action's. */
+  bounds: { min: number; max: number; source: string; since: string | null };
+  cooldowns: Cooldown[];
+  alarms: Record<string, AlarmMemory>;
+  /** State changes already handled ("<alarm>@<state-change time>") → when the entry may be dropped. */
+  seen: Record<string, string>;
+  /** Rule 4: since when scale-in has been recommended, and the highest capacity recommended since. */
+  scaleIn: { since: string; desired: number } | null;
+  paused: boolean;
+  reservation: Reservation | null;
+  /** Optimistic concurrency: every write is conditional on the version read. */
+  version: number;
+};
+
+/** The state of a target the ledger has never seen. */
+export function initialState(
+  target: string,
+  bounds: { min: number; max: number },
+  capacity: number,
+): TargetState {
+  return {
+    target,
+    capacity,
+    inFlight: [],
+    bounds: { min: bounds.min, max: bounds.max, source: "config", since: null },
+    cooldowns: [],
+    alarms: {},
+    seen: {},
+    scaleIn: null,
+    paused: false,
+    reservation: null,
+    version: 0,
+  };
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+/** The capacity in service now: what the brain believes in, less what is still provisioning. */
+export function readyCapacity(state: TargetState): number {
+  return state.capacity - state.inFlight.reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+}
+
+/** Cooldowns still running at `now`. */
+export function activeCooldowns(state: TargetState, now: Date, direction?: Direction): Cooldown[] {
+  return state.cooldowns.filter(
+    (c) => ms(c.endsAt) > now.getTime() && (direction === undefined || c.direction === direction),
+  );
+}
+
+/** The key that identifies one alarm state change across deliveries (rule 6). */
+export const stateChangeKey = (alarm: string, stateChangedAt: string): string =>
+  `${alarm}@${new Date(stateChangedAt).toISOString()}`;

@@ -160,7 +160,10 @@ export function coordinate(input: CoordinationInput): Coordination {
     }
 
     // 3. Scale-in (rule 4). Track the recommendation first: the window runs while other gates hold.
-    const stabilizingSince = state.scaleIn ? new Date(state.scaleIn.since) : now;
+    const evidenceSince = scaleIn.since ? Math.min(Date.parse(scaleIn.since), now.getTime()) : now.getTime();
+    const stabilizingSince = new Date(
+      Math.min(state.scaleIn ? Date.parse(state.scaleIn.since) : now.getTime(), evidenceSince),
+    );
     const recommended = Math.max(scaleIn.desired, state.scaleIn?.desired ?? Number.NEGATIVE_INFINITY);
     next.scaleIn = { since: iso(stabilizingSince), desired: recommended };
 

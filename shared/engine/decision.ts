@@ -67,6 +67,12 @@ export type Proposal = {
   message: string;
   /** The cooldown this layer starts, in its direction, when its proposal is taken. */
   cooldownSeconds: number;
+  /**
+   * Since when the layer's evidence has asked for this (ISO-8601), where it knows: an alarm's
+   * datapoints cover its evaluation periods before the state change. Scale-in's stabilisation
+   * window (rule 4) counts from here.
+   */
+  since?: string;
 };
 
 /** A layer that looked and proposes nothing, with why. */

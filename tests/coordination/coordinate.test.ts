@@ -181,6 +181,26 @@ const cases: {
     policy: "readers-cpu-target-30",
   },
   {
+    name: "rule 4: evidence older than the window (an alarm's datapoints) counts towards it",
+    input: {
+      state: state({ capacity: 4 }),
+      proposals: [{ ...proposal("readers-cpu-low-step", 3, 600), since: at(-600) }],
+    },
+    outcome: "scale-in",
+    reason: "ScaleIn",
+    to: 3,
+  },
+  {
+    name: "rule 4: evidence shorter than the window does not",
+    input: {
+      state: state({ capacity: 4 }),
+      proposals: [{ ...proposal("readers-cpu-low-step", 3, 600), since: at(-120) }],
+    },
+    outcome: "held",
+    reason: "ScaleInStabilizing",
+    to: 3,
+  },
+  {
     name: "rule 4: a scale-out beats a scale-in asked at the same time",
     input: {
       state: state({ capacity: 4, scaleIn: { since: at(-900), desired: 3 } }),

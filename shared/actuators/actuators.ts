@@ -1,0 +1,20 @@
+/** One actuator per target kind, on the clients given. */
+import type { AwsClients } from "../aws/clients.js";
+import type { Target } from "../config/schema.js";
+import { AuroraCapacityActuator } from "./auroraCapacity.js";
+import { AuroraReadersActuator } from "./auroraReaders.js";
+import { AutoScalingGroupActuator } from "./autoScalingGroup.js";
+import type { Actuator, ActuatorFor } from "./port.js";
+
+export function actuatorsOn(clients: Pick<AwsClients, "rds" | "autoScaling">): ActuatorFor {
+  return (target: Target): Actuator => {
+    switch (target.kind) {
+      case "aurora-readers":
+        return new AuroraReadersActuator(clients.rds, target);
+      case "aurora-capacity":
+        return new AuroraCapacityActuator(clients.rds, target);
+      case "asg":
+        return new AutoScalingGroupActuator(clients.autoScaling, target);
+    }
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Aurora readers: CreateDBInstance in the cluster to add, DeleteDBInstance of the brain's own
+ * readers to remove (newest first; never the writer, never a reader the brain did not create).
+ *
+ * - The engine comes from the cluster (DescribeDBClusters); the class from the target's
+ *   DBInstanceClass, or db.serverless (Aurora Serverless v2).
+ * - PromotionTier 15: the brain's readers come last in failover, behind the readers users made
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance).
+ */
+import {
+  CreateDBInstanceCommand,
+  type DBInstance,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from "@aws-sdk/client-rds";
+import type { AuroraReadersTarget } from "../config/schema.js";
+import type { Actuator, AppliedChange, Observation, ReaderInstance, ScalingChange } from "./port.js";
+
+/** The tag that marks a reader as the brain's; only such readers are ever removed. */
+export const MANAGED_TAG = "surge-brain:managed";
+export const TARGET_TAG = "surge-brain:target";
+export const DECISION_TAG = "surge-brain:decision";
+
+const GONE = new Set(["deleting", "failed", "inaccessible-encryption-credentials"]);
+
+/**
+ * A new reader's identifier: says it is the brain's, names the cluster and the time. At most 63
+ * characters, lowercase letters, digits and single hyphens, starting with a letter
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+ */
+export function readerIdentifier(cluster: string, at: Date, n: number): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "")
+    .toLowerCase(); // 20261123t190000
+  const suffix = `-surge-${stamp}-${n}`;
+  const base = cluster
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/-+/g, "-")
+    .slice(0, 63 - suffix.length)
+    .replace(/-+$/, "");
+  return `${base}${suffix}`;
+}
+
+export class AuroraReadersActuator implements Actuator {
+  constructor(
+    private readonly rds: RDSClient,
+    private readonly target: AuroraReadersTarget,
+  ) {}
+
+  async observe(): Promise<Observation> {
+    const readers = await this.readers();
+    const live = readers.filter((r) => !r.isWriter && !GONE.has(r.status));
+    return {
+      kind: "aurora-readers",
+      capacity: live.length,
+      available: live.filter((r) => r.status === "available").length,
+      readers,
+    };
+  }
+
+  async apply(change: ScalingChange): Promise<AppliedChange> {
+    if (change.to > change.from) return this.add(change);
+    if (change.to < change.from) return this.remove(change);
+    return { capacity: change.to, resources: [] };
+  }
+
+  private async add(change: ScalingChange): Promise<AppliedChange> {
+    const cluster = await this.cluster();
+    const created: string[] = [];
+    for (let n = 1; n <= change.to - change.from; n++) {
+      const id = readerIdentifier(this.target.DBClusterIdentifier, change.at, n);
+      await this.rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: id,
+          DBClusterIdentifier: this.target.DBClusterIdentifier,
+          Engine: cluster.Engine,
+          DBInstanceClass: this.target.DBInstanceClass ?? "db.serverless",
+          PromotionTier: 15,
+          Tags: [
+            { Key: MANAGED_TAG, Value: "true" },
+            { Key: TARGET_TAG, Value: this.target.id },
+            { Key: DECISION_TAG, Value: change.decisionId.slice(0, 256) },
+          ],
+        }),
+      );
+      created.push(id);
+    }
+    return { capacity: change.to, resources: created };
+  }
+
+  private async remove(change: ScalingChange): Promise<AppliedChange> {
+    const wanted = change.from - change.to;
+    const removable = (await this.readers())
+      .filter((r) => r.managed && !r.isWriter && !GONE.has(r.status))
+      // Newest first; a reader still being created has no creation time yet and is the newest.
+      .sort((a, b) => (b.createdAt ?? "9999").localeCompare(a.createdAt ?? "9999"));
+    const victims = removable.slice(0, wanted);
+    for (const reader of victims) {
+      await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: reader.id }));
+    }
+    const removed = victims.map((r) => r.id);
+    return {
+      capacity: change.from - removed.length,
+      resources: removed,
+      ...(removed.length < wanted
+        ? {
+            note: `only ${removed.length} of the ${wanted} asked were the brain's readers; readers it did not create are never removed`,
+          }
+        : {}),
+    };
+  }
+
+  private async cluster() {
+    const out = await this.rds.send(
+      new DescribeDBClustersCommand({ DBClusterIdentifier: this.target.DBClusterIdentifier }),
+    );
+    const cluster = out.DBClusters?.[0];
+    if (!cluster)
+      throw new Error(`DescribeDBClusters returned no cluster ${this.target.DBClusterIdentifier}`);
+    return cluster;
+  }
+
+  private async readers(): Promise<ReaderInstance[]> {
+    const cluster = await this.cluster();
+    const writers = new Set(
+      (cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier),
+    );
+    const instances: DBInstance[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.rds.send(
+        new DescribeDBInstancesCommand({
+          Filters: [{ Name: "db-cluster-id", Values: [this.target.DBClusterIdentifier] }],
+          ...(marker ? { Marker: marker } : {}),
+        }),
+      );
+      instances.push(...(page.DBInstances ?? []));
+      marker = page.Marker;
+    } while (marker);
+    return instances.map((i) => ({
+      id: i.DBInstanceIdentifier ?? "",
+      status: i.DBInstanceStatus ?? "unknown",
+      isWriter: writers.has(i.DBInstanceIdentifier),
+      managed: (i.TagList ?? []).some((t) => t.Key === MANAGED_TAG && t.Value === "true"),
+      createdAt: i.InstanceCreateTime ? new Date(i.InstanceCreateTime).toISOString() : null,
+    }));
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The SDK v3 clients of the scaled services, built once per Lambda container (or command) and
+ * injectable: tests pass clients under aws-sdk-client-mock, dry runs clients whose transport the
+ * simulated account answers, live runs the default credential chain and AWS_ENDPOINT_URL.
+ */
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { RDSClient } from "@aws-sdk/client-rds";
+
+export type AwsClients = {
+  rds: RDSClient;
+  autoScaling: AutoScalingClient;
+  applicationAutoScaling: ApplicationAutoScalingClient;
+  cloudWatch: CloudWatchClient;
+};
+
+export type ClientOptions = {
+  region?: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
+};
+
+export function createAwsClients(options: ClientOptions = {}): AwsClients {
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  return {
+    rds: new RDSClient(config),
+    autoScaling: new AutoScalingClient(config),
+    applicationAutoScaling: new ApplicationAutoScalingClient(config),
+    cloudWatch: new CloudWatchClient(config),
+  };
+}

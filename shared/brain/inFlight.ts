@@ -1,0 +1,36 @@
+/**
+ * Capacity in flight, settled against what AWS shows: a reader counts once DescribeDBInstances
+ * shows it `available` (rule 2 keeps counting it until then). Pure.
+ */
+import type { Observation } from "../actuators/port.js";
+import type { InFlightChange, TargetState } from "../engine/targetState.js";
+
+/** In-flight changes whose expected ready time has passed: worth one Describe call to confirm. */
+export const dueInFlight = (state: TargetState, now: Date): InFlightChange[] =>
+  state.inFlight.filter((c) => Date.parse(c.expectedReadyAt) <= now.getTime());
+
+/**
+ * The state with the changes AWS shows as done removed from `inFlight`. A change whose readers
+ * are all available (or gone: deleted by hand, which tick records as drift) is done; a change
+ * without known resources is done once the available readers cover the capacity it counted on.
+ */
+export function settleInFlight(state: TargetState, observation: Observation): TargetState {
+  if (observation.kind !== "aurora-readers" || state.inFlight.length === 0) return state;
+  const status = new Map(observation.readers.map((r) => [r.id, r.status]));
+  const remaining = state.inFlight.filter((change) => {
+    if (change.resources && change.resources.length > 0) {
+      return change.resources.some((id) => {
+        const s = status.get(id);
+        return s !== undefined && s !== "available" && s !== "deleting";
+      });
+    }
+    return observation.available < state.capacity - pendingAfter(state, change);
+  });
+  return remaining.length === state.inFlight.length ? state : { ...state, inFlight: remaining };
+}
+
+/** The capacity still pending after `change` in request order (changes later than it). */
+function pendingAfter(state: TargetState, change: InFlightChange): number {
+  const index = state.inFlight.indexOf(change);
+  return state.inFlight.slice(index + 1).reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+}

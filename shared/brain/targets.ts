@@ -1,0 +1,23 @@
+/** What each kind of target means for coordination: its hard ceiling and how fast capacity arrives. */
+import type { Settings, Target } from "../config/schema.js";
+
+/** Aurora clusters have at most 15 replicas; Serverless v2 at most 256 ACU; groups no hard limit here. */
+export function hardMaxOf(target: Target): number {
+  switch (target.kind) {
+    case "aurora-readers":
+      return 15;
+    case "aurora-capacity":
+      return 256;
+    case "asg":
+      return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+/**
+ * How long added capacity takes to count as in service. A new Aurora reader takes minutes (it is
+ * in flight until DescribeDBInstances shows it `available`); an ACU floor moves in seconds and a
+ * group's desired capacity is set at once (its instances' warm-up is the policies' cooldown).
+ */
+export function provisioningSecondsOf(target: Target, settings: Settings): number {
+  return target.kind === "aurora-readers" ? settings.readerProvisioningSeconds : 0;
+}

@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ["tests/integration/**"],
     testTimeout: 20_000,
     pool: "forks",
+    // Powertools' logs and EMF metrics are asserted through the decisions, not read from the console.
+    env: { POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" },
   },
 });

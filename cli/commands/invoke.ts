@@ -1,0 +1,174 @@
+/**
+ * `invoke <function> <event-file>...`: runs a function's real handler on each payload in turn,
+ * against one ledger, so that sequences and duplicates behave as they would in AWS. The dry run
+ * (the default) answers the real SDK clients from a simulated account and keeps the ledger on
+ * dynalite, started in-process and empty at every start.
+ */
+import { readFileSync } from "node:fs";
+import type { Context } from "aws-lambda";
+import type { Command } from "commander";
+import { z } from "zod";
+import { alarmFunction, type FunctionResult } from "../../functions/alarm.js";
+import type { FunctionDeps } from "../../functions/lib/runtime.js";
+import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { createAwsClients } from "../../shared/aws/clients.js";
+import type { BrainConfig } from "../../shared/config/schema.js";
+import { jsonPath, loadConfig } from "../../shared/config/validate.js";
+import { formatProblem, UsageError } from "../../shared/errors.js";
+import { startLocalLedger } from "../../shared/ledger/local.js";
+import { SimulatedAccount } from "../../shared/simulation/account.js";
+import { ExitCode } from "../io.js";
+import type { CommandContext } from "../main.js";
+import { withStdoutToStderr } from "../stdout.js";
+import { DEFAULT_CONFIG } from "./validate.js";
+
+const FUNCTIONS = { alarm: alarmFunction } as const;
+type FunctionName = keyof typeof FUNCTIONS;
+
+/** `--state F`: where the simulated account starts (PRODUCT.md). */
+const StartingStateSchema = z.record(
+  z.string(),
+  z.strictObject({
+    capacity: z.number().min(0).optional(),
+    metrics: z.record(z.string(), z.number()).optional(),
+  }),
+);
+export type StartingState = z.infer<typeof StartingStateSchema>;
+
+type Options = { config: string; state?: string; now?: string; json?: boolean };
+
+export function registerInvoke(program: Command, ctx: CommandContext): Command {
+  return program
+    .command("invoke")
+    .description(
+      "run a function's real handler on each payload in turn, as a dry run against a simulated account",
+    )
+    .argument("<function>", `the function: ${Object.keys(FUNCTIONS).join(", ")}`)
+    .argument("<event-file...>", "payloads (JSON), handled in order against one ledger")
+    .option("--config <file>", "the configuration file", DEFAULT_CONFIG)
+    .option(
+      "--state <file>",
+      'the simulated account\'s starting point: { "<target id>": { "capacity": n, "metrics": { "<PolicyName>": value } } }',
+    )
+    .option("--now <iso-8601>", "the clock for every payload (default: each payload's own time)")
+    .option("--json", "print one JSON object { decisions, calls } on standard output")
+    .action(async (fn: string, files: string[], options: Options) => {
+      if (!(fn in FUNCTIONS))
+        throw new UsageError(`unknown function "${fn}": use ${Object.keys(FUNCTIONS).join(", ")}`);
+      const now = options.now === undefined ? undefined : parseNow(options.now);
+      const { config } = loadConfig(options.config);
+      const start = options.state ? loadStartingState(options.state, config) : {};
+      ctx.setExit(
+        await invoke(ctx, fn as FunctionName, files, { config, start, now, json: options.json === true }),
+      );
+    });
+}
+
+function parseNow(value: string): Date {
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
+    throw new UsageError(`--now ${value} is not an ISO-8601 time such as 2026-11-23T19:00:00Z`);
+  }
+  return at;
+}
+
+function loadStartingState(file: string, config: BrainConfig): StartingState {
+  const fail = (message: string): never => {
+    throw new UsageError(`--state ${file}: ${message}`);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const parsed = StartingStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail(`${jsonPath((issue?.path ?? []) as (string | number)[])}: ${issue?.message}`);
+  }
+  for (const id of Object.keys(parsed.data)) {
+    if (!config.targets.some((t) => t.id === id)) fail(`$.${id}: no target has this id`);
+  }
+  return parsed.data;
+}
+
+async function invoke(
+  { io }: CommandContext,
+  fn: FunctionName,
+  files: string[],
+  options: { config: BrainConfig; start: StartingState; now: Date | undefined; json: boolean },
+): Promise<number> {
+  const { config } = options;
+  let clockNow = options.now ?? new Date(0);
+  const account = SimulatedAccount.forConfig(config, () => clockNow, options.start);
+  const clients = createAwsClients({
+    region: config.region ?? "us-east-1",
+    credentials: { accessKeyId: "SIMULATED", secretAccessKey: "SIMULATED" },
+  });
+  account.attach(clients);
+  const local = await startLocalLedger(config.settings.decisionRetentionDays);
+  const deps: FunctionDeps = {
+    config,
+    ports: { ledger: local.ledger, actuatorFor: actuatorsOn(clients) },
+    clock: (eventTime) => {
+      clockNow = options.now ?? new Date(eventTime);
+      return clockNow;
+    },
+  };
+  const handler = FUNCTIONS[fn](() => deps);
+  const decisions: FunctionResult["decisions"] = [];
+  let exit: number = ExitCode.ok;
+  try {
+    for (const [i, file] of files.entries()) {
+      let event: unknown;
+      try {
+        event = JSON.parse(readFileSync(file, "utf8"));
+      } catch (error) {
+        io.err(`${file}: not a payload: ${(error as Error).message}`);
+        exit = ExitCode.failed;
+        continue;
+      }
+      const result = await withStdoutToStderr(() => handler(event, lambdaContext(fn, i + 1)));
+      if (result.error) {
+        io.err(`${file}: ${result.error.message}`);
+        for (const p of result.error.problems) io.err(`  ${formatProblem(p)}`);
+        exit = ExitCode.failed;
+        continue;
+      }
+      if (result.ignored && !options.json) io.out(`${file}: acknowledged: ${result.ignored}`);
+      for (const d of result.decisions) {
+        decisions.push(d);
+        if (!options.json) io.out(`${file}: ${describe(d)}`);
+      }
+    }
+  } finally {
+    await local.stop();
+  }
+  if (options.json) io.out(JSON.stringify({ decisions, calls: account.calls }, null, 2));
+  return exit;
+}
+
+/** The Lambda context a handler gets, as a local invocation has it. */
+function lambdaContext(fn: string, n: number): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `surge-brain-${fn}`,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:surge-brain-${fn}`,
+    memoryLimitInMB: "256",
+    awsRequestId: `invoke-${n}`,
+    logGroupName: `/aws/lambda/surge-brain-${fn}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function describe(d: FunctionResult["decisions"][number]): string {
+  if (d.target === null) return `${d.alarm}: ${d.reason}: ${d.message}`;
+  const change = d.from === d.to ? `stays at ${d.from}` : `${d.from} → ${d.to}`;
+  return `${d.target}: ${d.status} ${d.reason} (${change})${d.blockedBy ? ` blocked by ${d.blockedBy}` : ""}: ${d.message}`;
+}

@@ -1,0 +1,64 @@
+/**
+ * `alarm`: CloudWatch alarm state changes, from SNS, EventBridge and direct alarm actions alike.
+ * Parses the payload, hands each state change to the brain, reports. A payload that cannot be
+ * parsed is logged and acknowledged (a retry would fail the same way); a ledger error fails the
+ * invocation so that Lambda retries, the recorded state change making the retry a duplicate.
+ */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
+import type { Problem } from "../shared/errors.js";
+import { logger, metrics, report } from "./lib/observability.js";
+import { parsePayload } from "./lib/payload.js";
+import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
+
+export type FunctionResult = {
+  decisions: AlarmResult[];
+  /** Why the payload was acknowledged without a decision (a Configuration Change event, say). */
+  ignored?: string;
+  /** The payload could not be parsed: what is wrong, and where. */
+  error?: { message: string; problems: Problem[] };
+};
+
+export function alarmHandler(deps: () => FunctionDeps) {
+  return async function handleAlarmEvent(
+    event: unknown,
+    context: Pick<Context, "awsRequestId">,
+  ): Promise<FunctionResult> {
+    const { config, ports, clock } = deps();
+    const parsed = parsePayload(event, config.settings.maxPayloadBytes);
+    if (parsed.type === "invalid") return { decisions: [], error: parsed.error };
+    if (parsed.type !== "alarm-state-change") {
+      const ignored =
+        parsed.type === "ignored" ? parsed.reason : "a Scheduled Event is for the tick function";
+      logger.info(`acknowledged: ${ignored}`);
+      return { decisions: [], ignored };
+    }
+    const decisions: AlarmResult[] = [];
+    for (const change of parsed.changes) {
+      logger.appendKeys({ alarm: change.alarmName });
+      decisions.push(
+        ...(await handleAlarmChange({
+          ports,
+          config,
+          change,
+          now: clock(change.stateChangedAt),
+          invocationId: context.awsRequestId,
+          initialCapacity: async (target) => (await ports.actuatorFor(target).observe()).capacity,
+        })),
+      );
+    }
+    report(decisions);
+    return { decisions };
+  };
+}
+
+/** The function with its middleware, on the dependencies given (the command line passes its own). */
+export const alarmFunction = (deps: () => FunctionDeps) =>
+  middy(alarmHandler(deps))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+
+export const handler = alarmFunction(lambdaDeps);

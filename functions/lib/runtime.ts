@@ -1,0 +1,44 @@
+/**
+ * What a function runs on in Lambda: the bundled configuration (checked at cold start), SDK
+ * clients built once per container, the ledger table named by LEDGER_TABLE, and the wall clock.
+ * The command line builds the same dependencies on a simulated account or on --live.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import configJson from "../../brain.config.json" with { type: "json" };
+import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { createAwsClients } from "../../shared/aws/clients.js";
+import type { BrainPorts } from "../../shared/brain/applyDecision.js";
+import type { BrainConfig } from "../../shared/config/schema.js";
+import { validateConfig } from "../../shared/config/validate.js";
+import { ConfigError } from "../../shared/errors.js";
+import { DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
+
+export type FunctionDeps = {
+  config: BrainConfig;
+  ports: BrainPorts;
+  /** The time a decision is made at, given the event's own time (Lambda: the wall clock). */
+  clock: (eventTime: string) => Date;
+};
+
+let built: FunctionDeps | undefined;
+
+/** Built on first use and kept for the container's life. */
+export function lambdaDeps(): FunctionDeps {
+  if (built) return built;
+  const checked = validateConfig(configJson);
+  if (!checked.ok) throw new ConfigError("brain.config.json (bundled)", checked.problems);
+  const table = process.env.LEDGER_TABLE;
+  if (!table) throw new Error("LEDGER_TABLE is not set: the ledger's DynamoDB table is unknown");
+  const clients = createAwsClients();
+  const ledger = new DynamoDBLedger({
+    client: new DynamoDBClient({}),
+    tableName: table,
+    retentionDays: checked.config.settings.decisionRetentionDays,
+  });
+  built = {
+    config: checked.config,
+    ports: { ledger, actuatorFor: actuatorsOn(clients) },
+    clock: () => new Date(),
+  };
+  return built;
+}

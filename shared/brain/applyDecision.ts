@@ -1,0 +1,138 @@
+/**
+ * Commits a decision through the ledger and, when it acts, through an actuator:
+ *   1. one read and one conditional write: the decision, and for a taken one its reservation
+ *      (capacity, in flight, cooldown already counted, so that concurrent decisions see it);
+ *   2. the AWS call, through the target's actuator;
+ *   3. one conditional write recording the outcome: the reservation cleared, the capacity AWS was
+ *      asked for (a readers' scale-in may remove fewer), or, when AWS refused, the reservation's
+ *      changes undone so that no cooldown starts and the next tick tries again.
+ * A held-back or duplicate decision is step 1 alone. A ledger error propagates: Lambda retries the
+ * invocation, and the recorded state change makes the retry a duplicate.
+ */
+
+import type { ActuatorFor, AppliedChange } from "../actuators/port.js";
+import type { Target } from "../config/schema.js";
+import type { Decision } from "../engine/decision.js";
+import type { TargetState } from "../engine/targetState.js";
+import type { DecisionRecord, DecisionStatus, Ledger } from "../ledger/port.js";
+import { expiredReservation, withState } from "../ledger/transact.js";
+
+/** The ports a decision goes through; the clock is passed in. */
+export type BrainPorts = { ledger: Ledger; actuatorFor: ActuatorFor };
+
+/** What a pure decision step returns for one target. */
+export type Decided = {
+  decision: Decision;
+  next: TargetState;
+  changed: boolean;
+  act: boolean;
+  trigger?: string;
+};
+
+export type AppliedDecision = DecisionRecord & { resources?: string[] };
+
+const statusOf = (d: Decided): DecisionStatus =>
+  d.act ? "reserved" : d.decision.outcome === "held" ? "held" : "recorded";
+
+export async function commitDecision(input: {
+  ports: BrainPorts;
+  target: Target;
+  now: Date;
+  reservationTimeoutSeconds: number;
+  /** The state of a target the ledger has never seen. */
+  init: () => TargetState;
+  decide: (state: TargetState) => Decided;
+}): Promise<AppliedDecision> {
+  const { ports, target, now } = input;
+  const at = now.toISOString();
+
+  const first = await withState(ports.ledger, target.id, input.init, (stored) => {
+    // A reservation whose invocation died: its AWS call may or may not have happened; tick
+    // reconciles the capacity with what AWS shows, so the reservation is released here.
+    const state = expiredReservation(stored, now) ? { ...stored, reservation: null } : stored;
+    const decided = input.decide(state);
+    const record: DecisionRecord = {
+      ...decided.decision,
+      status: statusOf(decided),
+      ...(decided.trigger ? { trigger: decided.trigger } : {}),
+      ...(decided.decision.policy ? { layer: decided.decision.policy } : {}),
+    };
+    if (!decided.act) {
+      return {
+        next: decided.changed || state !== stored ? decided.next : null,
+        records: [record],
+        result: { decided, record },
+      };
+    }
+    const next: TargetState = {
+      ...decided.next,
+      reservation: {
+        decisionId: decided.decision.id,
+        layer: decided.decision.policy ?? "bounds",
+        from: decided.decision.from,
+        to: decided.decision.to,
+        at,
+        expiresAt: new Date(now.getTime() + input.reservationTimeoutSeconds * 1000).toISOString(),
+      },
+    };
+    return { next, records: [record], result: { decided, record } };
+  });
+
+  const { decided, record } = first.result;
+  if (!decided.act) return record;
+
+  let applied: AppliedChange | null = null;
+  let failure: unknown = null;
+  try {
+    applied = await ports
+      .actuatorFor(target)
+      .apply({ decisionId: record.id, from: record.from, to: record.to, at: now });
+  } catch (error) {
+    failure = error;
+  }
+
+  const outcome = await withState(
+    ports.ledger,
+    target.id,
+    input.init,
+    (state) => {
+      const ours = state.reservation?.decisionId === record.id;
+      const next: TargetState = { ...state, reservation: ours ? null : state.reservation };
+      if (applied) {
+        // A scale-in that removed fewer readers than asked leaves the rest in place.
+        next.capacity = state.capacity + (applied.capacity - record.to);
+        next.inFlight = next.inFlight.map((c) =>
+          c.decisionId === record.id ? { ...c, resources: applied.resources } : c,
+        );
+        const done: AppliedDecision = {
+          ...record,
+          status: "applied",
+          to: applied.capacity,
+          ...(applied.note ? { message: `${record.message}; ${applied.note}` } : {}),
+          ...(applied.resources.length ? { resources: applied.resources } : {}),
+        };
+        return { next, records: [done], result: done };
+      }
+      // AWS said no: undo what the reservation counted, start no cooldown.
+      next.capacity = state.capacity - (record.to - record.from);
+      next.inFlight = state.inFlight.filter((c) => c.decisionId !== record.id);
+      next.cooldowns = state.cooldowns.filter((c) => !(c.startedAt === at && c.layer === record.layer));
+      const failed: AppliedDecision = {
+        ...record,
+        status: "failed",
+        reason: "ActionFailed",
+        to: record.from,
+        error: errorText(failure),
+        message: `${record.message}; AWS refused: ${errorText(failure)}`,
+      };
+      return { next, records: [failed], result: failed };
+    },
+    { state: first.state },
+  );
+  return outcome.result;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,37 @@
+/**
+ * The EventBridge "Scheduled Event" that the one-minute rule sends to `tick`: Powertools Parser's
+ * EventBridgeSchema with its source and detail-type fixed. Its `time` is the minute the rule fired
+ * at, which is the clock of a dry run; `resources` names the rule.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-scheduled-events.html (example as in
+ * https://github.com/aws/aws-lambda-rust-runtime/blob/main/lambda-events/src/fixtures/example-eventbridge-schedule.json)
+ */
+import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas";
+import { z } from "zod";
+import { parseOrThrow, timestampField } from "./fields.js";
+
+/**
+ * @example
+ * ```json
+ * {
+ *   "version": "0",
+ *   "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
+ *   "detail-type": "Scheduled Event",
+ *   "source": "aws.events",
+ *   "account": "123456789012",
+ *   "time": "2026-11-23T19:02:00Z",
+ *   "region": "eu-west-1",
+ *   "resources": ["arn:aws:events:eu-west-1:123456789012:rule/surge-brain-dev-TickEventsRuleSchedule1-1K7Q2ZP9XH3VB"],
+ *   "detail": {}
+ * }
+ * ```
+ */
+export const ScheduledEventSchema = EventBridgeSchema.extend({
+  "detail-type": z.literal("Scheduled Event"),
+  source: z.literal("aws.events"),
+  time: timestampField("scheduled time"),
+});
+
+export function parseScheduledEvent(raw: unknown): { time: string; ruleArns: string[] } {
+  const event = parseOrThrow(ScheduledEventSchema, raw, "the Scheduled Event");
+  return { time: event.time, ruleArns: event.resources };
+}

@@ -1,0 +1,161 @@
+import { InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
+import { describe, expect, it } from "vitest";
+import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { createAwsClients } from "../../shared/aws/clients.js";
+import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
+import { loadConfig } from "../../shared/config/validate.js";
+import { MemoryLedger } from "../../shared/ledger/memory.js";
+import { SimulatedAccount } from "../../shared/simulation/account.js";
+
+const { config } = loadConfig("brain.config.json");
+const T0 = Date.parse("2026-11-23T19:00:00.000Z");
+const at = (s: number) => new Date(T0 + s * 1000);
+
+function brain(start: Record<string, { capacity: number }> = {}) {
+  let now = at(0);
+  const account = SimulatedAccount.forConfig(config, () => now, start);
+  const clients = createAwsClients({
+    region: "eu-west-1",
+    credentials: { accessKeyId: "x", secretAccessKey: "y" },
+  });
+  account.attach(clients);
+  const actuatorFor = actuatorsOn(clients);
+  const ledger = new MemoryLedger();
+  let n = 0;
+  const send = async (
+    change: Omit<AlarmChange, "account" | "region"> & Partial<AlarmChange>,
+    clock = Date.parse(change.stateChangedAt),
+  ) => {
+    now = new Date(clock);
+    return handleAlarmChange({
+      ports: { ledger, actuatorFor },
+      config,
+      change: { account: "123456789012", region: "eu-west-1", ...change },
+      now,
+      invocationId: `inv-${++n}`,
+      initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
+    });
+  };
+  return { account, ledger, send };
+}
+
+const change = (
+  alarmName: string,
+  s: number,
+  value: number | null,
+  state: AlarmChange["state"] = "ALARM",
+) => ({
+  alarmName,
+  state,
+  stateChangedAt: at(s).toISOString(),
+  value,
+  actionsSuppressedBy: null,
+});
+
+describe("handleAlarmChange through the ledger and the actuators", () => {
+  it("72% on the 70% alarm: one CreateDBInstance, recorded as applied, the reservation cleared", async () => {
+    const { account, ledger, send } = brain({ "virtway-readers": { capacity: 2 } });
+    const [d] = await send(change("virtway-readers-cpu-high-70", 0, 72));
+    expect(d).toMatchObject({
+      target: "virtway-readers",
+      status: "applied",
+      from: 2,
+      to: 3,
+      reason: "ScaleOut",
+    });
+    expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance"]);
+    const state = await ledger.read("virtway-readers");
+    expect(state).toMatchObject({ capacity: 3, reservation: null });
+    expect(state!.inFlight[0]!.resources).toEqual(["virtway-aurora-surge-20261123t190000-1"]);
+    expect((await ledger.decisions("virtway-readers")).map((r) => r.status)).toEqual(["applied"]);
+  });
+
+  it("the 85% alarm drives the readers and the ACU floor of the same cluster", async () => {
+    const { account, send } = brain({
+      "virtway-readers": { capacity: 2 },
+      "virtway-acu-floor": { capacity: 2 },
+    });
+    const results = await send(change("virtway-readers-cpu-high-85", 0, 90));
+    expect(results.map((r) => [r.target, "to" in r ? r.to : null])).toEqual([
+      ["virtway-readers", 4],
+      ["virtway-acu-floor", 4],
+    ]);
+    expect(account.mutatingCalls().map((c) => c.command)).toEqual([
+      "CreateDBInstance",
+      "CreateDBInstance",
+      "ModifyDBCluster",
+    ]);
+  });
+
+  it("the same change through SNS then EventBridge acts once", async () => {
+    const { account, ledger, send } = brain({ "virtway-readers": { capacity: 2 } });
+    await send(change("virtway-readers-cpu-high-70", 0, 72));
+    const [again] = await send(change("virtway-readers-cpu-high-70", 0, 72), T0 + 2000);
+    expect(again).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
+    expect(account.mutatingCalls()).toHaveLength(1);
+    expect((await ledger.decisions("virtway-readers")).map((r) => r.reason)).toEqual([
+      "ScaleOut",
+      "DuplicateStateChange",
+    ]);
+  });
+
+  it("the low-CPU alarm removes the brain's newest reader, never one it did not create", async () => {
+    const { account, send } = brain({ "virtway-readers": { capacity: 1 } });
+    await send(change("virtway-readers-cpu-high-70", 0, 72));
+    await send(change("virtway-readers-cpu-high-85", 30, 90));
+    const [down] = await send(change("virtway-readers-cpu-low", 3600, 12));
+    expect(down).toMatchObject({ status: "applied", from: 3, to: 2, reason: "ScaleIn" });
+    const deleted = account.mutatingCalls().filter((c) => c.command === "DeleteDBInstance");
+    expect(deleted.map((c) => c.input)).toEqual([
+      { DBInstanceIdentifier: "virtway-aurora-surge-20261123t190030-1" },
+    ]);
+  });
+
+  it("acknowledges an alarm no policy answers, a stale change and a foreign account, with no ledger write", async () => {
+    const { account, ledger, send } = brain();
+    const results = [
+      ...(await send(change("somebody-elses-alarm", 0, 1))),
+      ...(await send(change("virtway-readers-cpu-high-70", 0, 72), T0 + 901_000)),
+      ...(await send({ ...change("virtway-readers-cpu-high-70", 0, 72), account: "999999999999" })),
+      ...(await send({ ...change("virtway-readers-cpu-high-70", 0, 72), region: "us-east-1" })),
+    ];
+    expect(results.map((r) => r.reason)).toEqual([
+      "NoPolicyForAlarm",
+      "StaleEvent",
+      "ForeignAccountOrRegion",
+      "ForeignAccountOrRegion",
+    ]);
+    expect(await ledger.targets()).toEqual([]);
+    expect(account.calls).toEqual([]);
+  });
+
+  it("an AWS refusal is recorded as failed, the reservation released and no cooldown started", async () => {
+    const ledger = new MemoryLedger();
+    const refusing = {
+      observe: async () => ({ kind: "aurora-readers" as const, capacity: 2, available: 2, readers: [] }),
+      apply: async () => {
+        throw new InsufficientDBInstanceCapacityFault({
+          message: "no capacity in eu-west-1a",
+          $metadata: {},
+        });
+      },
+    };
+    const [d] = await handleAlarmChange({
+      ports: { ledger, actuatorFor: () => refusing },
+      config,
+      change: { account: null, region: null, ...change("virtway-readers-cpu-high-70", 0, 72) },
+      now: at(0),
+      invocationId: "inv-1",
+      initialCapacity: async () => 2,
+    });
+    expect(d).toMatchObject({ status: "failed", reason: "ActionFailed", from: 2, to: 2 });
+    expect((d as { error: string }).error).toMatch(/^InsufficientDBInstanceCapacityFault: no capacity/);
+    expect(await ledger.read("virtway-readers")).toMatchObject({
+      capacity: 2,
+      inFlight: [],
+      cooldowns: [],
+      reservation: null,
+    });
+    expect((await ledger.decisions("virtway-readers")).map((r) => r.status)).toEqual(["failed"]);
+  });
+});

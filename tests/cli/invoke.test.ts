@@ -1,0 +1,241 @@
+import { describe, expect, it } from "vitest";
+import { run } from "./run.js";
+
+type Invoked = {
+  decisions: {
+    target: string | null;
+    reason: string;
+    status?: string;
+    from?: number;
+    to?: number;
+    policy?: string | null;
+    alarm?: string;
+  }[];
+  calls: { service: string; command: string; input: Record<string, unknown> }[];
+};
+
+/** `invoke alarm <files> --json`, parsed; stdout must be exactly one JSON object. */
+async function invoke(...files: string[]): Promise<Invoked & { code: number; err: string }> {
+  const { code, out, err } = await run("invoke", "alarm", ...files.map((f) => `events/${f}`), "--json");
+  return { ...(JSON.parse(out) as Invoked), code, err };
+}
+
+const mutating = (calls: Invoked["calls"]) => calls.filter((c) => !c.command.startsWith("Describe"));
+const summary = (d: Invoked["decisions"][number]) => [
+  d.target,
+  d.status ?? "ignored",
+  d.reason,
+  d.from,
+  d.to,
+];
+
+const readerTags = (decision: string) => [
+  { Key: "surge-brain:managed", Value: "true" },
+  { Key: "surge-brain:target", Value: "virtway-readers" },
+  { Key: "surge-brain:decision", Value: decision },
+];
+
+describe("invoke alarm on the Virtway readers", () => {
+  it("72% → +1 reader: one CreateDBInstance, exactly as AWS would receive it", async () => {
+    const { code, decisions, calls } = await invoke("sns/readers-cpu-70.json");
+    expect(code).toBe(0);
+    expect(decisions.map(summary)).toEqual([["virtway-readers", "applied", "ScaleOut", 1, 2]]);
+    expect(mutating(calls)).toEqual([
+      {
+        service: "RDS",
+        command: "CreateDBInstance",
+        input: {
+          DBInstanceIdentifier: "virtway-aurora-surge-20261123t190108-1",
+          DBClusterIdentifier: "virtway-aurora",
+          Engine: "aurora-postgresql",
+          DBInstanceClass: "db.serverless",
+          PromotionTier: 15,
+          Tags: readerTags("virtway-readers:virtway-readers-cpu-high-70@2026-11-23T19:01:08.123Z:invoke-1"),
+        },
+      },
+    ]);
+    expect(calls.map((c) => c.command)).toContain("DescribeDBInstances");
+  });
+
+  it("90% → +2 readers, and the ACU floor of the same cluster doubles", async () => {
+    const { decisions, calls } = await invoke("eventbridge/readers-cpu-85.json");
+    expect(decisions.map(summary)).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 1, 3],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 3],
+    ]);
+    expect(mutating(calls).map((c) => c.command)).toEqual([
+      "CreateDBInstance",
+      "CreateDBInstance",
+      "ModifyDBCluster",
+    ]);
+    expect(mutating(calls)[2]!.input).toEqual({
+      DBClusterIdentifier: "virtway-aurora",
+      ServerlessV2ScalingConfiguration: { MinCapacity: 3, MaxCapacity: 32 },
+      ApplyImmediately: true,
+    });
+  });
+
+  it("the 70% alarm, then the 85% alarm 30 s later → +1, then +1 more", async () => {
+    const { decisions, calls } = await invoke("sns/readers-cpu-70.json", "sns/readers-cpu-85.json");
+    expect(decisions.filter((d) => d.target === "virtway-readers").map(summary)).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 1, 2],
+      ["virtway-readers", "applied", "ScaleOut", 2, 3],
+    ]);
+    expect(mutating(calls).filter((c) => c.command === "CreateDBInstance")).toHaveLength(2);
+  });
+
+  it("the same state change through SNS then EventBridge → acts once", async () => {
+    const { decisions, calls } = await invoke("sns/readers-cpu-70.json", "eventbridge/readers-cpu-70.json");
+    expect(decisions.map(summary)).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 1, 2],
+      ["virtway-readers", "held", "DuplicateStateChange", 2, 2],
+    ]);
+    expect(mutating(calls)).toHaveLength(1);
+  });
+
+  it("the 70% alarm again after a brief OK while the reader provisions → nothing", async () => {
+    const { decisions, calls } = await invoke(
+      "sns/readers-cpu-70.json",
+      "sns/readers-cpu-70-ok.json",
+      "eventbridge/readers-cpu-70-again.json",
+    );
+    expect(decisions.map(summary)).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 1, 2],
+      ["virtway-readers", "recorded", "AlarmStateRecorded", 2, 2],
+      ["virtway-readers", "held", "CooldownRepeat", 2, 2],
+    ]);
+    expect(mutating(calls)).toHaveLength(1);
+  });
+
+  it("the low-CPU alarm after the cooldowns → one reader removed, the brain's newest", async () => {
+    const { decisions, calls } = await invoke(
+      "sns/readers-cpu-70.json",
+      "sns/readers-cpu-85.json",
+      "sns/readers-cpu-low.json",
+    );
+    expect(decisions.at(-1)).toMatchObject({
+      target: "virtway-readers",
+      status: "applied",
+      reason: "ScaleIn",
+      from: 3,
+      to: 2,
+    });
+    expect(mutating(calls).at(-1)).toEqual({
+      service: "RDS",
+      command: "DeleteDBInstance",
+      input: { DBInstanceIdentifier: "virtway-aurora-surge-20261123t190138-1" },
+    });
+  });
+});
+
+describe("invoke alarm on every other sample", () => {
+  it.each([
+    ["sns/readers-connections-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
+    ["eventbridge/readers-connections-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
+    ["sns/readers-latency-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
+    ["eventbridge/readers-latency-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
+    ["sns/readers-pressure.json", [["virtway-readers", "applied", "ScaleOut", 1, 3]]],
+    ["eventbridge/readers-pressure.json", [["virtway-readers", "applied", "ScaleOut", 1, 3]]],
+    [
+      "eventbridge/readers-pressure-suppressed.json",
+      [["virtway-readers", "recorded", "ActionsSuppressed", 1, 1]],
+    ],
+    ["sns/readers-cpu-70-ok.json", [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]]],
+    ["eventbridge/readers-cpu-70-ok.json", [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]]],
+    ["sns/readers-cpu-70-again.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
+    ["eventbridge/readers-cpu-70.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
+    [
+      "sns/readers-cpu-85.json",
+      [
+        ["virtway-readers", "applied", "ScaleOut", 1, 3],
+        ["virtway-acu-floor", "applied", "ScaleOut", 1, 3],
+      ],
+    ],
+    // At MinCapacity 1 a scale-in is held by the floor (rule 5).
+    ["sns/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]]],
+    ["eventbridge/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]]],
+    // Metric math: 2,300 per host is 500 over 1,800: the +3 step.
+    ["sns/api-requests-high.json", [["virtway-api", "applied", "ScaleOut", 2, 5]]],
+    ["eventbridge/api-requests-high.json", [["virtway-api", "applied", "ScaleOut", 2, 5]]],
+    // The function itself as the alarm's action: 2,000 is 200 over 1,800: the +2 step.
+    ["lambda-action/frontend-requests-high.json", [["virtway-frontend", "applied", "ScaleOut", 2, 4]]],
+  ])("%s", async (file, expected) => {
+    const { code, decisions } = await invoke(file as string);
+    expect(code).toBe(0);
+    expect(decisions.map(summary)).toEqual(expected);
+  });
+
+  it("a group's scale-out is SetDesiredCapacity without honouring the group's cooldown", async () => {
+    const { calls } = await invoke("lambda-action/frontend-requests-high.json");
+    expect(mutating(calls)).toEqual([
+      {
+        service: "Auto Scaling",
+        command: "SetDesiredCapacity",
+        input: { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 4, HonorCooldown: false },
+      },
+    ]);
+  });
+
+  it("a Configuration Change event is acknowledged and ignored, with no call", async () => {
+    const { code, out, err } = await run("invoke", "alarm", "events/eventbridge/configuration-change.json");
+    expect(code).toBe(0);
+    expect(out).toMatch(/acknowledged: .*Configuration Change/);
+    expect(err).not.toMatch(/CreateDBInstance/);
+    const json = await invoke("eventbridge/configuration-change.json");
+    expect(json.decisions).toEqual([]);
+    expect(json.calls).toEqual([]);
+  });
+});
+
+describe("invoke alarm on malformed payloads", () => {
+  it.each([
+    ["malformed/not-json.txt", /not a payload/],
+    ["malformed/sns-message-not-alarm.json", /\$\.Records\[0\]\.Sns\.Message/],
+    ["malformed/unknown-shape.json", /no known event shape/],
+    ["malformed/wrong-value-type.json", /\$\.detail\.state\.reasonData/],
+    ["malformed/no-state-change-time.json", /\$\.Records\[0\]\.Sns\.Message\.StateChangeTime/],
+  ])("%s → exit 1 naming the file and the problem, no call", async (file, problem) => {
+    const { code, out, err } = await run("invoke", "alarm", `events/${file}`, "--json");
+    expect(code).toBe(1);
+    expect(err).toContain(`events/${file}`);
+    expect(err).toMatch(problem);
+    expect(JSON.parse(out)).toEqual({ decisions: [], calls: [] });
+  });
+});
+
+describe("invoke: the command line", () => {
+  it("--now sets the clock for every payload", async () => {
+    // 20 minutes after the change: older than settings.maxEventAgeSeconds (900 s), so refused.
+    const { code, out } = await run(
+      "invoke",
+      "alarm",
+      "events/sns/readers-cpu-70.json",
+      "--now",
+      "2026-11-23T19:21:08Z",
+      "--json",
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out).decisions).toEqual([
+      expect.objectContaining({ target: null, reason: "StaleEvent" }),
+    ]);
+  });
+
+  it("--state sets the simulated account's starting capacity", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const file = join(mkdtempSync("/tmp/brain-state-"), "state.json");
+    writeFileSync(file, JSON.stringify({ "virtway-readers": { capacity: 4 } }));
+    const { out } = await run("invoke", "alarm", "events/sns/readers-cpu-70.json", "--state", file, "--json");
+    expect(JSON.parse(out).decisions[0]).toMatchObject({ from: 4, to: 5 });
+    writeFileSync(file, JSON.stringify({ "virtway-nope": { capacity: 4 } }));
+    const wrong = await run("invoke", "alarm", "events/sns/readers-cpu-70.json", "--state", file);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/virtway-nope: no target has this id/);
+  });
+
+  it("an unknown function, a bad --now or a missing file is misuse (exit 2)", async () => {
+    expect((await run("invoke", "nope", "events/tick.json")).code).toBe(2);
+    expect((await run("invoke", "alarm", "events/tick.json", "--now", "yesterday")).code).toBe(2);
+    expect((await run("invoke", "alarm")).code).toBe(2);
+  });
+});

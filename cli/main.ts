@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../shared/errors.js";
 import { registerInvoke } from "./commands/invoke.js";
+import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
 import { registerStart } from "./commands/start.js";
 import { registerValidate } from "./commands/validate.js";
 import { type CliIo, ExitCode, processIo } from "./io.js";
@@ -22,7 +23,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .exitOverride()
     .showHelpAfterError("(add --help for usage)")
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of [registerValidate, registerInvoke, registerStart]) {
+  for (const register of [
+    registerValidate,
+    registerInvoke,
+    registerLedger,
+    registerPause,
+    registerResume,
+    registerStart,
+  ]) {
     register(program, ctx).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }
   try {

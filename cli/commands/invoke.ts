@@ -23,7 +23,7 @@ import { withStdoutToStderr } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 const FUNCTIONS = { alarm: alarmFunction } as const;
-type FunctionName = keyof typeof FUNCTIONS;
+export type FunctionName = keyof typeof FUNCTIONS;
 
 /** `--state F`: where the simulated account starts (PRODUCT.md). */
 const StartingStateSchema = z.record(
@@ -93,7 +93,7 @@ function loadStartingState(file: string, config: BrainConfig): StartingState {
   return parsed.data;
 }
 
-async function invoke(
+export async function invoke(
   { io }: CommandContext,
   fn: FunctionName,
   files: string[],
@@ -169,6 +169,7 @@ function lambdaContext(fn: string, n: number): Context {
 
 function describe(d: FunctionResult["decisions"][number]): string {
   if (d.target === null) return `${d.alarm}: ${d.reason}: ${d.message}`;
-  const change = d.from === d.to ? `stays at ${d.from}` : `${d.from} → ${d.to}`;
+  const acted = d.status === "applied" || d.status === "reserved";
+  const change = acted ? `${d.from} → ${d.to}` : `stays at ${d.from}${d.to !== d.from ? `, asked for ${d.to}` : ""}`;
   return `${d.target}: ${d.status} ${d.reason} (${change})${d.blockedBy ? ` blocked by ${d.blockedBy}` : ""}: ${d.message}`;
 }

@@ -26,17 +26,19 @@ export const DECISION_TAG = "surge-brain:decision";
 const GONE = new Set(["deleting", "failed", "inaccessible-encryption-credentials"]);
 
 /**
- * A new reader's identifier: says it is the brain's, names the cluster and the time. At most 63
+ * A new reader's identifier: says it is the brain's, names the cluster, the time and the reader's
+ * position in the cluster's count (the ledger serialises decisions, so two readers created in the
+ * same second never share a position). At most 63
  * characters, lowercase letters, digits and single hyphens, starting with a letter
  * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
  */
-export function readerIdentifier(cluster: string, at: Date, n: number): string {
+export function readerIdentifier(cluster: string, at: Date, position: number): string {
   const stamp = at
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "")
     .toLowerCase(); // 20261123t190000
-  const suffix = `-surge-${stamp}-${n}`;
+  const suffix = `-surge-${stamp}-${position}`;
   const base = cluster
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, "-")
@@ -72,8 +74,8 @@ export class AuroraReadersActuator implements Actuator {
   private async add(change: ScalingChange): Promise<AppliedChange> {
     const cluster = await this.cluster();
     const created: string[] = [];
-    for (let n = 1; n <= change.to - change.from; n++) {
-      const id = readerIdentifier(this.target.DBClusterIdentifier, change.at, n);
+    for (let position = change.from + 1; position <= change.to; position++) {
+      const id = readerIdentifier(this.target.DBClusterIdentifier, change.at, position);
       await this.rds.send(
         new CreateDBInstanceCommand({
           DBInstanceIdentifier: id,

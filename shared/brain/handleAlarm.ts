@@ -61,13 +61,19 @@ export async function handleAlarmChange(input: {
   const results: AlarmResult[] = [];
   for (const target of targets) {
     const existing = await input.ports.ledger.read(target.id);
-    const fresh: TargetState | null = existing
-      ? null
-      : initialState(
-          target.id,
-          { min: target.MinCapacity, max: target.MaxCapacity },
-          await input.initialCapacity(target),
-        );
+    // A target never seen (or created by an operator's pause) learns its capacity from AWS first.
+    const observedCapacity = !existing || existing.unobserved ? await input.initialCapacity(target) : null;
+    const fresh = () =>
+      initialState(
+        target.id,
+        { min: target.MinCapacity, max: target.MaxCapacity },
+        observedCapacity ?? target.MinCapacity,
+      );
+    const observe = (state: TargetState): TargetState => {
+      if (!state.unobserved || observedCapacity === null) return state;
+      const { unobserved: _, ...observed } = state;
+      return { ...observed, capacity: observedCapacity };
+    };
     // Readers whose provisioning time has passed: one Describe call tells whether they are in service.
     const observation =
       existing && dueInFlight(existing, now).length > 0
@@ -79,20 +85,12 @@ export async function handleAlarmChange(input: {
         target,
         now,
         reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
-        init: () =>
-          structuredClone(
-            fresh ??
-              initialState(
-                target.id,
-                { min: target.MinCapacity, max: target.MaxCapacity },
-                target.MinCapacity,
-              ),
-          ),
+        init: fresh,
         decide: (stored) => ({
           ...decideOnAlarm({
             config,
             target,
-            state: observation ? settleInFlight(stored, observation) : stored,
+            state: observation ? settleInFlight(observe(stored), observation) : observe(stored),
             signal: change,
             now,
             decisionId: `${target.id}:${trigger}:${input.invocationId}`,

@@ -67,7 +67,7 @@ const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
 /** Where step 3 takes its numbers: the most conservative scale-in, and how long it has been asked. */
 function scaleInCandidate(proposals: readonly Proposal[], capacity: number): Proposal | null {
-  const ins = proposals.filter((p) => p.desired < capacity);
+  const ins = proposals.filter((p) => p.direction === "in" && p.desired < capacity);
   if (ins.length === 0) return null;
   return ins.reduce((a, b) => (b.desired > a.desired ? b : a));
 }
@@ -112,7 +112,7 @@ export function coordinate(input: CoordinationInput): Coordination {
     }
 
     // 2. Scale-out: the largest wins; nothing adds up (rule 1).
-    const outs = proposals.filter((p) => p.desired > capacity);
+    const outs = proposals.filter((p) => p.direction === "out" && p.desired > capacity);
     if (outs.length > 0) {
       const winner = outs.reduce((a, b) => (b.desired > a.desired ? b : a));
       const to = Math.min(winner.desired, max);
@@ -136,11 +136,16 @@ export function coordinate(input: CoordinationInput): Coordination {
     }
 
     // Proposals that ask for no more than what is already there or on its way (rules 2 and 3).
-    const atOrAbove = proposals.filter((p) => p.desired >= capacity);
+    // Scale-outs already covered, and scale-ins that ask for no less than there is.
+    const atOrAbove = proposals.filter((p) =>
+      p.direction === "out" ? p.desired <= capacity : p.desired >= capacity,
+    );
     const scaleIn = scaleInCandidate(proposals, capacity);
     if (scaleIn === null) {
       if (input.fullView) next.scaleIn = null;
-      const repeat = atOrAbove.find((p) => p.desired > readyCapacity(state) || hasCooldown(p.layer, "out"));
+      const repeat = atOrAbove.find(
+        (p) => p.direction === "out" && (p.desired > readyCapacity(state) || hasCooldown(p.layer, "out")),
+      );
       if (repeat) return explainNoGrowth(repeat);
       if (atOrAbove[0])
         return held(

@@ -61,6 +61,11 @@ export type Proposal = {
   /** The layer: a PolicyName, a ScheduledActionName, or a built-in layer's name. */
   layer: string;
   kind: LayerKind;
+  /**
+   * Which way the layer means to scale. A scale-out counted from the capacity in service can ask
+   * for less than the capacity already ordered: that is capacity in flight, never a scale-in.
+   */
+  direction: Direction;
   /** The capacity the layer asks for, absolute. */
   desired: number;
   reason: Reason;

@@ -68,6 +68,11 @@ export type TargetState = {
   reservation: Reservation | null;
   /** Optimistic concurrency: every write is conditional on the version read. */
   version: number;
+  /**
+   * Set on a state created without asking AWS (an operator paused a target before its first
+   * event): its capacity is a guess until the first decision observes it.
+   */
+  unobserved?: boolean;
 };
 
 /** The state of a target the ledger has never seen. */

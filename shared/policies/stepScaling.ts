@@ -129,6 +129,8 @@ export function stepScaling(
     return {
       layer: policy.PolicyName,
       kind: "step",
+      // ExactCapacity says no direction of its own: it is a scale-out when it asks for more.
+      direction: desired >= baseline ? "out" : "in",
       desired,
       reason: "StepAdjustment",
       message: `${why} ${describeAdjustment(cfg.AdjustmentType, step.ScalingAdjustment, baseline, desired, cfg.MinAdjustmentMagnitude)}`,

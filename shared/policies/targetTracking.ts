@@ -79,6 +79,7 @@ export function targetTracking(
     return {
       layer: policy.PolicyName,
       kind: "target-tracking",
+      direction: "out",
       desired,
       reason: "TargetTrackingScaleOut",
       message: `${observed}: ${how} (${capacity} → ${desired})`,
@@ -95,6 +96,7 @@ export function targetTracking(
     return {
       layer: policy.PolicyName,
       kind: "target-tracking",
+      direction: "in",
       desired,
       reason: "TargetTrackingScaleIn",
       message: `${observed}: ceil(${capacity} × ${formatNumber(latest)}/${formatNumber(target)}) = ${desired} (${capacity} → ${desired})`,

@@ -60,7 +60,7 @@ describe("aurora-readers actuator", () => {
     });
     const calls = rds.commandCalls(CreateDBInstanceCommand).map((c) => c.args[0].input);
     expect(calls).toEqual(
-      [1, 2].map((n) => ({
+      [2, 3].map((n) => ({
         DBInstanceIdentifier: `virtway-aurora-surge-20261123t190030-${n}`,
         DBClusterIdentifier: "virtway-aurora",
         Engine: "aurora-postgresql",
@@ -75,7 +75,7 @@ describe("aurora-readers actuator", () => {
     );
     expect(applied).toEqual({
       capacity: 3,
-      resources: ["virtway-aurora-surge-20261123t190030-1", "virtway-aurora-surge-20261123t190030-2"],
+      resources: ["virtway-aurora-surge-20261123t190030-2", "virtway-aurora-surge-20261123t190030-3"],
     });
   });
 

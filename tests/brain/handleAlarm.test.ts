@@ -66,7 +66,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance"]);
     const state = await ledger.read("virtway-readers");
     expect(state).toMatchObject({ capacity: 3, reservation: null });
-    expect(state!.inFlight[0]!.resources).toEqual(["virtway-aurora-surge-20261123t190000-1"]);
+    expect(state!.inFlight[0]!.resources).toEqual(["virtway-aurora-surge-20261123t190000-3"]);
     expect((await ledger.decisions("virtway-readers")).map((r) => r.status)).toEqual(["applied"]);
   });
 
@@ -107,7 +107,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     expect(down).toMatchObject({ status: "applied", from: 3, to: 2, reason: "ScaleIn" });
     const deleted = account.mutatingCalls().filter((c) => c.command === "DeleteDBInstance");
     expect(deleted.map((c) => c.input)).toEqual([
-      { DBInstanceIdentifier: "virtway-aurora-surge-20261123t190030-1" },
+      { DBInstanceIdentifier: "virtway-aurora-surge-20261123t190030-3" },
     ]);
   });
 

@@ -45,7 +45,7 @@ describe("invoke alarm on the Virtway readers", () => {
         service: "RDS",
         command: "CreateDBInstance",
         input: {
-          DBInstanceIdentifier: "virtway-aurora-surge-20261123t190108-1",
+          DBInstanceIdentifier: "virtway-aurora-surge-20261123t190108-2",
           DBClusterIdentifier: "virtway-aurora",
           Engine: "aurora-postgresql",
           DBInstanceClass: "db.serverless",
@@ -123,7 +123,7 @@ describe("invoke alarm on the Virtway readers", () => {
     expect(mutating(calls).at(-1)).toEqual({
       service: "RDS",
       command: "DeleteDBInstance",
-      input: { DBInstanceIdentifier: "virtway-aurora-surge-20261123t190138-1" },
+      input: { DBInstanceIdentifier: "virtway-aurora-surge-20261123t190138-3" },
     });
   });
 });

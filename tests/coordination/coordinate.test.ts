@@ -16,10 +16,13 @@ function proposal(
   desired: number,
   cooldownSeconds = 300,
   kind: Proposal["kind"] = "step",
+  // The low-CPU step scales in; every other layer here scales out unless told.
+  direction: Proposal["direction"] = layer.includes("low") ? "in" : "out",
 ): Proposal {
   return {
     layer,
     kind,
+    direction,
     desired,
     reason: kind === "step" ? "StepAdjustment" : "TargetTrackingScaleOut",
     message: `${layer} wants ${desired}`,
@@ -87,6 +90,21 @@ const cases: {
     reason: "CapacityInFlight",
     to: 3,
     blockedBy: "in-flight",
+  },
+  {
+    name: "rule 2: a scale-out counted from the capacity in service asks for less than is ordered: in flight, never a scale-in",
+    input: {
+      state: {
+        ...afterFirstStep,
+        cooldowns: [],
+        capacity: 4,
+        inFlight: [{ ...afterFirstStep.inFlight[0]!, delta: 2 }],
+      },
+      proposals: [proposal("readers-connections-step", 3)],
+    },
+    outcome: "held",
+    reason: "CapacityInFlight",
+    to: 3,
   },
   {
     name: "rule 3: repetition during the cooldown is held back",
@@ -173,7 +191,7 @@ const cases: {
     name: "rule 4: after the window, scale in to the highest recommendation seen in it",
     input: {
       state: state({ capacity: 5, scaleIn: { since: at(-300), desired: 4 } }),
-      proposals: [proposal("readers-cpu-target-30", 2, 120, "target-tracking")],
+      proposals: [proposal("readers-cpu-target-30", 2, 120, "target-tracking", "in")],
     },
     outcome: "scale-in",
     reason: "ScaleIn",
@@ -355,7 +373,7 @@ describe("coordinate: the state that follows", () => {
     const first = coordinate(
       input({
         state: state({ capacity: 5 }),
-        proposals: [proposal("readers-cpu-target-30", 3, 120, "target-tracking")],
+        proposals: [proposal("readers-cpu-target-30", 3, 120, "target-tracking", "in")],
       }),
     );
     expect(first.next.scaleIn).toEqual({ since: at(0), desired: 3 });
@@ -363,7 +381,7 @@ describe("coordinate: the state that follows", () => {
       input({
         now: new Date(at(120)),
         state: first.next,
-        proposals: [proposal("readers-cpu-target-30", 2, 120, "target-tracking")],
+        proposals: [proposal("readers-cpu-target-30", 2, 120, "target-tracking", "in")],
       }),
     );
     expect(later.decision.reason).toBe("ScaleInStabilizing");
@@ -414,6 +432,7 @@ describe("coordinate: the state that follows", () => {
 const arbProposal = fc.record({
   layer: fc.constantFrom("step-70", "step-85", "tt-30", "low-cpu", "latency"),
   kind: fc.constantFrom("step" as const, "target-tracking" as const),
+  direction: fc.constantFrom("out" as const, "in" as const),
   desired: fc.integer({ min: 0, max: 20 }),
   reason: fc.constant("StepAdjustment" as const),
   message: fc.constant("m"),
@@ -509,6 +528,16 @@ describe("coordinate: invariants (fast-check)", () => {
         if ((outCooldown || i.state.inFlight.length > 0) && decision.reason !== "BoundsMoved") {
           expect(next.capacity).toBeGreaterThanOrEqual(i.state.capacity);
         }
+      }),
+    );
+  });
+
+  it("scale-out proposals alone never lower capacity (bounds aside)", () => {
+    fc.assert(
+      fc.property(arbInput, (i) => {
+        const outsOnly = { ...i, proposals: i.proposals.map((p) => ({ ...p, direction: "out" as const })) };
+        const { decision, next } = coordinate(outsOnly);
+        if (decision.reason !== "BoundsMoved") expect(next.capacity).toBeGreaterThanOrEqual(i.state.capacity);
       }),
     );
   });

@@ -267,6 +267,7 @@ describe("combineTargetTracking", () => {
   const out = (layer: string, desired: number): Proposal => ({
     layer,
     kind: "target-tracking",
+    direction: "out",
     desired,
     reason: "TargetTrackingScaleOut",
     message: `${layer} out`,

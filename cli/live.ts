@@ -1,0 +1,27 @@
+/**
+ * The live ledger, as `--live` and the operator commands reach it: the table named by
+ * LEDGER_TABLE, the default credential chain and region, and the endpoint from AWS_ENDPOINT_URL
+ * where it is set (an emulator, or dynalite).
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { UsageError } from "../shared/errors.js";
+import { DynamoDBLedger } from "../shared/ledger/dynamodb.js";
+
+export function liveDynamoClient(): DynamoDBClient {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  return new DynamoDBClient({ ...(endpoint ? { endpoint } : {}) });
+}
+
+export function liveLedger(retentionDays: number): {
+  ledger: DynamoDBLedger;
+  client: DynamoDBClient;
+  table: string;
+} {
+  const table = process.env.LEDGER_TABLE;
+  if (!table)
+    throw new UsageError(
+      "LEDGER_TABLE is not set: name the ledger's DynamoDB table (and AWS_ENDPOINT_URL for an emulator)",
+    );
+  const client = liveDynamoClient();
+  return { ledger: new DynamoDBLedger({ client, tableName: table, retentionDays }), client, table };
+}

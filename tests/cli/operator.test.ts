@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { createAwsClients } from "../../shared/aws/clients.js";
+import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
+import { loadConfig } from "../../shared/config/validate.js";
+import { createLedgerTable, DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
+import { SimulatedAccount } from "../../shared/simulation/account.js";
+import { type Dynalite, startDynalite } from "../support/dynalite.js";
+import { run } from "./run.js";
+
+const { config } = loadConfig("brain.config.json");
+let dynamo: Dynalite;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await createLedgerTable(dynamo.client, "operator-test");
+  Object.assign(process.env, {
+    LEDGER_TABLE: "operator-test",
+    AWS_ENDPOINT_URL: dynamo.endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKEFAKE",
+    AWS_SECRET_ACCESS_KEY: "fake",
+  });
+});
+afterAll(() => dynamo.stop());
+
+const ledger = () =>
+  new DynamoDBLedger({ client: dynamo.client, tableName: "operator-test", retentionDays: 30 });
+
+/** The 70% alarm at `at`, through the brain, on the ledger the commands use. */
+async function alarmAt(at: string) {
+  const now = new Date(at);
+  const account = SimulatedAccount.forConfig(config, () => now, { "virtway-readers": { capacity: 2 } });
+  const clients = createAwsClients({
+    region: "eu-west-1",
+    credentials: { accessKeyId: "x", secretAccessKey: "y" },
+  });
+  account.attach(clients);
+  const actuatorFor = actuatorsOn(clients);
+  const [result] = await handleAlarmChange({
+    ports: { ledger: ledger(), actuatorFor },
+    config,
+    change: {
+      alarmName: "virtway-readers-cpu-high-70",
+      state: "ALARM",
+      stateChangedAt: at,
+      value: 72,
+      actionsSuppressedBy: null,
+      account: null,
+      region: null,
+    },
+    now,
+    invocationId: at,
+    initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
+  });
+  return { result, account };
+}
+
+describe("pause, resume and ledger on LEDGER_TABLE", () => {
+  it("pause records what the brain would do and acts not; resume lets it act again", async () => {
+    const paused = await run("pause", "virtway-readers");
+    expect(paused).toMatchObject({ code: 0, out: "virtway-readers: paused\n" });
+    expect((await run("pause", "virtway-readers")).out).toBe("virtway-readers: already paused\n");
+
+    // The commands use the wall clock: so do the alarms, so that the log's order is the order here.
+    const during = await alarmAt(new Date().toISOString());
+    expect(during.result).toMatchObject({ status: "held", reason: "Paused", from: 2, to: 3 });
+    expect(during.account.mutatingCalls()).toEqual([]);
+
+    expect((await run("resume", "virtway-readers")).out).toBe("virtway-readers: resumed\n");
+    const after = await alarmAt(new Date().toISOString());
+    expect(after.result).toMatchObject({ status: "applied", reason: "ScaleOut", from: 2, to: 3 });
+    expect(after.account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance"]);
+
+    const shown = await run("ledger", "virtway-readers");
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(/^virtway-readers: capacity 3, bounds 1–8 \(config\)/);
+    const json = JSON.parse((await run("ledger", "virtway-readers", "--json")).out);
+    expect(json.decisions.map((d: { reason: string }) => d.reason)).toEqual([
+      "OperatorRequest",
+      "Paused",
+      "OperatorRequest",
+      "ScaleOut",
+    ]);
+    expect(json.state).toMatchObject({ paused: false, capacity: 3 });
+  });
+
+  it("pause --all pauses every configured target, and resume --all undoes it", async () => {
+    const paused = await run("pause", "--all");
+    expect(paused.code).toBe(0);
+    expect(paused.out.trim().split("\n").sort()).toEqual([
+      "virtway-acu-floor: paused",
+      "virtway-api: paused",
+      "virtway-frontend: paused",
+      "virtway-readers: paused",
+    ]);
+    for (const t of config.targets) expect((await ledger().read(t.id))?.paused).toBe(true);
+    expect((await run("resume", "--all")).out).toMatch(/virtway-api: resumed/);
+    for (const t of config.targets) expect((await ledger().read(t.id))?.paused).toBe(false);
+  });
+
+  it("a paused target never seen before learns its capacity from AWS at its first decision", async () => {
+    const state = await ledger().read("virtway-frontend");
+    expect(state?.unobserved).toBe(true);
+  });
+
+  it("misuse: no target, both a target and --all, an unknown target, no LEDGER_TABLE", async () => {
+    expect((await run("pause")).code).toBe(2);
+    expect((await run("pause", "virtway-readers", "--all")).code).toBe(2);
+    const unknown = await run("resume", "virtway-nope");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/no target "virtway-nope"/);
+    const table = process.env.LEDGER_TABLE;
+    delete process.env.LEDGER_TABLE;
+    try {
+      const missing = await run("ledger", "virtway-readers");
+      expect(missing.code).toBe(2);
+      expect(missing.err).toMatch(/LEDGER_TABLE is not set/);
+    } finally {
+      process.env.LEDGER_TABLE = table;
+    }
+  });
+
+  it("the ledger of a target with no state says so", async () => {
+    await createLedgerTable(dynamo.client, "empty-table");
+    process.env.LEDGER_TABLE = "empty-table";
+    try {
+      expect((await run("ledger", "virtway-api")).out).toMatch(/holds nothing for this target yet/);
+    } finally {
+      process.env.LEDGER_TABLE = "operator-test";
+    }
+  });
+});

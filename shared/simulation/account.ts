@@ -58,8 +58,13 @@ export type StartingPoint = Record<string, { capacity?: number }>;
 /** Commands that change something; every other one only reads. */
 const MUTATING = /^(Create|Delete|Modify|Set|Update|Put|Register|Deregister|Suspend|Resume|Start|Stop)/;
 
+/** An operation the account answers: the input in, the output (without $metadata) out. */
+export type SimulatedOperation = (input: Record<string, unknown>) => Record<string, unknown>;
+
 export class SimulatedAccount {
   readonly calls: Call[] = [];
+  /** Operations answered beyond RDS's and EC2 Auto Scaling's own (CloudWatch, Application Auto Scaling, …). */
+  private readonly operations = new Map<string, SimulatedOperation>();
   private readonly clusters = new Map<string, Cluster>();
   private readonly instances = new Map<string, Instance>();
   private readonly groups = new Map<string, Group>();
@@ -156,9 +161,22 @@ export class SimulatedAccount {
       if (i.status === "deleting" && i.readyAt.getTime() <= now) this.instances.delete(id);
   }
 
+  /** Answers `command` of `service` (the SDK's service id, e.g. "CloudWatch") with `operation`. */
+  handle(service: string, command: string, operation: SimulatedOperation): this {
+    this.operations.set(`${service}:${command}`, operation);
+    return this;
+  }
+
+  /** The time on the account's clock. */
+  now(): Date {
+    return this.clock();
+  }
+
   answer(service: string, command: string, input: Record<string, unknown>): Record<string, unknown> {
     this.tick();
     const key = `${service}:${command}`;
+    const operation = this.operations.get(key);
+    if (operation) return operation(input);
     switch (key) {
       case "RDS:DescribeDBClusters": {
         const id = input.DBClusterIdentifier as string | undefined;

@@ -27,6 +27,8 @@ export type Decided = {
   changed: boolean;
   act: boolean;
   trigger?: string;
+  /** Nothing worth a log record (a tick that decided nothing): only a changed state is written. */
+  quiet?: boolean;
 };
 
 export type AppliedDecision = DecisionRecord & { resources?: string[] };
@@ -60,7 +62,7 @@ export async function commitDecision(input: {
     if (!decided.act) {
       return {
         next: decided.changed || state !== stored ? decided.next : null,
-        records: [record],
+        records: decided.quiet ? [] : [record],
         result: { decided, record },
       };
     }

@@ -7,16 +7,11 @@
 import { readFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
 import type { Command } from "commander";
-import { z } from "zod";
 import { alarmFunction, type FunctionResult } from "../../functions/alarm.js";
-import type { FunctionDeps } from "../../functions/lib/runtime.js";
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import { createAwsClients } from "../../shared/aws/clients.js";
 import type { BrainConfig } from "../../shared/config/schema.js";
 import { jsonPath, loadConfig } from "../../shared/config/validate.js";
 import { formatProblem, UsageError } from "../../shared/errors.js";
-import { startLocalLedger } from "../../shared/ledger/local.js";
-import { SimulatedAccount } from "../../shared/simulation/account.js";
+import { dryRun, type StartingState, StartingStateSchema } from "../dryRun.js";
 import { ExitCode } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { withStdoutToStderr } from "../stdout.js";
@@ -24,16 +19,6 @@ import { DEFAULT_CONFIG } from "./validate.js";
 
 const FUNCTIONS = { alarm: alarmFunction } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
-
-/** `--state F`: where the simulated account starts (PRODUCT.md). */
-const StartingStateSchema = z.record(
-  z.string(),
-  z.strictObject({
-    capacity: z.number().min(0).optional(),
-    metrics: z.record(z.string(), z.number()).optional(),
-  }),
-);
-export type StartingState = z.infer<typeof StartingStateSchema>;
 
 type Options = { config: string; state?: string; now?: string; json?: boolean };
 
@@ -99,24 +84,8 @@ export async function invoke(
   files: string[],
   options: { config: BrainConfig; start: StartingState; now: Date | undefined; json: boolean },
 ): Promise<number> {
-  const { config } = options;
-  let clockNow = options.now ?? new Date(0);
-  const account = SimulatedAccount.forConfig(config, () => clockNow, options.start);
-  const clients = createAwsClients({
-    region: config.region ?? "us-east-1",
-    credentials: { accessKeyId: "SIMULATED", secretAccessKey: "SIMULATED" },
-  });
-  account.attach(clients);
-  const local = await startLocalLedger(config.settings.decisionRetentionDays);
-  const deps: FunctionDeps = {
-    config,
-    ports: { ledger: local.ledger, actuatorFor: actuatorsOn(clients) },
-    clock: (eventTime) => {
-      clockNow = options.now ?? new Date(eventTime);
-      return clockNow;
-    },
-  };
-  const handler = FUNCTIONS[fn](() => deps);
+  const world = await dryRun(options.config, options.start, options.now);
+  const handler = FUNCTIONS[fn](() => world.deps);
   const decisions: FunctionResult["decisions"] = [];
   let exit: number = ExitCode.ok;
   try {
@@ -143,9 +112,9 @@ export async function invoke(
       }
     }
   } finally {
-    await local.stop();
+    await world.close();
   }
-  if (options.json) io.out(JSON.stringify({ decisions, calls: account.calls }, null, 2));
+  if (options.json) io.out(JSON.stringify({ decisions, calls: world.calls() }, null, 2));
   return exit;
 }
 
@@ -170,6 +139,8 @@ function lambdaContext(fn: string, n: number): Context {
 function describe(d: FunctionResult["decisions"][number]): string {
   if (d.target === null) return `${d.alarm}: ${d.reason}: ${d.message}`;
   const acted = d.status === "applied" || d.status === "reserved";
-  const change = acted ? `${d.from} → ${d.to}` : `stays at ${d.from}${d.to !== d.from ? `, asked for ${d.to}` : ""}`;
+  const change = acted
+    ? `${d.from} → ${d.to}`
+    : `stays at ${d.from}${d.to !== d.from ? `, asked for ${d.to}` : ""}`;
   return `${d.target}: ${d.status} ${d.reason} (${change})${d.blockedBy ? ` blocked by ${d.blockedBy}` : ""}: ${d.message}`;
 }

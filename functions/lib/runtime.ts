@@ -6,7 +6,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import configJson from "../../brain.config.json" with { type: "json" };
 import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import { createAwsClients } from "../../shared/aws/clients.js";
+import { type AwsClients, createAwsClients } from "../../shared/aws/clients.js";
 import type { BrainPorts } from "../../shared/brain/applyDecision.js";
 import type { BrainConfig } from "../../shared/config/schema.js";
 import { validateConfig } from "../../shared/config/validate.js";
@@ -16,6 +16,8 @@ import { DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
 export type FunctionDeps = {
   config: BrainConfig;
   ports: BrainPorts;
+  /** The scaled services' clients (CloudWatch for metrics, Application Auto Scaling, …). */
+  clients: AwsClients;
   /** The time a decision is made at, given the event's own time (Lambda: the wall clock). */
   clock: (eventTime: string) => Date;
 };

@@ -39,6 +39,7 @@ export function lambdaDeps(): FunctionDeps {
   });
   built = {
     config: checked.config,
+    clients,
     ports: { ledger, actuatorFor: actuatorsOn(clients) },
     clock: () => new Date(),
   };

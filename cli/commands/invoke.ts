@@ -13,6 +13,7 @@ import { jsonPath, loadConfig } from "../../shared/config/validate.js";
 import { formatProblem, UsageError } from "../../shared/errors.js";
 import { dryRun, type StartingState, StartingStateSchema } from "../dryRun.js";
 import { ExitCode } from "../io.js";
+import { liveRun } from "../liveRun.js";
 import type { CommandContext } from "../main.js";
 import { withStdoutToStderr } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
@@ -20,7 +21,14 @@ import { DEFAULT_CONFIG } from "./validate.js";
 const FUNCTIONS = { alarm: alarmFunction } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
-type Options = { config: string; state?: string; now?: string; json?: boolean };
+type Options = {
+  config: string;
+  state?: string;
+  now?: string;
+  json?: boolean;
+  live?: boolean;
+  createTable?: boolean;
+};
 
 export function registerInvoke(program: Command, ctx: CommandContext): Command {
   return program
@@ -37,14 +45,31 @@ export function registerInvoke(program: Command, ctx: CommandContext): Command {
     )
     .option("--now <iso-8601>", "the clock for every payload (default: each payload's own time)")
     .option("--json", "print one JSON object { decisions, calls } on standard output")
+    .option(
+      "--live",
+      "run against AWS (or AWS_ENDPOINT_URL): default credentials and region, LEDGER_TABLE, the wall clock",
+    )
+    .option("--create-table", "with --live: create LEDGER_TABLE where it is missing (first use, emulators)")
     .action(async (fn: string, files: string[], options: Options) => {
       if (!(fn in FUNCTIONS))
         throw new UsageError(`unknown function "${fn}": use ${Object.keys(FUNCTIONS).join(", ")}`);
+      if (options.live && (options.state || options.now)) {
+        throw new UsageError(
+          "--state and --now shape the simulated account; --live runs on the real one and the wall clock",
+        );
+      }
+      if (options.createTable && !options.live) throw new UsageError("--create-table goes with --live");
       const now = options.now === undefined ? undefined : parseNow(options.now);
       const { config } = loadConfig(options.config);
       const start = options.state ? loadStartingState(options.state, config) : {};
       ctx.setExit(
-        await invoke(ctx, fn as FunctionName, files, { config, start, now, json: options.json === true }),
+        await invoke(ctx, fn as FunctionName, files, {
+          config,
+          start,
+          now,
+          json: options.json === true,
+          ...(options.live ? { live: { createTable: options.createTable === true } } : {}),
+        }),
       );
     });
 }
@@ -79,12 +104,21 @@ function loadStartingState(file: string, config: BrainConfig): StartingState {
 }
 
 export async function invoke(
-  { io }: CommandContext,
+  ctx: CommandContext,
   fn: FunctionName,
   files: string[],
-  options: { config: BrainConfig; start: StartingState; now: Date | undefined; json: boolean },
+  options: {
+    config: BrainConfig;
+    start: StartingState;
+    now: Date | undefined;
+    json: boolean;
+    live?: { createTable: boolean };
+  },
 ): Promise<number> {
-  const world = await dryRun(options.config, options.start, options.now);
+  const { io } = ctx;
+  const world = options.live
+    ? await liveRun(options.config, { createTable: options.live.createTable, io })
+    : await dryRun(options.config, options.start, options.now);
   const handler = FUNCTIONS[fn](() => world.deps);
   const decisions: FunctionResult["decisions"] = [];
   let exit: number = ExitCode.ok;

@@ -17,9 +17,11 @@ import {
 } from "@aws-sdk/client-rds";
 import type { InitializeHandlerArguments, InitializeHandlerOutput } from "@smithy/types";
 import type { AwsClients } from "../aws/clients.js";
-import type { BrainConfig } from "../config/schema.js";
+import type { Call } from "../aws/recording.js";
 
-export type Call = { service: string; command: string; input: unknown };
+export type { Call };
+
+import type { BrainConfig } from "../config/schema.js";
 
 /** EC2 Auto Scaling's ValidationError, as the service sends it (the SDK has no class of its own for it). */
 class AutoScalingValidationError extends AutoScalingServiceException {

@@ -1,0 +1,44 @@
+/**
+ * `--live`: the real thing, or an emulator. The default credential chain and region, the endpoint
+ * from AWS_ENDPOINT_URL where it is set, the ledger table named by LEDGER_TABLE (created with
+ * --create-table where it is missing), and the wall clock.
+ */
+
+import { actuatorsOn } from "../shared/actuators/actuators.js";
+import { createAwsClients } from "../shared/aws/clients.js";
+import { type Call, recordCalls } from "../shared/aws/recording.js";
+import type { BrainConfig } from "../shared/config/schema.js";
+import { createLedgerTable } from "../shared/ledger/dynamodb.js";
+import type { FunctionWorld } from "./dryRun.js";
+import type { CliIo } from "./io.js";
+import { liveLedger } from "./live.js";
+
+export async function liveRun(
+  config: BrainConfig,
+  options: { createTable: boolean; io: CliIo },
+): Promise<FunctionWorld> {
+  const { ledger, client, table } = liveLedger(config.settings.decisionRetentionDays);
+  if (options.createTable) {
+    const created = await createLedgerTable(client, table);
+    options.io.err(
+      `${table}: ${created.created ? "created" : "exists"}; TTL on expiresAt ${created.timeToLive ? "on" : "not available on this endpoint"}`,
+    );
+  }
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  const clients = createAwsClients(endpoint ? { endpoint } : {});
+  const calls: Call[] = [];
+  recordCalls(clients, calls);
+  return {
+    deps: {
+      config,
+      clients,
+      ports: { ledger, actuatorFor: actuatorsOn(clients) },
+      clock: () => new Date(),
+    },
+    calls: () => calls,
+    close: async () => {
+      client.destroy();
+      for (const c of Object.values(clients)) c.destroy();
+    },
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * What the brain does when AWS says no. Scaling services' faults are injected with
+ * aws-sdk-client-mock; the ledger's by SDK middleware in front of dynalite (never a mock).
+ */
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  ResourceContentionFault,
+  ScalingActivityInProgressFault,
+  SetDesiredCapacityCommand,
+} from "@aws-sdk/client-auto-scaling";
+import {
+  CreateDBInstanceCommand,
+  DBClusterNotFoundFault,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  InstanceQuotaExceededFault,
+  InsufficientDBInstanceCapacityFault,
+  InvalidDBClusterStateFault,
+  ModifyDBClusterCommand,
+  RDSClient,
+  RDSServiceException,
+} from "@aws-sdk/client-rds";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { createAwsClients } from "../../shared/aws/clients.js";
+import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
+import { loadConfig } from "../../shared/config/validate.js";
+import { createLedgerTable, DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
+import { MemoryLedger } from "../../shared/ledger/memory.js";
+import type { Ledger } from "../../shared/ledger/port.js";
+import { SimulatedAccount } from "../../shared/simulation/account.js";
+import { type Dynalite, startDynalite } from "../support/dynalite.js";
+import { conditional, injectFault, throttling } from "../support/dynamoFaults.js";
+
+const { config } = loadConfig("brain.config.json");
+const rds = mockClient(RDSClient);
+const autoScaling = mockClient(AutoScalingClient);
+const actuatorFor = actuatorsOn({
+  rds: new RDSClient({ region: "eu-west-1" }),
+  autoScaling: new AutoScalingClient({ region: "eu-west-1" }),
+});
+const T0 = Date.parse("2026-11-23T19:01:08.123Z");
+
+const change = (alarmName: string, value: number, seconds = 0): AlarmChange => ({
+  alarmName,
+  state: "ALARM",
+  stateChangedAt: new Date(T0 + seconds * 1000).toISOString(),
+  value,
+  actionsSuppressedBy: null,
+  account: null,
+  region: null,
+});
+
+async function send(ledger: Ledger, c: AlarmChange, ports = { ledger, actuatorFor }) {
+  return handleAlarmChange({
+    ports,
+    config,
+    change: c,
+    now: new Date(Date.parse(c.stateChangedAt) + 2000),
+    invocationId: `inv-${c.stateChangedAt}`,
+    initialCapacity: async (t) => (t.kind === "aurora-capacity" ? 2 : t.kind === "asg" ? 2 : 1),
+  });
+}
+
+const meta = { $metadata: {} };
+
+const cluster = {
+  DBClusters: [
+    {
+      DBClusterIdentifier: "virtway-aurora",
+      Engine: "aurora-postgresql",
+      DBClusterMembers: [{ DBInstanceIdentifier: "w", IsClusterWriter: true }],
+    },
+  ],
+};
+
+const faults = [
+  {
+    name: "InsufficientDBInstanceCapacityFault on CreateDBInstance",
+    inject: () =>
+      rds
+        .on(CreateDBInstanceCommand)
+        .rejectsOnce(
+          new InsufficientDBInstanceCapacityFault({
+            message: "no db.serverless capacity in eu-west-1a",
+            ...meta,
+          }),
+        ),
+    alarm: "virtway-readers-cpu-high-70",
+    value: 72,
+    target: "virtway-readers",
+    from: 1,
+  },
+  {
+    name: "InstanceQuotaExceededFault on CreateDBInstance",
+    inject: () =>
+      rds
+        .on(CreateDBInstanceCommand)
+        .rejectsOnce(new InstanceQuotaExceededFault({ message: "DB instance quota reached", ...meta })),
+    alarm: "virtway-readers-cpu-high-70",
+    value: 72,
+    target: "virtway-readers",
+    from: 1,
+  },
+  {
+    name: "DBClusterNotFoundFault on DescribeDBClusters",
+    inject: () =>
+      rds
+        .on(DescribeDBClustersCommand)
+        .rejectsOnce(new DBClusterNotFoundFault({ message: "DBCluster virtway-aurora not found", ...meta }))
+        .resolves(cluster),
+    alarm: "virtway-readers-cpu-high-70",
+    value: 72,
+    target: "virtway-readers",
+    from: 1,
+  },
+  {
+    name: "throttling on CreateDBInstance, after the SDK's retries",
+    inject: () =>
+      rds
+        .on(CreateDBInstanceCommand)
+        .rejectsOnce(
+          new RDSServiceException({
+            name: "Throttling",
+            $fault: "client",
+            message: "Rate exceeded",
+            ...meta,
+          }),
+        ),
+    alarm: "virtway-readers-cpu-high-70",
+    value: 72,
+    target: "virtway-readers",
+    from: 1,
+  },
+  {
+    name: "InvalidDBClusterStateFault on ModifyDBCluster",
+    inject: () =>
+      rds
+        .on(ModifyDBClusterCommand)
+        .rejectsOnce(new InvalidDBClusterStateFault({ message: "cluster is modifying", ...meta })),
+    alarm: "virtway-readers-cpu-high-85",
+    value: 90,
+    target: "virtway-acu-floor",
+    from: 2,
+  },
+  {
+    name: "ScalingActivityInProgressFault on SetDesiredCapacity",
+    inject: () =>
+      autoScaling
+        .on(SetDesiredCapacityCommand)
+        .rejectsOnce(
+          new ScalingActivityInProgressFault({ message: "scaling activity in progress", ...meta }),
+        ),
+    alarm: "virtway-frontend-requests-high",
+    value: 2000,
+    target: "virtway-frontend",
+    from: 2,
+  },
+  {
+    name: "ResourceContentionFault on SetDesiredCapacity",
+    inject: () =>
+      autoScaling
+        .on(SetDesiredCapacityCommand)
+        .rejectsOnce(new ResourceContentionFault({ message: "pending update", ...meta })),
+    alarm: "virtway-frontend-requests-high",
+    value: 2000,
+    target: "virtway-frontend",
+    from: 2,
+  },
+];
+
+describe("AWS's faults", () => {
+  beforeEach(() => {
+    rds.reset();
+    autoScaling.reset();
+    rds.on(DescribeDBClustersCommand).resolves(cluster);
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+  });
+
+  it.each(faults)(
+    "$name: recorded as failed, reservation released, no cooldown; the next attempt acts",
+    async (fault) => {
+      rds.on(CreateDBInstanceCommand).resolves({});
+      rds.on(ModifyDBClusterCommand).resolves({});
+      autoScaling.on(SetDesiredCapacityCommand).resolves({});
+      fault.inject();
+      const ledger = new MemoryLedger();
+
+      const results = await send(ledger, change(fault.alarm, fault.value));
+      const failed = results.find((r) => r.target === fault.target)!;
+      const errorName = fault.name.split(" ")[0] === "throttling" ? "Throttling" : fault.name.split(" ")[0];
+      expect(failed).toMatchObject({
+        status: "failed",
+        reason: "ActionFailed",
+        from: fault.from,
+        to: fault.from,
+      });
+      expect((failed as { error: string }).error).toMatch(new RegExp(`^${errorName}: `));
+      expect(await ledger.read(fault.target)).toMatchObject({
+        capacity: fault.from,
+        reservation: null,
+        cooldowns: [],
+        inFlight: [],
+      });
+
+      // The alarm is still in ALARM: the next attempt (tick, or the alarm again) acts.
+      const again = await send(ledger, change(fault.alarm, fault.value, 60));
+      expect(again.find((r) => r.target === fault.target)).toMatchObject({
+        status: "applied",
+        reason: "ScaleOut",
+        from: fault.from,
+      });
+      expect((await ledger.read(fault.target))?.alarms[fault.alarm]?.state).toBe("ALARM");
+    },
+  );
+});
+
+describe("the ledger's faults (middleware in front of dynalite)", () => {
+  let dynamo: Dynalite;
+  beforeAll(async () => {
+    // Here the scaling calls go to the simulated account, not to aws-sdk-client-mock.
+    rds.restore();
+    autoScaling.restore();
+    dynamo = await startDynalite({ maxAttempts: 2 });
+    await createLedgerTable(dynamo.client, "faults");
+  });
+  afterAll(() => dynamo.stop());
+
+  it("a ledger error after the AWS call fails the invocation; Lambda's retry is a duplicate and nothing is applied twice", async () => {
+    const account = SimulatedAccount.forConfig(config, () => new Date(T0 + 2000), {
+      "virtway-readers": { capacity: 1 },
+    });
+    const clients = createAwsClients({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+    });
+    account.attach(clients);
+    const ports = {
+      ledger: new DynamoDBLedger({ client: dynamo.client, tableName: "faults", retentionDays: 30 }),
+      actuatorFor: actuatorsOn(clients),
+    };
+    // The reservation's write goes through; the outcome's (the second conditional write) is throttled throughout the SDK's retries.
+    let conditionalWrites = 0;
+    const fault = injectFault(dynamo.client, {
+      operation: "PutItem",
+      when: (input) => conditional(input) && ++conditionalWrites > 1,
+      error: throttling,
+    });
+    await expect(send(ports.ledger, change("virtway-readers-cpu-high-70", 72), ports)).rejects.toThrow(
+      /provisioned throughput/,
+    );
+    fault.remove();
+    expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance"]);
+
+    const retry = await send(ports.ledger, change("virtway-readers-cpu-high-70", 72), ports);
+    expect(retry[0]).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
+    expect(account.mutatingCalls()).toHaveLength(1);
+    // The reservation stays until it expires; then it is released and tick reconciles the capacity.
+    const state = await ports.ledger.read("virtway-readers");
+    expect(state?.reservation).toMatchObject({ from: 1, to: 2 });
+    expect(state?.capacity).toBe(2);
+  });
+
+  it("a ledger error before the AWS call fails the invocation with no AWS call; the retry acts once", async () => {
+    await createLedgerTable(dynamo.client, "faults-before");
+    const account = SimulatedAccount.forConfig(config, () => new Date(T0 + 2000), {
+      "virtway-readers": { capacity: 1 },
+    });
+    const clients = createAwsClients({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+    });
+    account.attach(clients);
+    const ports = {
+      ledger: new DynamoDBLedger({ client: dynamo.client, tableName: "faults-before", retentionDays: 30 }),
+      actuatorFor: actuatorsOn(clients),
+    };
+    const fault = injectFault(dynamo.client, { operation: "PutItem", when: conditional, error: throttling });
+    await expect(send(ports.ledger, change("virtway-readers-cpu-high-70", 72), ports)).rejects.toThrow(
+      /provisioned throughput/,
+    );
+    expect(fault.failed).toBe(2);
+    fault.remove();
+    expect(account.mutatingCalls()).toEqual([]);
+    const retry = await send(ports.ledger, change("virtway-readers-cpu-high-70", 72), ports);
+    expect(retry[0]).toMatchObject({ status: "applied", from: 1, to: 2 });
+    expect(account.mutatingCalls()).toHaveLength(1);
+  });
+});

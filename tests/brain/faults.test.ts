@@ -80,14 +80,12 @@ const faults = [
   {
     name: "InsufficientDBInstanceCapacityFault on CreateDBInstance",
     inject: () =>
-      rds
-        .on(CreateDBInstanceCommand)
-        .rejectsOnce(
-          new InsufficientDBInstanceCapacityFault({
-            message: "no db.serverless capacity in eu-west-1a",
-            ...meta,
-          }),
-        ),
+      rds.on(CreateDBInstanceCommand).rejectsOnce(
+        new InsufficientDBInstanceCapacityFault({
+          message: "no db.serverless capacity in eu-west-1a",
+          ...meta,
+        }),
+      ),
     alarm: "virtway-readers-cpu-high-70",
     value: 72,
     target: "virtway-readers",
@@ -119,16 +117,14 @@ const faults = [
   {
     name: "throttling on CreateDBInstance, after the SDK's retries",
     inject: () =>
-      rds
-        .on(CreateDBInstanceCommand)
-        .rejectsOnce(
-          new RDSServiceException({
-            name: "Throttling",
-            $fault: "client",
-            message: "Rate exceeded",
-            ...meta,
-          }),
-        ),
+      rds.on(CreateDBInstanceCommand).rejectsOnce(
+        new RDSServiceException({
+          name: "Throttling",
+          $fault: "client",
+          message: "Rate exceeded",
+          ...meta,
+        }),
+      ),
     alarm: "virtway-readers-cpu-high-70",
     value: 72,
     target: "virtway-readers",

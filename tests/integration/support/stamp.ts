@@ -13,8 +13,11 @@ function times(value: unknown, found: number[]): void {
   if (typeof value === "string") {
     if (TIMESTAMP.test(value)) found.push(Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2")));
     else if (value.startsWith("{")) times(JSON.parse(value), found);
-  } else if (Array.isArray(value)) value.forEach((v) => times(v, found));
-  else if (value && typeof value === "object") Object.values(value).forEach((v) => times(v, found));
+  } else if (Array.isArray(value)) {
+    for (const v of value) times(v, found);
+  } else if (value && typeof value === "object") {
+    for (const v of Object.values(value)) times(v, found);
+  }
 }
 
 function shift(value: unknown, ms: number): unknown {
@@ -39,7 +42,7 @@ function shift(value: unknown, ms: number): unknown {
 export function stampNow(files: string[], now = new Date()): string[] {
   const payloads = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as unknown);
   const found: number[] = [];
-  payloads.forEach((p) => times(p, found));
+  for (const p of payloads) times(p, found);
   const ms = now.getTime() - 1000 - Math.max(...found);
   const dir = mkdtempSync(join(tmpdir(), "brain-live-"));
   return payloads.map((p, i) => {

@@ -1,14 +1,20 @@
 /**
  * The dry run's world: a simulated account answering the real SDK clients, and an empty ledger on
- * dynalite started in-process, on a clock that is each payload's own time (or --now).
+ * dynalite started in-process, on a clock that is each payload's own time (or --now). The account
+ * answers GetMetricData from `--state` metrics (every datapoint of a target-tracking policy's metric
+ * reads the value given for it; other series have no data) and has no native scaling policy
+ * (no registered scalable target, no group policy) for the tick's coexistence to touch.
  */
 import { z } from "zod";
 import type { FunctionDeps } from "../functions/lib/runtime.js";
 import { actuatorsOn } from "../shared/actuators/actuators.js";
 import { createAwsClients } from "../shared/aws/clients.js";
 import type { BrainConfig } from "../shared/config/schema.js";
+import { UsageError } from "../shared/errors.js";
 import { startLocalLedger } from "../shared/ledger/local.js";
 import { type Call, SimulatedAccount } from "../shared/simulation/account.js";
+import { simulateCloudWatch } from "../shared/simulation/cloudWatch.js";
+import { simulateNativePolicies } from "../shared/simulation/nativePolicies.js";
 
 /** `--state F`: where the simulated account starts (PRODUCT.md). */
 export const StartingStateSchema = z.record(
@@ -34,8 +40,15 @@ export async function dryRun(
   start: StartingState,
   now: Date | undefined,
 ): Promise<FunctionWorld> {
+  checkMetrics(config, start);
   let clockNow = now ?? new Date(0);
   const account = SimulatedAccount.forConfig(config, () => clockNow, start);
+  simulateCloudWatch(
+    account,
+    config,
+    Object.fromEntries(Object.entries(start).map(([id, s]) => [id, s.metrics])),
+  );
+  simulateNativePolicies(account);
   const clients = createAwsClients({
     region: config.region ?? "us-east-1",
     credentials: { accessKeyId: "SIMULATED", secretAccessKey: "SIMULATED" },
@@ -55,4 +68,24 @@ export async function dryRun(
     calls: () => account.calls,
     close: () => local.stop(),
   };
+}
+
+/** `--state` metrics name target-tracking policies of their target: a typo is misuse, not silence. */
+function checkMetrics(config: BrainConfig, start: StartingState): void {
+  for (const [id, point] of Object.entries(start)) {
+    const target = config.targets.find((t) => t.id === id);
+    for (const name of Object.keys(point.metrics ?? {})) {
+      const tracking = target?.policies.some(
+        (p) => p.PolicyType === "TargetTrackingScaling" && p.PolicyName === name,
+      );
+      if (target && !tracking) {
+        const names = target.policies
+          .filter((p) => p.PolicyType === "TargetTrackingScaling")
+          .map((p) => p.PolicyName);
+        throw new UsageError(
+          `--state: $.${id}.metrics.${name}: ${id} has no target-tracking policy of that name${names.length ? ` (it has ${names.join(", ")})` : ""}`,
+        );
+      }
+    }
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../shared/errors.js";
+import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInvoke } from "./commands/invoke.js";
 import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
 import { registerStart } from "./commands/start.js";
@@ -30,6 +31,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     registerPause,
     registerResume,
     registerStart,
+    registerEvaluate,
   ]) {
     register(program, ctx).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }

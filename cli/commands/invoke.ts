@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
 import type { Command } from "commander";
 import { alarmFunction, type FunctionResult } from "../../functions/alarm.js";
+import { tickFunction } from "../../functions/tick.js";
 import type { BrainConfig } from "../../shared/config/schema.js";
 import { jsonPath, loadConfig } from "../../shared/config/validate.js";
 import { formatProblem, UsageError } from "../../shared/errors.js";
@@ -18,7 +19,7 @@ import type { CommandContext } from "../main.js";
 import { withStdoutToStderr } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
-const FUNCTIONS = { alarm: alarmFunction } as const;
+const FUNCTIONS = { alarm: alarmFunction, tick: tickFunction } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
 type Options = {
@@ -41,7 +42,7 @@ export function registerInvoke(program: Command, ctx: CommandContext): Command {
     .option("--config <file>", "the configuration file", DEFAULT_CONFIG)
     .option(
       "--state <file>",
-      'the simulated account\'s starting point: { "<target id>": { "capacity": n, "metrics": { "<PolicyName>": value } } }',
+      'the simulated account\'s starting point: { "<target id>": { "capacity": n, "metrics": { "<PolicyName>": value } } } (metrics: what each target-tracking policy\'s metric reads, for tick)',
     )
     .option("--now <iso-8601>", "the clock for every payload (default: each payload's own time)")
     .option("--json", "print one JSON object { decisions, calls } on standard output")

@@ -52,6 +52,16 @@ export const Reasons = {
   ForeignAccountOrRegion: "the event comes from another account or region than the brain serves",
   IgnoredEvent: "an event the brain does not act on",
   ActionFailed: "AWS refused or failed the scaling call",
+
+  // The tick's own bookkeeping
+  CapacityDrift: "AWS shows another capacity than the brain believed (changed by hand): adopted, not fought",
+  ReservationExpired:
+    "a decision's invocation died before recording its outcome: reconciled with what AWS shows",
+  ObservationFailed: "AWS could not be asked for the target's capacity: the target waits for the next tick",
+  NativeScaleInSuspended:
+    "native scaling policies kept attached stop scaling in while the brain's scale-out cooldown runs",
+  NativeScaleInResumed:
+    "native scaling policies kept attached scale in again: the brain's scale-out cooldown ended",
 } as const;
 
 export type Reason = keyof typeof Reasons;

@@ -2,7 +2,7 @@
  * What the brain knows of one scalable target: the state the ledger keeps, one item per target,
  * and the pure helpers that read it. Times are ISO-8601 strings; the clock is always passed in.
  */
-import type { Direction } from "./decision.js";
+import type { Direction, Reason } from "./decision.js";
 
 export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
@@ -73,6 +73,43 @@ export type TargetState = {
    * event): its capacity is a guess until the first decision observes it.
    */
   unobserved?: boolean;
+  /**
+   * The last held-back decision the tick recorded for this target. The tick runs every minute: a
+   * held-back decision identical to this one (same reason, layer, capacity and asked capacity) is
+   * not recorded again, so that a cooldown or a stabilisation window costs one record, not one a
+   * minute. Cleared when the tick records or decides anything else.
+   */
+  lastHeld?: HeldDecision;
+  /**
+   * Coexistence: what the brain switched off in the native scaling policies that users keep
+   * attached, while its own scale-out cooldown runs on this target, so that they cannot scale in
+   * under it. Present from the tick that suspended until the tick that restored; the AWS calls go
+   * out only on those two ticks (docs/tick.md).
+   */
+  nativeScaleIn?: NativeScaleInSuspension;
+};
+
+/** A held-back decision, as the tick remembers it (TargetState.lastHeld). */
+export type HeldDecision = {
+  reason: Reason;
+  policy: string | null;
+  from: number;
+  to: number;
+  /** When it was first recorded. */
+  at: string;
+};
+
+/** Native scale-in the brain suspended (TargetState.nativeScaleIn). */
+export type NativeScaleInSuspension = {
+  /** When the brain suspended it. */
+  since: string;
+  /**
+   * Application Auto Scaling: the scalable target (ResourceId, `cluster:<DBClusterIdentifier>`)
+   * whose DynamicScalingInSuspended the brain set to true; null when there was none to touch.
+   */
+  scalableTarget: string | null;
+  /** EC2 Auto Scaling: the group's target-tracking policies whose DisableScaleIn the brain set to true. */
+  policies: string[];
 };
 
 /** The state of a target the ledger has never seen. */

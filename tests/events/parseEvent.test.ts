@@ -19,7 +19,8 @@ const EVENTS = fileURLToPath(new URL("../../events/", import.meta.url));
 const sampleFiles = (dir = EVENTS): string[] =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sampleFiles(path);
+    // state/ holds --state files and streams/ recorded streams: neither is an event payload.
+    if (statSync(path).isDirectory()) return ["state", "streams"].includes(name) ? [] : sampleFiles(path);
     return name.endsWith(".md") ? [] : [relative(EVENTS, path)];
   });
 

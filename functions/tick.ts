@@ -1,0 +1,90 @@
+/**
+ * `tick`: the brain's own loop, run every minute by an EventBridge rule (its payload the
+ * "Scheduled Event"): target tracking, step policies whose alarms stay in ALARM, capacity in flight,
+ * the vertical buffer, stabilised scale-in and coexistence with native policies (docs/tick.md).
+ * Any other payload is acknowledged with a reason, a malformed one refused as `alarm` refuses it;
+ * a ledger error fails the invocation so that Lambda retries (the next minute's tick would do as well).
+ */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import type { AwsClients } from "../shared/aws/clients.js";
+import { handleTick } from "../shared/brain/handleTick.js";
+import { AwsNativeScaling } from "../shared/coexistence/awsNativeScaling.js";
+import { CloudWatchMetricSource } from "../shared/metrics/cloudWatch.js";
+import type { FunctionResult } from "./alarm.js";
+import { logger, metrics, report } from "./lib/observability.js";
+import { parsePayload } from "./lib/payload.js";
+import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
+
+/** The adapters on a set of clients, built once per set (a Lambda container keeps one). */
+const adapters = new WeakMap<
+  AwsClients,
+  { metrics: CloudWatchMetricSource; nativeScaling: AwsNativeScaling }
+>();
+function adaptersOn(clients: AwsClients) {
+  let built = adapters.get(clients);
+  if (!built) {
+    built = {
+      metrics: new CloudWatchMetricSource(clients.cloudWatch),
+      nativeScaling: new AwsNativeScaling(clients),
+    };
+    adapters.set(clients, built);
+  }
+  return built;
+}
+
+/** `arn:aws:events:<region>:<account>:rule/<name>` → its region and account. */
+function ruleOrigin(arn: string | undefined): { region: string | null; account: string | null } {
+  const [, , , region, account] = arn?.split(":") ?? [];
+  return { region: region || null, account: account || null };
+}
+
+export function tickHandler(deps: () => FunctionDeps) {
+  return async function handleTickEvent(
+    event: unknown,
+    context: Pick<Context, "awsRequestId">,
+  ): Promise<FunctionResult> {
+    const { config, ports, clients, clock } = deps();
+    const parsed = parsePayload(event, config.settings.maxPayloadBytes);
+    if (parsed.type === "invalid") return { decisions: [], error: parsed.error };
+    if (parsed.type !== "scheduled") {
+      const ignored =
+        parsed.type === "ignored" ? parsed.reason : "an alarm state change is for the alarm function";
+      logger.info(`acknowledged: ${ignored}`);
+      return { decisions: [], ignored };
+    }
+    const origin = ruleOrigin(parsed.ruleArns[0]);
+    const foreign =
+      config.account && origin.account && origin.account !== config.account
+        ? `account ${origin.account} is not the brain's ${config.account}`
+        : config.region && origin.region && origin.region !== config.region
+          ? `region ${origin.region} is not the brain's ${config.region}`
+          : null;
+    if (foreign) {
+      const ignored = `ForeignAccountOrRegion: the rule ${parsed.ruleArns[0]}: ${foreign}`;
+      logger.info(`acknowledged: ${ignored}`);
+      return { decisions: [], ignored };
+    }
+    const { decisions, quiet, problems } = await handleTick({
+      ports: { ...ports, ...adaptersOn(clients) },
+      config,
+      now: clock(parsed.time),
+      invocationId: context.awsRequestId,
+    });
+    for (const problem of problems) logger.warn(problem);
+    // Quiet decisions are returned (what each target saw) but neither recorded nor counted.
+    const unrecorded = new Set(quiet);
+    report(decisions.filter((d) => !unrecorded.has(d.id)));
+    return { decisions };
+  };
+}
+
+/** The function with its middleware, on the dependencies given (the command line passes its own). */
+export const tickFunction = (deps: () => FunctionDeps) =>
+  middy(tickHandler(deps))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+
+export const handler = tickFunction(lambdaDeps);

@@ -1,0 +1,305 @@
+/**
+ * The `tick` function's work, once a minute, behind its thin handler:
+ *   1. the ledger's state of every target (one read each), to know which alarms it holds in ALARM;
+ *   2. one batched GetMetricData for every target-tracking metric and every such alarm;
+ *   3. per target, readers before the ACU floor of their cluster: what AWS shows of it (Describe*
+ *      through its actuator), then one decision committed through the ledger (tickDecision.ts);
+ *   4. coexistence: native scale-in switched off while the brain's scale-out cooldown runs on a
+ *      target, and back on after (coexistence.ts), the calls going out only when that changes.
+ * A tick that finds nothing changed and decides nothing writes nothing and calls nothing that
+ * mutates. What is written and called, and why, is in docs/tick.md.
+ */
+import type { Observation } from "../actuators/port.js";
+import {
+  describeSuspension,
+  type NativeChange,
+  type NativeScaling,
+  nativeScaleInAction,
+  remainingSuspension,
+  suspensionRecord,
+} from "../coexistence/coexistence.js";
+import type { BrainConfig, Target } from "../config/schema.js";
+import type { Decision, Reason } from "../engine/decision.js";
+import { initialState, type TargetState } from "../engine/targetState.js";
+import type { DecisionRecord } from "../ledger/port.js";
+import { expiredReservation, withState } from "../ledger/transact.js";
+import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "../metrics/metricQueries.js";
+import type { MetricSource, MetricValues } from "../metrics/port.js";
+import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
+import { decideOnTick, type TickMetrics } from "./tickDecision.js";
+
+export type TickPorts = BrainPorts & {
+  metrics: MetricSource;
+  /** The native policies users keep attached (null: coexistence is not looked after). */
+  nativeScaling: NativeScaling | null;
+};
+
+export type TickResult = {
+  /** One per target (readers first, ACU floors last), each followed by its coexistence change, if any. */
+  decisions: AppliedDecision[];
+  /** The ids of the decisions that were not recorded (quiet: nothing decided, or held back as before). */
+  quiet: string[];
+  /** What went wrong without stopping the tick (CloudWatch unavailable, a Describe that failed). */
+  problems: string[];
+};
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** Readers first, the ACU floors last: a floor's buffer looks at its cluster's readers after their tick. */
+const tickOrder = (targets: readonly Target[]): Target[] => [
+  ...targets.filter((t) => t.kind !== "aurora-capacity"),
+  ...targets.filter((t) => t.kind === "aurora-capacity"),
+];
+
+export async function handleTick(input: {
+  ports: TickPorts;
+  config: BrainConfig;
+  now: Date;
+  /** Unique per invocation (Lambda's request id): part of every decision's id. */
+  invocationId: string;
+}): Promise<TickResult> {
+  const { ports, config, now, invocationId } = input;
+  const { ledger } = ports;
+  const at = now.toISOString();
+  const problems: string[] = [];
+  const targets = tickOrder(config.targets);
+
+  // 1. What the ledger holds, before anything is observed: a write after this read makes the
+  //    observation of that target untrustworthy for this minute.
+  const read = await Promise.all(targets.map((t) => ledger.read(t.id)));
+  const before = new Map(targets.map((t, i) => [t.id, read[i] ?? null]));
+
+  // 2. One batch for every series the tick reads.
+  const inAlarm = new Set(
+    [...before.values()].flatMap((s) =>
+      Object.entries(s?.alarms ?? {}).flatMap(([name, m]) =>
+        m.state === "ALARM" && !m.suppressed ? [name] : [],
+      ),
+    ),
+  );
+  const plan = planTickMetrics(config, inAlarm);
+  let values: MetricValues = new Map();
+  if (plan.queries.length > 0) {
+    try {
+      values = await ports.metrics.read({ queries: plan.queries, ...metricWindow(now, plan.windowSeconds) });
+    } catch (error) {
+      problems.push(`GetMetricData: ${errorText(error)}; every metric reads as missing this minute`);
+    }
+  }
+  const tt = config.settings.targetTracking;
+  const datapoints = Math.max(tt.scaleOutDatapoints, tt.scaleInDatapoints);
+  const alarmValues: Record<string, number | null> = {};
+  for (const name of inAlarm) {
+    const alarm = config.alarms.find((a) => a.AlarmName === name);
+    const periods = alarm && "EvaluationPeriods" in alarm ? alarm.EvaluationPeriods : 1;
+    alarmValues[name] = alarmValue(values, plan.alarms[name], periods);
+  }
+
+  // 3. Per target: observe, decide, commit.
+  const decisions: AppliedDecision[] = [];
+  const quiet: string[] = [];
+  const readersInFlight = new Map<string, number>();
+  for (const target of targets) {
+    const stored = before.get(target.id) ?? null;
+    const id = `${target.id}:tick@${at}:${invocationId}`;
+    let observation: Observation;
+    try {
+      observation = await ports.actuatorFor(target).observe();
+    } catch (error) {
+      problems.push(`${target.id}: ${errorText(error)}`);
+      decisions.push(unobserved(target, stored, id, at, errorText(error)));
+      // Unseen, its readers still count for the buffer as the ledger has them.
+      if (target.kind === "aurora-readers") addInFlight(readersInFlight, target.DBClusterIdentifier, stored);
+      continue;
+    }
+    const metrics: TickMetrics = {
+      policies: Object.fromEntries(
+        Object.entries(plan.policies[target.id] ?? {}).map(([name, resolved]) => [
+          name,
+          policyDatapoints(values, resolved, datapoints),
+        ]),
+      ),
+      alarms: alarmValues,
+    };
+    const init = () =>
+      initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
+    const expired = stored ? expiredReservation(stored, now) : null;
+    let recorded = true;
+    const record = await commitDecision({
+      ports,
+      target,
+      now,
+      reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
+      init,
+      decide: (state) => {
+        // Only a state nobody wrote since the first read can be compared with the observation.
+        const fresh = stored === null ? state.version === 0 : state.version === stored.version;
+        const decided = decideOnTick({
+          config,
+          target,
+          state,
+          now,
+          decisionId: id,
+          observation: fresh ? observation : null,
+          expiredReservation: fresh ? expired : null,
+          metrics,
+          readersInFlight:
+            target.kind === "aurora-capacity" ? (readersInFlight.get(target.DBClusterIdentifier) ?? 0) : 0,
+        });
+        recorded = decided.act || decided.quiet !== true;
+        return decided;
+      },
+    });
+    decisions.push(record);
+    if (!recorded) quiet.push(record.id);
+
+    if (target.kind === "aurora-readers") {
+      // The readers as their own tick left them: the buffer of the cluster's ACU floor follows them.
+      addInFlight(readersInFlight, target.DBClusterIdentifier, await ledger.read(target.id));
+    }
+
+    // 4. Coexistence, on the state as the decision left it.
+    if (ports.nativeScaling && target.kind !== "aurora-capacity") {
+      const acted = record.status === "applied";
+      const worthLooking = acted || (stored !== null && nativeScaleInAction(target, stored, now) !== null);
+      if (worthLooking) {
+        const coexisted = await coexist(
+          ports,
+          ports.nativeScaling,
+          target,
+          now,
+          `${target.id}:coexistence@${at}:${invocationId}`,
+        );
+        if (coexisted.record) decisions.push(coexisted.record);
+        if (coexisted.problem) problems.push(coexisted.problem);
+      }
+    }
+  }
+  return { decisions, quiet, problems };
+}
+
+/** Counts a readers target's capacity in flight for its cluster. */
+function addInFlight(perCluster: Map<string, number>, cluster: string, state: TargetState | null): void {
+  const pending = (state?.inFlight ?? []).reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+  perCluster.set(cluster, (perCluster.get(cluster) ?? 0) + pending);
+}
+
+/** A target AWS could not be asked about: nothing decided, nothing written; the next tick tries again. */
+function unobserved(
+  target: Target,
+  stored: TargetState | null,
+  id: string,
+  at: string,
+  error: string,
+): AppliedDecision {
+  const capacity = stored?.capacity ?? target.MinCapacity;
+  return {
+    id,
+    at,
+    target: target.id,
+    policy: null,
+    from: capacity,
+    to: capacity,
+    outcome: "none",
+    reason: "ObservationFailed",
+    blockedBy: null,
+    message: `AWS could not be asked for ${target.id}'s capacity: ${error}`,
+    status: "failed",
+    error,
+  };
+}
+
+/**
+ * Switches native scale-in off or back on when the brain's scale-out cooldown starts or ends on the
+ * target, and records what it switched in the target's state, in one conditional write. A change
+ * that touched something is also recorded in the log.
+ */
+async function coexist(
+  ports: TickPorts,
+  native: NativeScaling,
+  target: Target,
+  now: Date,
+  id: string,
+): Promise<{ record: AppliedDecision | null; problem: string | null }> {
+  const state = await ports.ledger.read(target.id);
+  if (state === null) return { record: null, problem: null };
+  const action = nativeScaleInAction(target, state, now);
+  if (action === null) return { record: null, problem: null };
+
+  let change: NativeChange;
+  let next: TargetState["nativeScaleIn"];
+  let reason: Reason;
+  let what: string;
+  if (action === "suspend") {
+    change =
+      target.kind === "aurora-readers"
+        ? await native.suspendReplicaScaleIn(target.DBClusterIdentifier)
+        : target.kind === "asg"
+          ? await native.disableGroupScaleIn(target.AutoScalingGroupName)
+          : { done: [], error: null };
+    // Nothing done and an error: nothing to remember, the next tick tries again.
+    if (change.error !== null && change.done.length === 0) {
+      return { record: null, problem: `${target.id}: suspending native scale-in: ${change.error}` };
+    }
+    next = suspensionRecord(target, change, now);
+    reason = "NativeScaleInSuspended";
+    what = `${describeSuspension(next)} switched off while the brain's scale-out cooldown runs`;
+  } else {
+    const suspended = state.nativeScaleIn;
+    if (suspended === undefined) return { record: null, problem: null };
+    const replica =
+      suspended.scalableTarget !== null && target.kind === "aurora-readers"
+        ? await native.resumeReplicaScaleIn(target.DBClusterIdentifier)
+        : null;
+    const group =
+      suspended.policies.length > 0 && target.kind === "asg"
+        ? await native.restoreGroupScaleIn(target.AutoScalingGroupName, suspended.policies)
+        : null;
+    change = {
+      done: [...(replica?.done ?? []), ...(group?.done ?? [])],
+      error: replica?.error ?? group?.error ?? null,
+    };
+    next = remainingSuspension(suspended, change) ?? undefined;
+    reason = "NativeScaleInResumed";
+    what = `${describeSuspension({ scalableTarget: replica?.done[0] ?? null, policies: group?.done ?? [] })} switched back on: the brain's scale-out cooldown ended`;
+  }
+
+  const at = now.toISOString();
+  const decision: Decision = {
+    id,
+    at,
+    target: target.id,
+    policy: "coexistence",
+    from: state.capacity,
+    to: state.capacity,
+    outcome: "none",
+    reason,
+    blockedBy: null,
+    message: change.error ? `${what}; stopped by ${change.error}` : what,
+  };
+  const record: DecisionRecord = {
+    ...decision,
+    status: change.error ? "failed" : "recorded",
+    ...(change.error ? { error: change.error } : {}),
+    layer: "coexistence",
+  };
+  const touched = change.done.length > 0;
+  await withState(
+    ports.ledger,
+    target.id,
+    () => state,
+    (current) => {
+      const { nativeScaleIn: _, ...rest } = current;
+      return {
+        next: next ? { ...rest, nativeScaleIn: next } : rest,
+        records: touched ? [record] : [],
+        result: null,
+      };
+    },
+  );
+  return {
+    record: touched ? record : null,
+    problem: change.error ? `${target.id}: ${reason}: ${change.error}` : null,
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Coexistence with the native scaling policies that users keep attached to a target: while the
+ * brain's scale-out cooldown runs, their scale-in is switched off, so that a native target-tracking
+ * policy cannot remove what the brain just added (rule 4 holds for them too); it is switched back on
+ * when the cooldown ends. Pure: when to call, and what the calls did; the calls themselves are the
+ * NativeScaling port's (adapter: `awsNativeScaling.ts`).
+ *
+ * - Aurora readers: Application Auto Scaling suspends dynamic scale-in of a scalable target alone
+ *   (SuspendedState.DynamicScalingInSuspended,
+ *   https://docs.aws.amazon.com/autoscaling/application/APIReference/API_SuspendedState.html).
+ * - EC2 Auto Scaling groups: no process suspends scale-in alone (AlarmNotification stops every
+ *   policy in both directions, Terminate stops the brain's own scale-in too:
+ *   https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-suspend-resume-processes.html), so the
+ *   group's own target-tracking policies get DisableScaleIn for the window
+ *   (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TargetTrackingConfiguration.html).
+ *   What that costs is in docs/tick.md.
+ *
+ * The calls go out only when something changes: on the tick that finds a cooldown and no record of
+ * a suspension, and on the tick that finds a record and no cooldown. What was switched off is
+ * recorded in the target's state (TargetState.nativeScaleIn), so that exactly that is switched back.
+ */
+import type { Target } from "../config/schema.js";
+import { activeCooldowns, type NativeScaleInSuspension, type TargetState } from "../engine/targetState.js";
+
+/** What the native policies' adapter reports: the names it changed, and why it stopped, if it did. */
+export type NativeChange = {
+  /** ResourceIds (Application Auto Scaling) or PolicyNames (EC2 Auto Scaling) changed. */
+  done: string[];
+  /** The error that stopped it, or null when it went through. */
+  error: string | null;
+};
+
+/** The native policies a target may have, as the brain touches them. */
+export interface NativeScaling {
+  /**
+   * Sets DynamicScalingInSuspended on the cluster's registered scalable target
+   * (rds:cluster:ReadReplicaCount). Touches nothing when none is registered, or when its scale-in
+   * is suspended already (the user's own choice, theirs to undo).
+   */
+  suspendReplicaScaleIn(cluster: string): Promise<NativeChange>;
+  /** Clears DynamicScalingInSuspended again, if the scalable target is still registered. */
+  resumeReplicaScaleIn(cluster: string): Promise<NativeChange>;
+  /** Sets DisableScaleIn on the group's target-tracking policies that scale in. */
+  disableGroupScaleIn(group: string): Promise<NativeChange>;
+  /** Clears DisableScaleIn on these policies (those the brain set it on), if they still exist. */
+  restoreGroupScaleIn(group: string, policies: readonly string[]): Promise<NativeChange>;
+}
+
+export type NativeScaleInAction = "suspend" | "resume";
+
+/**
+ * Whether the tick calls anything: suspend when a scale-out cooldown of the brain runs and nothing
+ * is suspended yet; resume when something is suspended and no scale-out cooldown runs any more (or
+ * the target is paused: the brain then acts not, rule 8). Aurora capacity targets (the ACU floor)
+ * have no native policy to coexist with: Application Auto Scaling does not scale it.
+ */
+export function nativeScaleInAction(
+  target: Target,
+  state: TargetState,
+  now: Date,
+): NativeScaleInAction | null {
+  if (target.kind === "aurora-capacity") return null;
+  const wanted = !state.paused && activeCooldowns(state, now, "out").length > 0;
+  const recorded = state.nativeScaleIn !== undefined;
+  if (wanted && !recorded) return "suspend";
+  if (!wanted && recorded) return "resume";
+  return null;
+}
+
+/** The record of a suspension (written even when there was nothing to touch, so that the next tick does not look again). */
+export function suspensionRecord(target: Target, change: NativeChange, now: Date): NativeScaleInSuspension {
+  return {
+    since: now.toISOString(),
+    scalableTarget: target.kind === "aurora-readers" ? (change.done[0] ?? null) : null,
+    policies: target.kind === "asg" ? change.done : [],
+  };
+}
+
+/** What remains suspended after a resume that went through only in part (null: nothing, the record goes). */
+export function remainingSuspension(
+  suspension: NativeScaleInSuspension,
+  change: NativeChange,
+): NativeScaleInSuspension | null {
+  if (change.error === null) return null;
+  const restored = new Set(change.done);
+  const scalableTarget =
+    suspension.scalableTarget !== null && !restored.has(suspension.scalableTarget)
+      ? suspension.scalableTarget
+      : null;
+  const policies = suspension.policies.filter((p) => !restored.has(p));
+  return scalableTarget === null && policies.length === 0
+    ? null
+    : { ...suspension, scalableTarget, policies };
+}
+
+/** What a suspension touched, for people. */
+export function describeSuspension(
+  suspension: Pick<NativeScaleInSuspension, "scalableTarget" | "policies">,
+): string {
+  const parts = [
+    ...(suspension.scalableTarget
+      ? [`Application Auto Scaling's dynamic scale-in of ${suspension.scalableTarget}`]
+      : []),
+    ...(suspension.policies.length
+      ? [
+          `DisableScaleIn on the target-tracking polic${suspension.policies.length === 1 ? "y" : "ies"} ${suspension.policies.join(", ")}`,
+        ]
+      : []),
+  ];
+  return parts.join(" and ") || "nothing";
+}

@@ -1,0 +1,321 @@
+/**
+ * One metric alarm (single metric or metric math) run over a recording, one period at a time:
+ * records are added in time order; a period is evaluated once a record of a later period arrives
+ * (or the recording ends), so only the open period and the evaluation range are in memory.
+ *
+ * The alarm is evaluated at the end of every period from the one holding its first record to the
+ * one holding its last, starting INSUFFICIENT_DATA as a new alarm does; periods before its first
+ * record count as missing. Periods are aligned on multiples of Period since the epoch (UTC), as
+ * GetMetricData aligns them, and a record belongs to the period holding its timestamp.
+ * Semantics: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ * (Period, EvaluationPeriods, DatapointsToAlarm) and window.ts (missing data).
+ */
+import type { AlarmStateValue } from "../alarms/alarmRule.js";
+import type { ComparisonOperator, MetricAlarm, TreatMissingData } from "../config/schema.js";
+import { UnsupportedAlarmError } from "../streams/errors.js";
+import { dimensionsFromList, type MetricRecord, seriesKey } from "../streams/record.js";
+import { type CompiledMath, compileMetricMath } from "./metricMath.js";
+import { metricReason, metricReasonData } from "./reason.js";
+import type { ListedDatapoint, StateChange } from "./stateChange.js";
+import { type Approximation, PeriodAccumulator, parseStat, type StatSpec } from "./statistics.js";
+import { type Datapoint, EVALUATION_RANGE_EXTRA, evaluateWindow } from "./window.js";
+
+export type CompiledQuery = {
+  id: string;
+  namespace: string;
+  metricName: string;
+  /** seriesKey of the query's metric: the exact set of dimensions. */
+  key: string;
+  /** The alarm's Unit: only datapoints published with it count. Null: any unit. */
+  unit: string | null;
+  stat: StatSpec;
+};
+
+export type CompiledMetricAlarm = {
+  name: string;
+  alarm: MetricAlarm;
+  kind: "metric" | "metric-math";
+  periodMs: number;
+  queries: CompiledQuery[];
+  math: CompiledMath | null;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: TreatMissingData;
+  threshold: number;
+  operator: ComparisonOperator;
+  breaches: (value: number) => boolean;
+  /** EvaluateLowSampleCountPercentile `ignore`: the p of the alarm's percentile, else null. */
+  lowSampleIgnoreP: number | null;
+};
+
+/** https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (ComparisonOperator) */
+const COMPARE: Partial<Record<ComparisonOperator, (v: number, t: number) => boolean>> = {
+  GreaterThanOrEqualToThreshold: (v, t) => v >= t,
+  GreaterThanThreshold: (v, t) => v > t,
+  LessThanThreshold: (v, t) => v < t,
+  LessThanOrEqualToThreshold: (v, t) => v <= t,
+};
+
+const ANOMALY =
+  "anomaly detection is not supported offline: its band comes from a model CloudWatch trains on up to two weeks of the metric's history, which a recording does not carry";
+
+/** Compiles a PutMetricAlarm shape; throws UnsupportedAlarmError for what cannot be evaluated offline. */
+export function compileMetricAlarm(alarm: MetricAlarm): CompiledMetricAlarm {
+  const fail = (reason: string): never => {
+    throw new UnsupportedAlarmError(alarm.AlarmName, reason);
+  };
+  const compare = COMPARE[alarm.ComparisonOperator];
+  if (alarm.ThresholdMetricId !== undefined || !compare) fail(ANOMALY);
+  if (alarm.Threshold === undefined) fail("no Threshold");
+  const threshold = alarm.Threshold as number;
+  const stat = (name: string): StatSpec => {
+    const spec = parseStat(name);
+    return "error" in spec ? fail(spec.error) : spec;
+  };
+
+  let queries: CompiledQuery[];
+  let math: CompiledMath | null = null;
+  let periodSeconds: number;
+  if (alarm.Metrics) {
+    math = compileMetricMath(alarm.AlarmName, alarm.Metrics);
+    queries = alarm.Metrics.flatMap((q) =>
+      q.MetricStat
+        ? [
+            {
+              id: q.Id,
+              namespace: q.MetricStat.Metric.Namespace,
+              metricName: q.MetricStat.Metric.MetricName,
+              key: seriesKey(
+                q.MetricStat.Metric.Namespace,
+                q.MetricStat.Metric.MetricName,
+                dimensionsFromList(q.MetricStat.Metric.Dimensions),
+              ),
+              unit: q.MetricStat.Unit ?? null,
+              stat: stat(q.MetricStat.Stat),
+            },
+          ]
+        : [],
+    );
+    // "Each metric must be using the same period" (alarms on math expressions).
+    const periods = new Set(alarm.Metrics.flatMap((q) => (q.MetricStat ? [q.MetricStat.Period] : [])));
+    if (periods.size !== 1)
+      fail(`the metrics of a math expression must share one Period (${[...periods].join(", ") || "none"})`);
+    periodSeconds = [...periods][0] as number;
+  } else {
+    if (!alarm.Namespace || !alarm.MetricName || !alarm.Period) fail("no Namespace, MetricName and Period");
+    const name = alarm.ExtendedStatistic ?? alarm.Statistic;
+    if (!name) fail("no Statistic or ExtendedStatistic");
+    queries = [
+      {
+        id: "m1",
+        namespace: alarm.Namespace as string,
+        metricName: alarm.MetricName as string,
+        key: seriesKey(
+          alarm.Namespace as string,
+          alarm.MetricName as string,
+          dimensionsFromList(alarm.Dimensions),
+        ),
+        unit: alarm.Unit ?? null,
+        stat: stat(name as string),
+      },
+    ];
+    periodSeconds = alarm.Period as number;
+  }
+  const n = alarm.EvaluationPeriods;
+  const percentile =
+    queries.length === 1 && queries[0]?.stat.kind === "percentile" ? queries[0].stat.p : null;
+  // AWS/DynamoDB alarms "always ignore missing data even if you choose a different option" (PutMetricAlarm).
+  const dynamo = queries.some((q) => q.namespace === "AWS/DynamoDB");
+  return {
+    name: alarm.AlarmName,
+    alarm,
+    kind: math ? "metric-math" : "metric",
+    periodMs: periodSeconds * 1000,
+    queries,
+    math,
+    evaluationPeriods: n,
+    datapointsToAlarm: alarm.DatapointsToAlarm ?? n,
+    treatMissingData: dynamo ? "ignore" : (alarm.TreatMissingData ?? "missing"),
+    threshold,
+    operator: alarm.ComparisonOperator,
+    breaches: (v) => (compare as (v: number, t: number) => boolean)(v, threshold),
+    lowSampleIgnoreP: alarm.EvaluateLowSampleCountPercentile === "ignore" ? percentile : null,
+  };
+}
+
+/**
+ * "For percentiles between 0.5 (inclusive) and 1.00 (exclusive), this setting is used when there
+ * are fewer than 10/(1-percentile) data points during the evaluation period ... For percentiles
+ * between 0 and 0.5 (exclusive), the setting is used when there are fewer than 10/percentile data
+ * points." (AlarmThatSendsEmail.html, Percentile-based alarms and low data samples)
+ */
+export function lowSampleCountLimit(p: number): number {
+  const q = p / 100;
+  return q >= 0.5 ? 10 / (1 - q) : 10 / q;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class MetricAlarmRun {
+  state: AlarmStateValue = "INSUFFICIENT_DATA";
+  readonly changes: StateChange[] = [];
+  readonly approximated = new Map<Approximation, number>();
+  /** Periods that had records but not the statistic the alarm needs. */
+  unavailable = 0;
+  account: string | null = null;
+  region: string | null = null;
+  firstMs: number | null = null;
+  lastEvaluatedMs: number | null = null;
+
+  private open: number | null = null;
+  private buckets: PeriodAccumulator[] = [];
+  private readonly range: (Datapoint | null)[];
+  private previous: StateChange["previous"] | null = null;
+
+  constructor(readonly spec: CompiledMetricAlarm) {
+    this.range = Array.from({ length: spec.evaluationPeriods + EVALUATION_RANGE_EXTRA }, () => null);
+  }
+
+  /** Adds a record of query `queryIndex`; records come in time order. */
+  add(queryIndex: number, record: MetricRecord): void {
+    const { periodMs } = this.spec;
+    const start = Math.floor(record.timestamp / periodMs) * periodMs;
+    if (this.open === null) {
+      this.firstMs = start;
+      this.previous = {
+        state: "INSUFFICIENT_DATA",
+        reason: "Unchecked: Initial alarm creation",
+        at: iso(start),
+        reasonData: null,
+      };
+      this.account = record.account;
+      this.region = record.region;
+      this.openPeriod(start);
+    } else if (start > this.open) {
+      this.close();
+      this.advance(this.open + periodMs, start);
+      this.openPeriod(start);
+    }
+    this.buckets[queryIndex]?.add(record.stats);
+  }
+
+  /** Evaluates the open period: the recording ended. */
+  finish(): void {
+    if (this.open !== null) this.close();
+    this.open = null;
+  }
+
+  private openPeriod(start: number): void {
+    this.open = start;
+    this.buckets = this.spec.queries.map((q) => new PeriodAccumulator(q.stat));
+  }
+
+  /** Periods without records between two that have some: evaluated as missing. */
+  private advance(from: number, to: number): void {
+    let allMissingSeen = false;
+    for (let start = from; start < to; start += this.spec.periodMs) {
+      if (allMissingSeen && this.range.every((d) => d === null)) {
+        // Every further evaluation of an all-missing range gives the same state: skip to the end.
+        this.lastEvaluatedMs = to - this.spec.periodMs;
+        this.range.fill(null);
+        return;
+      }
+      this.evaluate(start, null);
+      allMissingSeen = this.range.every((d) => d === null);
+    }
+  }
+
+  private close(): void {
+    const start = this.open as number;
+    this.evaluate(start, this.datapoint(start));
+  }
+
+  private datapoint(start: number): Datapoint | null {
+    const values = this.buckets.map((b) => ({ records: b.records, v: b.value() }));
+    if (values.every((x) => x.records === 0)) return null;
+    if (values.some((x) => x.records > 0 && x.v === null)) this.unavailable++;
+    const note = (a: Approximation | null) =>
+      a && this.approximated.set(a, (this.approximated.get(a) ?? 0) + 1);
+    if (!this.spec.math) {
+      const v = values[0]?.v;
+      if (!v) return null;
+      note(v.approximation);
+      return { start, value: v.value, sampleCount: v.sampleCount, approximation: v.approximation };
+    }
+    const byId = new Map(this.spec.queries.map((q, i) => [q.id, values[i]?.v?.value ?? null]));
+    const value = this.spec.math.evaluate(byId);
+    if (value === null) return null;
+    const approximation = values.find((x) => x.v?.approximation)?.v?.approximation ?? null;
+    note(approximation);
+    return { start, value, sampleCount: null, approximation };
+  }
+
+  private evaluate(start: number, datapoint: Datapoint | null): void {
+    const spec = this.spec;
+    this.range.shift();
+    this.range.push(datapoint);
+    this.lastEvaluatedMs = start;
+    const lowP = spec.lowSampleIgnoreP;
+    if (
+      lowP !== null &&
+      datapoint?.sampleCount != null &&
+      datapoint.sampleCount < lowSampleCountLimit(lowP)
+    ) {
+      return; // EvaluateLowSampleCountPercentile "ignore": too few samples to change the state.
+    }
+    const outcome = evaluateWindow({
+      range: this.range,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+      breaches: spec.breaches,
+      current: this.state,
+    });
+    const to = outcome.state ?? this.state;
+    if (to === this.state) return;
+    const atMs = start + spec.periodMs;
+    const listed: ListedDatapoint[] = outcome.agreeing.map((d) => ({
+      at: iso(d.start),
+      value: d.value,
+      sampleCount: d.sampleCount,
+    }));
+    const statName =
+      spec.kind === "metric" ? (spec.alarm.ExtendedStatistic ?? spec.alarm.Statistic) : undefined;
+    const reasonInput = {
+      outcome,
+      from: this.state,
+      to,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      operator: spec.operator,
+      threshold: spec.threshold,
+      statistic: statName ? { name: statName, extended: spec.alarm.ExtendedStatistic !== undefined } : null,
+      periodSeconds: spec.periodMs / 1000,
+      atMs,
+      listed,
+    };
+    const change: StateChange = {
+      alarm: spec.name,
+      alarmType: spec.kind,
+      at: iso(atMs),
+      atMs,
+      from: this.state,
+      to,
+      value: listed[0]?.value ?? null,
+      datapoints: listed,
+      reason: metricReason(reasonInput),
+      reasonData: metricReasonData(reasonInput),
+      previous: this.previous as StateChange["previous"],
+      actionsSuppressedBy: null,
+      actionsAt: iso(atMs),
+      account: this.account,
+      region: this.region,
+    };
+    this.changes.push(change);
+    this.previous = { state: to, reason: change.reason, at: change.at, reasonData: change.reasonData };
+    this.state = to;
+  }
+}
+
+/** The series a record belongs to, as the compiled queries name them. */
+export const recordKey = (r: MetricRecord): string => seriesKey(r.namespace, r.metricName, r.dimensions);

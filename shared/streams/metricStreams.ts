@@ -1,0 +1,79 @@
+/**
+ * CloudWatch Metric Streams, JSON output format: one object per line, each one datapoint of one
+ * metric over one minute.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats-json.html
+ * (`timestamp` in epoch milliseconds; `value` holds count, sum, max and min, plus the additional
+ * statistics such as p99 the stream was configured to send; `unit` as in MetricDatum).
+ */
+import { z } from "zod";
+import type { LineParser } from "./lines.js";
+import type { MetricRecord, Statistics } from "./record.js";
+
+const finite = z.number().refine(Number.isFinite, "not a finite number");
+
+/**
+ * @example
+ * {"metric_stream_name":"virtway-stream","account_id":"123456789012","region":"eu-west-1",
+ *  "namespace":"AWS/RDS","metric_name":"CPUUtilization",
+ *  "dimensions":{"DBClusterIdentifier":"virtway-aurora","Role":"READER"},
+ *  "timestamp":1795460400000,"value":{"max":74.1,"min":69.9,"sum":144.0,"count":2.0},"unit":"Percent"}
+ */
+export const MetricStreamRecordSchema = z.object({
+  metric_stream_name: z.string().optional(),
+  // Carried, not validated (AWS's own example has a 10-digit account id).
+  account_id: z.union([z.string(), z.number()]).optional(),
+  region: z.string().optional(),
+  namespace: z.string().min(1),
+  metric_name: z.string().min(1),
+  dimensions: z.record(z.string(), z.string()).default({}),
+  timestamp: z.number().int().nonnegative(),
+  value: z
+    .object({ count: finite.nonnegative(), sum: finite, max: finite, min: finite })
+    .catchall(z.number()),
+  unit: z.string().nullish(),
+});
+
+const FIELDS = ["namespace", "metric_name", "timestamp", "value"] as const;
+
+export function metricStreamsLineParser(file: string): LineParser {
+  return (line, lineNumber) => {
+    const text = line.trim();
+    if (text === "") return { kind: "ignore" };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return { kind: "skip", reason: `not JSON: ${(error as Error).message}` };
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      return { kind: "skip", reason: "not a metric record: expected a JSON object" };
+    }
+    const missing = FIELDS.filter((f) => !(f in json));
+    if (missing.length === FIELDS.length) {
+      return { kind: "skip", reason: `not a metric record: no ${FIELDS.join(", ")}` };
+    }
+    const parsed = MetricStreamRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const at = issue?.path.length ? issue.path.join(".") : "the record";
+      return { kind: "skip", reason: `not a metric record: ${at}: ${issue?.message ?? "invalid"}` };
+    }
+    const r = parsed.data;
+    const { count, sum, max, min, ...extended } = r.value;
+    const stats: Statistics = { sampleCount: count, sum, maximum: max, minimum: min };
+    if (count > 0) stats.average = sum / count;
+    if (Object.keys(extended).length > 0) stats.extended = extended;
+    const record: MetricRecord = {
+      namespace: r.namespace,
+      metricName: r.metric_name,
+      dimensions: r.dimensions,
+      timestamp: r.timestamp,
+      stats,
+      unit: r.unit ?? null,
+      account: r.account_id === undefined ? null : String(r.account_id),
+      region: r.region ?? null,
+      source: { file, line: lineNumber },
+    };
+    return { kind: "record", record };
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The one record every stream format is read into: one datapoint of one metric (a namespace, a
+ * name and an exact set of dimensions) at one time, with the statistics the format gives.
+ *
+ * The formats give different things, so every statistic is optional:
+ * - CloudWatch Metric Streams: count, sum, min and max of each minute, plus any percentiles the
+ *   stream was configured to add (`p99`, `p99.9`, ...);
+ * - `aws cloudwatch get-metric-data`: one statistic per query (Average, Sum, p99, ...) at the
+ *   query's Period; queries of the same metric are merged into one record per timestamp;
+ * - the CSV: a statistic set, or one raw sample per row (`value`), from which percentiles are exact.
+ */
+
+export type Statistics = {
+  sampleCount?: number;
+  sum?: number;
+  minimum?: number;
+  maximum?: number;
+  average?: number;
+  /** Extended statistics the source computed (`p99`, `p99.9`, `TM(25%:75%)`), by CloudWatch's name. */
+  extended?: Record<string, number>;
+  /** Raw samples, when the source has them (the CSV's `value` column). */
+  values?: number[];
+};
+
+export type Dimensions = Record<string, string>;
+
+/** Where a record came from, for messages. `line` for line formats, `path` (JSONPath) for JSON documents. */
+export type RecordSource = { file: string; line?: number; path?: string };
+
+export type MetricRecord = {
+  namespace: string;
+  metricName: string;
+  dimensions: Dimensions;
+  /** Epoch milliseconds: the start of the interval the statistics describe. */
+  timestamp: number;
+  stats: Statistics;
+  /** CloudWatch's unit name (`Percent`, `Count`, `None`); null where the source does not say. */
+  unit: string | null;
+  /** Carried, not validated: a stream may hold several accounts and regions. */
+  account: string | null;
+  region: string | null;
+  source: RecordSource;
+};
+
+/** A line (or part of a document) that is not a metric record: reported, then skipped. */
+export type SkippedInput = { file: string; line?: number; path?: string; reason: string };
+export type OnSkip = (skipped: SkippedInput) => void;
+
+/** `file:12: reason`, or `file: $.MetricDataResults[2]: reason` for a JSON document. */
+export function formatSkipped({ file, line, path, reason }: SkippedInput): string {
+  if (line !== undefined) return `${file}:${line}: ${reason}`;
+  if (path !== undefined) return `${file}: ${path}: ${reason}`;
+  return `${file}: ${reason}`;
+}
+
+/**
+ * The identity of a series as CloudWatch has it: namespace, metric name and the exact set of
+ * dimensions ("CloudWatch treats each unique combination of dimensions as a separate metric",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Dimension).
+ * Dimension order does not matter; names and values are case-sensitive.
+ */
+export function seriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
+  const dims = Object.keys(dimensions)
+    .sort()
+    .map((name) => [name, dimensions[name] as string]);
+  return JSON.stringify([namespace, metricName, dims]);
+}
+
+/** `Name=Value, Name=Value` for people. */
+export function describeSeries(namespace: string, metricName: string, dimensions: Dimensions): string {
+  const dims = Object.entries(dimensions)
+    .map(([n, v]) => `${n}=${v}`)
+    .join(", ");
+  return `${namespace} ${metricName}${dims ? ` {${dims}}` : ""}`;
+}
+
+/** AWS's `[{ Name, Value }]` as the object the streams use. */
+export function dimensionsFromList(list: readonly { Name: string; Value: string }[] | undefined): Dimensions {
+  const dims: Dimensions = {};
+  for (const { Name, Value } of list ?? []) dims[Name] = Value;
+  return dims;
+}
+
+const isoOrNull = (ms: number): string | null => {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+};
+
+/** A timestamp as the readers accept it: epoch milliseconds (or seconds), or ISO-8601 with a zone. */
+export function parseTimestamp(value: unknown): number | null {
+  if (typeof value === "number") return Number.isFinite(value) ? epochMillis(value) : null;
+  if (typeof value !== "string") return null;
+  const text = value.trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) return epochMillis(Number(text));
+  // A zone is required: a recording replayed in another time zone must not move.
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) return null;
+  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
+  return Number.isNaN(ms) || isoOrNull(ms) === null ? null : ms;
+}
+
+// Below 10^11 an epoch is in seconds (10^11 s is the year 5138; 10^11 ms is 1973).
+const epochMillis = (n: number): number => (Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n));

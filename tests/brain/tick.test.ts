@@ -1,0 +1,476 @@
+import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
+import { DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
+import { describe, expect, it } from "vitest";
+import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { handleTick } from "../../shared/brain/handleTick.js";
+import { NO_METRICS } from "../../shared/metrics/port.js";
+import { at, config, readerMetric, tickWorld } from "./tickWorld.js";
+
+const groupCpu = (group: string) => ({
+  Namespace: "AWS/EC2",
+  MetricName: "CPUUtilization",
+  Dimensions: [{ Name: "AutoScalingGroupName", Value: group }],
+});
+
+type Decisions = Awaited<ReturnType<ReturnType<typeof tickWorld>["tick"]>>["decisions"];
+const of = (decisions: Decisions, target: string) => decisions.filter((d) => d.target === target);
+const brief = (decisions: Decisions) => decisions.map((d) => [d.target, d.status, d.reason, d.from, d.to]);
+
+describe("tick: one batched GetMetricData", () => {
+  it("every target-tracking metric and every alarm the ledger holds in ALARM, in one call, exactly", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    await world.alarm("virtway-readers-connections-high", 0, 320);
+    await world.tick(60);
+    const calls = world.account.calls.filter((c) => c.command === "GetMetricData");
+    expect(calls).toHaveLength(1);
+    const input = calls[0]!.input as { MetricDataQueries: { Id: string }[] };
+    expect({ ...input, MetricDataQueries: input.MetricDataQueries.map((q) => q.Id) }).toEqual({
+      MetricDataQueries: ["t0p0", "t2p0", "t2p1", "t3p0", "t3p1", "a2"],
+      // 19:01 back 16 minutes: the 15-minute scale-in window and one minute of publishing lag.
+      StartTime: new Date("2026-11-23T18:45:00.000Z"),
+      EndTime: new Date("2026-11-23T19:01:00.000Z"),
+      ScanBy: "TimestampAscending",
+    });
+    expect(input.MetricDataQueries[0]).toEqual({
+      Id: "t0p0",
+      MetricStat: { Metric: readerMetric("CPUUtilization"), Period: 60, Stat: "Average" },
+      Label: "readers-cpu-target-30",
+      ReturnData: true,
+    });
+    expect(input.MetricDataQueries[5]).toEqual({
+      Id: "a2",
+      MetricStat: { Metric: readerMetric("DatabaseConnections"), Period: 60, Stat: "Average" },
+      Label: "virtway-readers-connections-high",
+      ReturnData: true,
+    });
+  });
+});
+
+describe("tick: target tracking through the ledger and the actuators", () => {
+  it("out on a spike: readers, the ACU floor's buffer and a group, each once", async () => {
+    const world = tickWorld({
+      "virtway-readers": { capacity: 2 },
+      "virtway-acu-floor": { capacity: 2 },
+      "virtway-frontend": { capacity: 4 },
+    });
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
+    const { decisions } = await world.tick(0);
+    expect(brief(decisions)).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 2, 4],
+      ["virtway-frontend", "applied", "ScaleOut", 4, 5],
+      ["virtway-api", "recorded", "NoData", 2, 2],
+      ["virtway-acu-floor", "applied", "ScaleOut", 2, 16],
+    ]);
+    expect(world.mutating().map((c) => c.command)).toEqual([
+      "CreateDBInstance",
+      "CreateDBInstance",
+      "SetDesiredCapacity",
+      "ModifyDBCluster",
+    ]);
+    expect(world.mutating().at(-1)?.input).toEqual({
+      DBClusterIdentifier: "virtway-aurora",
+      ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
+      ApplyImmediately: true,
+    });
+  });
+
+  it("in once the metric stayed low for the scale-in window, one step per scale-in cooldown", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 6 } });
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 30);
+    const requests = {
+      Namespace: "AWS/ApplicationELB",
+      MetricName: "RequestCountPerTarget",
+      Dimensions: [{ Name: "TargetGroup", Value: "targetgroup/virtway-frontend/943f017f100becff" }],
+    };
+    world.cloudWatch.set(requests, "Sum", 400);
+    const first = await world.tick(0);
+    // ceil(6 × 30/70) = 3 and ceil(6 × 400/1000) = 3.
+    expect(brief(of(first.decisions, "virtway-frontend"))).toEqual([
+      ["virtway-frontend", "applied", "ScaleIn", 6, 3],
+    ]);
+    const second = await world.tick(60);
+    expect(brief(of(second.decisions, "virtway-frontend"))).toEqual([
+      ["virtway-frontend", "held", "ScaleInCooldown", 3, 2],
+    ]);
+    expect(world.mutating()).toEqual([
+      {
+        service: "Auto Scaling",
+        command: "SetDesiredCapacity",
+        input: { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 3, HonorCooldown: false },
+      },
+    ]);
+  });
+
+  it("no data: no action, no write, no mutating call", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    const { decisions, quiet } = await world.tick(0);
+    expect(decisions.map((d) => d.reason)).toEqual(["NoData", "NoData", "NoData", "NoChange"]);
+    // Returned, so that each target says what it saw, but not recorded.
+    expect(quiet).toEqual(decisions.map((d) => d.id));
+    expect(world.ledger.writes).toBe(0);
+    expect(world.mutating()).toEqual([]);
+  });
+});
+
+describe("tick: a tick that finds nothing changed and decides nothing", () => {
+  it("makes no write and no mutating call", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-frontend": { capacity: 4 } });
+    // A spike, then calm: readers in flight, a buffer, cooldowns and their coexistence.
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    await world.tick(0);
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 28);
+    await world.tick(60);
+    const writes = world.ledger.writes;
+    const calls = world.mutating().length;
+    for (const s of [120, 180, 240]) {
+      const { decisions } = await world.tick(s);
+      expect(decisions.every((d) => d.outcome === "none")).toBe(true);
+    }
+    expect(world.ledger.writes).toBe(writes);
+    expect(world.mutating()).toHaveLength(calls);
+  });
+
+  it("a held-back decision is recorded once, not once a minute", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    await world.tick(0); // 2 → 4, two readers creating
+    const held = [];
+    for (const s of [60, 120, 180]) held.push(...of((await world.tick(s)).decisions, "virtway-readers"));
+    // ceil(2 × 60/30) = 4: what is ordered covers it.
+    expect(held.map((d) => d.reason)).toEqual(["CapacityInFlight", "CapacityInFlight", "CapacityInFlight"]);
+    const log = await world.ledger.decisions("virtway-readers");
+    expect(log.map((r) => r.reason)).toEqual(["ScaleOut", "CapacityInFlight"]);
+  });
+});
+
+describe("tick: an alarm that stays in ALARM", () => {
+  it("escalates as its value climbs, counted from the capacity before the cooldown, asking only for what is missing", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    let connections = 330;
+    world.cloudWatch.set(readerMetric("DatabaseConnections"), "Average", () => connections);
+    const [first] = await world.alarm("virtway-readers-connections-high", 0, 320);
+    expect(first).toMatchObject({ status: "applied", from: 2, to: 3 });
+
+    const steps: [number, number][] = [
+      [60, 330],
+      [120, 335],
+      [180, 390],
+      [240, 400],
+    ];
+    const seen = [];
+    for (const [s, value] of steps) {
+      connections = value;
+      seen.push(...of((await world.tick(s)).decisions, "virtway-readers"));
+    }
+    expect(brief(seen)).toEqual([
+      ["virtway-readers", "held", "CooldownRepeat", 3, 3],
+      ["virtway-readers", "held", "CooldownRepeat", 3, 3],
+      // 390 is 110 over 280: the +2 step, from 2: one more reader.
+      ["virtway-readers", "applied", "ScaleOut", 3, 4],
+      ["virtway-readers", "held", "CooldownRepeat", 4, 4],
+    ]);
+    expect(seen[2]?.message).toMatch(
+      /^virtway-readers-connections-high still in ALARM: DatabaseConnections 390 > 280/,
+    );
+    expect(world.mutating().filter((c) => c.command === "CreateDBInstance")).toHaveLength(2);
+    const log = await world.ledger.decisions("virtway-readers");
+    expect(log.map((r) => r.reason)).toEqual(["ScaleOut", "CooldownRepeat", "ScaleOut", "CooldownRepeat"]);
+  });
+});
+
+describe("tick: capacity in flight and the vertical buffer", () => {
+  it("a reader becoming available releases the in-flight count; after the stabilisation window the ACU floor comes down", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-acu-floor": { capacity: 2 } });
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    const floor: Decisions = [];
+    floor.push(...of((await world.tick(0)).decisions, "virtway-acu-floor"));
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 28);
+    for (let s = 60; s <= 420; s += 60)
+      floor.push(...of((await world.tick(s)).decisions, "virtway-acu-floor"));
+    expect((await world.ledger.read("virtway-readers"))?.inFlight.map((c) => c.delta)).toEqual([2]);
+
+    // 19:08: the readers are available (8 minutes); the floor may come down, after 300 s of agreement.
+    for (let s = 480; s <= 780; s += 60)
+      floor.push(...of((await world.tick(s)).decisions, "virtway-acu-floor"));
+    expect(await world.ledger.read("virtway-readers")).toMatchObject({ capacity: 4, inFlight: [] });
+    expect(floor.map((d) => [d.at.slice(11, 16), d.outcome, d.reason, d.from, d.to])).toEqual([
+      ["19:00", "scale-out", "ScaleOut", 2, 16],
+      ...[1, 2, 3, 4, 5, 6, 7].map((m) => [`19:0${m}`, "none", "NoChange", 16, 16]),
+      ["19:08", "held", "ScaleInStabilizing", 16, 2],
+      ["19:09", "held", "ScaleInStabilizing", 16, 2],
+      ["19:10", "held", "ScaleInStabilizing", 16, 2],
+      ["19:11", "held", "ScaleInStabilizing", 16, 2],
+      ["19:12", "held", "ScaleInStabilizing", 16, 2],
+      ["19:13", "scale-in", "ScaleIn", 16, 2],
+    ]);
+    const modified = world.mutating().filter((c) => c.command === "ModifyDBCluster");
+    expect(
+      modified.map(
+        (c) => (c.input as { ServerlessV2ScalingConfiguration: unknown }).ServerlessV2ScalingConfiguration,
+      ),
+    ).toEqual([
+      { MinCapacity: 16, MaxCapacity: 32 },
+      { MinCapacity: 2, MaxCapacity: 32 },
+    ]);
+    const log = await world.ledger.decisions("virtway-acu-floor");
+    expect(log.map((r) => r.reason)).toEqual(["ScaleOut", "ScaleInStabilizing", "ScaleIn"]);
+  });
+});
+
+describe("tick: drift", () => {
+  it("a reader deleted by hand: recorded and adopted, never re-created", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    await world.alarm("virtway-readers-cpu-high-70", 0, 72); // 2 → 3
+    world.setNow(30);
+    await world.clients.rds.send(
+      new DeleteDBInstanceCommand({ DBInstanceIdentifier: "virtway-aurora-reader-1" }),
+    );
+    const before = world.mutating().length;
+    const drift = of((await world.tick(60)).decisions, "virtway-readers");
+    expect(brief(drift)).toEqual([["virtway-readers", "recorded", "CapacityDrift", 3, 2]]);
+    expect(drift[0]?.message).toBe(
+      "AWS shows 2 readers, 1 of them in flight, the brain believed 3: adopted, not fought",
+    );
+    expect(await world.ledger.read("virtway-readers")).toMatchObject({ capacity: 2 });
+    expect((await world.ledger.decisions("virtway-readers")).map((r) => r.reason)).toEqual([
+      "ScaleOut",
+      "CapacityDrift",
+    ]);
+    // The next minute decides on what AWS shows, and re-creates nothing.
+    const next = of((await world.tick(120)).decisions, "virtway-readers");
+    expect(next.map((d) => d.reason)).not.toContain("CapacityDrift");
+    expect(
+      world.mutating(before).filter((c) => c.service === "RDS" && c.command !== "ModifyDBCluster"),
+    ).toEqual([]);
+  });
+
+  it("a group resized by hand: adopted", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
+    await world.tick(0); // 4 → 5
+    await world.clients.autoScaling.send(
+      new SetDesiredCapacityCommand({ AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 9 }),
+    );
+    const drift = of((await world.tick(60)).decisions, "virtway-frontend");
+    expect(brief(drift)).toEqual([["virtway-frontend", "recorded", "CapacityDrift", 5, 9]]);
+  });
+});
+
+describe("tick: coexistence with native policies kept attached", () => {
+  it("suspends native scale-in once when the brain's scale-out cooldown starts and restores it once when it ends", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-frontend": { capacity: 4 } });
+    world.native.registerScalableTarget({
+      ServiceNamespace: "rds",
+      ResourceId: "cluster:virtway-aurora",
+      ScalableDimension: "rds:cluster:ReadReplicaCount",
+      MinCapacity: 1,
+      MaxCapacity: 8,
+      SuspendedState: {
+        DynamicScalingInSuspended: false,
+        DynamicScalingOutSuspended: false,
+        ScheduledScalingSuspended: true,
+      },
+    });
+    const tracking = {
+      TargetValue: 60,
+      PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" },
+    };
+    world.native.putGroupPolicy({
+      AutoScalingGroupName: "virtway-frontend-php",
+      PolicyName: "native-cpu-60",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: tracking,
+      EstimatedInstanceWarmup: 120,
+      Enabled: true,
+    });
+    world.native.putGroupPolicy({
+      AutoScalingGroupName: "virtway-frontend-php",
+      PolicyName: "native-cpu-no-scale-in",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: { ...tracking, DisableScaleIn: true },
+    });
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
+
+    const coexistence = (calls: ReturnType<typeof world.mutating>) =>
+      calls.filter((c) => c.command === "RegisterScalableTarget" || c.command === "PutScalingPolicy");
+    const first = await world.tick(0);
+    expect(
+      first.decisions.filter((d) => d.policy === "coexistence").map((d) => [d.target, d.reason, d.message]),
+    ).toEqual([
+      [
+        "virtway-readers",
+        "NativeScaleInSuspended",
+        "Application Auto Scaling's dynamic scale-in of cluster:virtway-aurora switched off while the brain's scale-out cooldown runs",
+      ],
+      [
+        "virtway-frontend",
+        "NativeScaleInSuspended",
+        "DisableScaleIn on the target-tracking policy native-cpu-60 switched off while the brain's scale-out cooldown runs",
+      ],
+    ]);
+    expect(coexistence(world.mutating())).toEqual([
+      {
+        service: "Application Auto Scaling",
+        command: "RegisterScalableTarget",
+        input: {
+          ServiceNamespace: "rds",
+          ScalableDimension: "rds:cluster:ReadReplicaCount",
+          ResourceId: "cluster:virtway-aurora",
+          SuspendedState: {
+            DynamicScalingInSuspended: true,
+            DynamicScalingOutSuspended: false,
+            ScheduledScalingSuspended: true,
+          },
+        },
+      },
+      {
+        service: "Auto Scaling",
+        command: "PutScalingPolicy",
+        input: {
+          AutoScalingGroupName: "virtway-frontend-php",
+          PolicyName: "native-cpu-60",
+          PolicyType: "TargetTrackingScaling",
+          TargetTrackingConfiguration: { ...tracking, DisableScaleIn: true },
+          EstimatedInstanceWarmup: 120,
+          Enabled: true,
+        },
+      },
+    ]);
+    expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn).toEqual({
+      since: at(0).toISOString(),
+      scalableTarget: null,
+      policies: ["native-cpu-60"],
+    });
+
+    // Every minute of the windows: nothing more. The readers' cooldown (30 s) ends first, the
+    // group's (300 s, the default) at 19:05.
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 28);
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 66);
+    const later = [];
+    for (let s = 60; s <= 420; s += 60)
+      later.push(...(await world.tick(s)).decisions.filter((d) => d.policy === "coexistence"));
+    expect(later.map((d) => [d.at.slice(11, 16), d.target, d.reason])).toEqual([
+      ["19:01", "virtway-readers", "NativeScaleInResumed"],
+      ["19:05", "virtway-frontend", "NativeScaleInResumed"],
+    ]);
+    const calls = coexistence(world.mutating()).slice(2);
+    expect(calls.map((c) => [c.command, c.input])).toEqual([
+      [
+        "RegisterScalableTarget",
+        {
+          ServiceNamespace: "rds",
+          ScalableDimension: "rds:cluster:ReadReplicaCount",
+          ResourceId: "cluster:virtway-aurora",
+          SuspendedState: {
+            DynamicScalingInSuspended: false,
+            DynamicScalingOutSuspended: false,
+            ScheduledScalingSuspended: true,
+          },
+        },
+      ],
+      [
+        "PutScalingPolicy",
+        {
+          AutoScalingGroupName: "virtway-frontend-php",
+          PolicyName: "native-cpu-60",
+          PolicyType: "TargetTrackingScaling",
+          TargetTrackingConfiguration: { ...tracking, DisableScaleIn: false },
+          EstimatedInstanceWarmup: 120,
+          Enabled: true,
+        },
+      ],
+    ]);
+    expect(world.native.scalableTargets[0]?.SuspendedState.DynamicScalingInSuspended).toBe(false);
+    expect(
+      world.native.groupPolicies.map((p) => [p.PolicyName, p.TargetTrackingConfiguration?.DisableScaleIn]),
+    ).toEqual([
+      ["native-cpu-60", false],
+      ["native-cpu-no-scale-in", true],
+    ]);
+    expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn).toBeUndefined();
+  });
+
+  it("nothing registered, no policy: one look per window, nothing changed", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    await world.tick(0);
+    await world.tick(60);
+    await world.tick(120);
+    const native = world.account.calls.filter((c) => c.service === "Application Auto Scaling");
+    expect(native.map((c) => c.command)).toEqual(["DescribeScalableTargets"]);
+  });
+});
+
+describe("tick: what it needs of AWS", () => {
+  it("CloudWatch unavailable: every metric reads as missing, the rest of the tick goes on", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    const failing = { read: async () => Promise.reject(new Error("ThrottlingException: Rate exceeded")) };
+    const result = await handleTick({
+      ports: {
+        ledger: world.ledger,
+        actuatorFor: actuatorsOn(world.clients),
+        metrics: failing,
+        nativeScaling: null,
+      },
+      config,
+      now: at(0),
+      invocationId: "t",
+    });
+    expect(result.problems).toEqual([
+      "GetMetricData: Error: ThrottlingException: Rate exceeded; every metric reads as missing this minute",
+    ]);
+    expect(result.decisions.map((d) => d.reason)).toEqual(["NoData", "NoData", "NoData", "NoChange"]);
+  });
+
+  it("a target AWS cannot describe waits for the next tick; the others go on", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    const real = actuatorsOn(world.clients);
+    const result = await handleTick({
+      ports: {
+        ledger: world.ledger,
+        actuatorFor: (t) =>
+          t.id === "virtway-api"
+            ? { observe: async () => Promise.reject(new Error("no group")), apply: real(t).apply }
+            : real(t),
+        metrics: NO_METRICS,
+        nativeScaling: null,
+      },
+      config,
+      now: at(0),
+      invocationId: "t",
+    });
+    expect(brief(result.decisions)).toEqual([
+      ["virtway-readers", "recorded", "NoData", 2, 2],
+      ["virtway-frontend", "recorded", "NoData", 2, 2],
+      ["virtway-api", "failed", "ObservationFailed", 2, 2],
+      ["virtway-acu-floor", "recorded", "NoChange", 1, 1],
+    ]);
+  });
+
+  it("readers AWS cannot describe still count for the buffer as the ledger has them", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-acu-floor": { capacity: 2 } });
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    await world.tick(0); // readers 2 → 4 in flight, floor 2 → 16
+    const real = actuatorsOn(world.clients);
+    world.setNow(600);
+    const result = await handleTick({
+      ports: {
+        ledger: world.ledger,
+        actuatorFor: (t) =>
+          t.kind === "aurora-readers"
+            ? { observe: async () => Promise.reject(new Error("Throttling")), apply: real(t).apply }
+            : real(t),
+        metrics: NO_METRICS,
+        nativeScaling: null,
+      },
+      config,
+      now: at(600),
+      invocationId: "t",
+    });
+    expect(brief(of(result.decisions, "virtway-acu-floor"))).toEqual([
+      ["virtway-acu-floor", "recorded", "NoChange", 16, 16],
+    ]);
+  });
+});

@@ -1,0 +1,227 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { EvaluateJson } from "../../cli/commands/evaluate.js";
+import { run } from "./run.js";
+
+const dir = mkdtempSync(join(tmpdir(), "brain-evaluate-"));
+function write(name: string, lines: string[]): string {
+  const file = join(dir, name);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+/** `evaluate <files> --json`: standard output must be exactly one JSON object. */
+async function evaluate(...args: string[]) {
+  const { code, out, err } = await run("evaluate", ...args, "--json");
+  return { code, err, json: JSON.parse(out) as EvaluateJson };
+}
+const brief = (json: EvaluateJson) =>
+  json.stateChanges.map((c) => [c.at.slice(11, 16), c.alarm, c.from, c.to, c.value]);
+
+describe("brain evaluate on the bundled streams", () => {
+  it("the avalanche (Metric Streams JSON lines): the 70% and 85% alarms fire during the spike, connections, latency and their composite too, and the low-CPU alarm after the event", async () => {
+    const { code, json } = await evaluate("events/streams/avalanche.jsonl");
+    expect(code).toBe(0);
+    expect(json.skipped).toBe(0);
+    const changes = brief(json).filter(([, , from]) => from !== "INSUFFICIENT_DATA");
+    expect(changes).toEqual([
+      ["19:01", "virtway-readers-cpu-high-70", "OK", "ALARM", 76.5],
+      ["19:01", "virtway-readers-connections-high", "OK", "ALARM", 316.3],
+      ["19:01", "virtway-frontend-requests-high", "OK", "ALARM", 2327],
+      ["19:01", "virtway-api-requests-high", "OK", "ALARM", 2320],
+      ["19:02", "virtway-readers-cpu-high-85", "OK", "ALARM", 91.1],
+      ["19:02", "virtway-readers-latency-high", "OK", "ALARM", 0.00383],
+      ["19:02", "virtway-readers-pressure", "OK", "ALARM", null],
+      ["19:04", "virtway-api-requests-high", "ALARM", "OK", 1647.66666666667],
+      ["19:05", "virtway-readers-cpu-high-85", "ALARM", "OK", 82.8],
+      ["19:05", "virtway-frontend-requests-high", "ALARM", "OK", 1663],
+      ["19:07", "virtway-readers-latency-high", "ALARM", "OK", 0.00283],
+      ["19:07", "virtway-readers-pressure", "ALARM", "OK", null],
+      ["19:10", "virtway-readers-cpu-high-70", "ALARM", "OK", 63.7],
+      ["19:10", "virtway-readers-connections-high", "ALARM", "OK", 263.6],
+      ["19:28", "virtway-readers-cpu-low", "OK", "ALARM", 12],
+    ]);
+    // Every configured alarm starts INSUFFICIENT_DATA and leaves it with the first period, at 18:46.
+    expect(brief(json).filter(([, , from]) => from === "INSUFFICIENT_DATA")).toHaveLength(8);
+    expect(json.stateChanges[0]?.at).toBe("2026-11-23T18:46:00.000Z");
+  });
+
+  it("the get-metric-data document: the readers' alarms, at the same times", async () => {
+    const { code, json } = await evaluate("events/streams/avalanche-readers.json");
+    expect(code).toBe(0);
+    expect(
+      brief(json)
+        .filter(([, , from]) => from !== "INSUFFICIENT_DATA")
+        .map(([at, alarm, , to]) => [at, alarm, to]),
+    ).toEqual([
+      ["19:01", "virtway-readers-cpu-high-70", "ALARM"],
+      ["19:01", "virtway-readers-connections-high", "ALARM"],
+      ["19:02", "virtway-readers-cpu-high-85", "ALARM"],
+      ["19:02", "virtway-readers-latency-high", "ALARM"],
+      ["19:02", "virtway-readers-pressure", "ALARM"],
+      ["19:05", "virtway-readers-cpu-high-85", "OK"],
+      ["19:07", "virtway-readers-latency-high", "OK"],
+      ["19:07", "virtway-readers-pressure", "OK"],
+      ["19:10", "virtway-readers-cpu-high-70", "OK"],
+      ["19:10", "virtway-readers-connections-high", "OK"],
+      ["19:28", "virtway-readers-cpu-low", "ALARM"],
+    ]);
+  });
+
+  it("the CSV: the TV vote fires the front end's and the API's request alarms for two minutes", async () => {
+    const { code, json } = await evaluate("events/streams/tv-vote.csv");
+    expect(code).toBe(0);
+    expect(brief(json)).toEqual([
+      ["20:01", "virtway-frontend-requests-high", "INSUFFICIENT_DATA", "OK", 281],
+      ["20:01", "virtway-api-requests-high", "INSUFFICIENT_DATA", "OK", 504],
+      ["20:11", "virtway-frontend-requests-high", "OK", "ALARM", 2905],
+      ["20:11", "virtway-api-requests-high", "OK", "ALARM", 6511],
+      ["20:13", "virtway-frontend-requests-high", "ALARM", "OK", 894],
+      ["20:13", "virtway-api-requests-high", "ALARM", "OK", 859.6],
+    ]);
+  });
+
+  it("several files are one recording", async () => {
+    const { json } = await evaluate("events/streams/avalanche-readers.json", "events/streams/tv-vote.csv");
+    expect(json.stateChanges.map((c) => c.alarm)).toContain("virtway-readers-cpu-low");
+    expect(json.stateChanges.map((c) => c.alarm)).toContain("virtway-api-requests-high");
+    expect(json.stateChanges.map((c) => c.at)).toEqual([...json.stateChanges.map((c) => c.at)].sort());
+  });
+});
+
+describe("brain evaluate's output", () => {
+  it("--json: exactly one JSON object with stateChanges and skipped, and nothing else on standard output", async () => {
+    const { code, out, err } = await run("evaluate", "events/streams/tv-vote.csv", "--json");
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out);
+    expect(Object.keys(parsed)).toEqual(["stateChanges", "skipped"]);
+    expect(Object.keys(parsed.stateChanges[0])).toEqual(["at", "alarm", "from", "to", "value"]);
+    expect(parsed.stateChanges[0].at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    // The summary goes to standard error.
+    expect(err).toContain("160 records from 1 file: 3 series, 0 used by no alarm (ignored)");
+  });
+
+  it("without --json: one line per change (time, alarm, from, to, the datapoint that decided it)", async () => {
+    const { code, out } = await run("evaluate", "events/streams/avalanche.jsonl");
+    expect(code).toBe(0);
+    const lines = out.trim().split("\n");
+    expect(lines).toContain(
+      "2026-11-23T19:01:00.000Z  virtway-readers-cpu-high-70  OK -> ALARM  76.5 at 19:00:00",
+    );
+    expect(lines).toContain(
+      "2026-11-23T19:02:00.000Z  virtway-readers-pressure  OK -> ALARM  virtway-readers-latency-high went ALARM",
+    );
+    expect(lines).toHaveLength(23);
+  });
+
+  it("counts the series no alarm uses (EC2 CPU, RequestCountPerTarget by load balancer and target group)", async () => {
+    const { err } = await run("evaluate", "events/streams/avalanche.jsonl", "--json");
+    expect(err).toContain("405 records from 1 file: 9 series, 3 used by no alarm (ignored)");
+  });
+
+  it("reports bad lines as file:line: reason on standard error, counts them, and uses the rest (exit 0)", async () => {
+    const file = write("partly-bad.csv", [
+      "timestamp,namespace,metric,dimensions,value",
+      "2026-11-23T19:00:00Z,AWS/ApplicationELB,RequestCountPerTarget,TargetGroup=targetgroup/virtway-frontend/943f017f100becff,2000",
+      "not,a,row",
+      "2026-11-23T19:01:00Z,AWS/ApplicationELB,RequestCountPerTarget,TargetGroup=targetgroup/virtway-frontend/943f017f100becff,1000",
+    ]);
+    const { code, json, err } = await evaluate(file);
+    expect(code).toBe(0);
+    expect(json.skipped).toBe(1);
+    expect(err).toContain(`${file}:3: timestamp "not" is not ISO-8601 with a zone or epoch milliseconds`);
+    expect(brief(json)).toEqual([
+      ["19:01", "virtway-frontend-requests-high", "INSUFFICIENT_DATA", "ALARM", 2000],
+      ["19:02", "virtway-frontend-requests-high", "ALARM", "OK", 1000],
+    ]);
+  });
+
+  it("says when the configured alarms have nothing to say", async () => {
+    const file = write("other.csv", ["timestamp,namespace,metric,value", "2026-11-23T19:00:00Z,App,Other,1"]);
+    const { code, out, err } = await run("evaluate", file);
+    expect(code).toBe(0);
+    expect(out.trim()).toBe("no state changes");
+    expect(err).toContain("1 series, 1 used by no alarm (ignored)");
+  });
+
+  it("warns about alarms it cannot evaluate offline, and evaluates the rest", async () => {
+    const config = JSON.parse(readFileSync("brain.config.json", "utf8")) as {
+      alarms: Record<string, unknown>[];
+    };
+    config.alarms.push({
+      AlarmName: "api-requests-anomaly",
+      Metrics: [
+        {
+          Id: "m1",
+          MetricStat: {
+            Metric: { Namespace: "AWS/ApplicationELB", MetricName: "RequestCount" },
+            Period: 60,
+            Stat: "Sum",
+          },
+          ReturnData: true,
+        },
+        { Id: "ad1", Expression: "ANOMALY_DETECTION_BAND(m1, 2)", ReturnData: false },
+      ],
+      EvaluationPeriods: 1,
+      ThresholdMetricId: "ad1",
+      ComparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold",
+    });
+    const file = join(dir, "with-anomaly.json");
+    writeFileSync(file, JSON.stringify(config));
+    const { code, json, err } = await evaluate("events/streams/tv-vote.csv", "--config", file);
+    expect(code).toBe(0);
+    expect(err).toContain(
+      "warning: api-requests-anomaly: not evaluated: anomaly detection is not supported offline",
+    );
+    expect(json.stateChanges).toHaveLength(6);
+  });
+});
+
+describe("brain evaluate's exit status", () => {
+  it("1, naming the file, when a file is not a stream; nothing on standard output", async () => {
+    const file = write("notes.txt", ["these are my notes", "not metrics"]);
+    const { code, out, err } = await run("evaluate", "events/streams/tv-vote.csv", file, "--json");
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toContain(`${file}: not a metric stream: no line is a metric record`);
+  });
+
+  it("1, naming the file, when it is missing", async () => {
+    const { code, out, err } = await run("evaluate", "events/streams/nope.jsonl");
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toContain("events/streams/nope.jsonl: cannot read the file: no such file");
+  });
+
+  it("1 on a configuration with errors", async () => {
+    const config = write("bad-config.json", ['{ "alarms": [], "targets": [] }']);
+    const { code, err } = await run("evaluate", "events/streams/tv-vote.csv", "--config", config);
+    expect(code).toBe(1);
+    expect(err).toContain("error at $.targets");
+  });
+
+  it.each([
+    { name: "no stream file", args: ["evaluate"], message: "missing required argument 'stream-file'" },
+    {
+      name: "an unknown option",
+      args: ["evaluate", "events/streams/tv-vote.csv", "--jsn"],
+      message: "unknown option '--jsn'",
+    },
+  ])("2 on misuse: $name", async ({ args, message }) => {
+    const { code, out, err } = await run(...args);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toContain(message);
+  });
+
+  it("0 with --help, which names the formats and the options", async () => {
+    const { code, out } = await run("evaluate", "--help");
+    expect(code).toBe(0);
+    expect(out).toContain("Usage: brain evaluate [options] <stream-file...>");
+    expect(out).toContain("--config <file>");
+    expect(out).toContain("--json");
+    expect(out).toContain("get-metric-data");
+  });
+});

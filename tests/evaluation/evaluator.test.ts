@@ -1,0 +1,404 @@
+import { describe, expect, it } from "vitest";
+import type { Alarm, MetricAlarm } from "../../shared/config/schema.js";
+import { AlarmEvaluator, evaluateRecords } from "../../shared/evaluation/evaluator.js";
+import type { MetricRecord } from "../../shared/streams/record.js";
+import { alarm, brief, MINUTE, record, series, T0 } from "./support.js";
+
+const run = (alarms: Alarm[], records: MetricRecord[]) => evaluateRecords(alarms, records);
+
+describe("a metric alarm over a recording", () => {
+  // AlarmThatSendsEmail.html, "Evaluating an alarm": threshold 3, 3 of 3; ALARM once three periods
+  // in a row breach (periods 3–5), OK at period 6, a lone breach at period 9 changes nothing.
+  it("follows AWS's figure: 3 of 3 over ten periods", async () => {
+    const values = [1, 2, 4, 4, 4, 2, 2, 2, 4, 2];
+    const { stateChanges } = await run(
+      [alarm({ Threshold: 3, EvaluationPeriods: 3, DatapointsToAlarm: 3 })],
+      series(values, 1),
+    );
+    expect(brief(stateChanges)).toEqual([
+      ["19:02", "INSUFFICIENT_DATA", "OK", 1],
+      ["19:06", "OK", "ALARM", 4],
+      ["19:07", "ALARM", "OK", 2],
+    ]);
+  });
+
+  it("starts INSUFFICIENT_DATA and changes at the end of the period whose datapoint decided", async () => {
+    const { stateChanges } = await run([alarm()], series([60, 75, 80, 65]));
+    expect(brief(stateChanges)).toEqual([
+      ["19:01", "INSUFFICIENT_DATA", "OK", 60],
+      ["19:02", "OK", "ALARM", 75],
+      ["19:04", "ALARM", "OK", 65],
+    ]);
+    expect(stateChanges[1]).toMatchObject({
+      at: "2026-11-23T19:02:00.000Z",
+      datapoints: [{ at: "2026-11-23T19:01:00.000Z", value: 75, sampleCount: 1 }],
+      reason:
+        "Threshold Crossed: 1 out of the last 1 datapoints [75.0 (23/11/26 19:01:00)] was greater than the threshold (70.0) (minimum 1 datapoint for OK -> ALARM transition).",
+    });
+  });
+
+  it("M of N: 2 of 3 alarms on two breaches that are not consecutive", async () => {
+    const { stateChanges } = await run(
+      [alarm({ EvaluationPeriods: 3, DatapointsToAlarm: 2 })],
+      series([60, 80, 60, 80, 60, 60]),
+    );
+    expect(brief(stateChanges)).toEqual([
+      ["19:01", "INSUFFICIENT_DATA", "OK", 60],
+      ["19:04", "OK", "ALARM", 80],
+      ["19:05", "ALARM", "OK", 60],
+    ]);
+    expect(stateChanges[1]?.reason).toBe(
+      "Threshold Crossed: 2 out of the last 3 datapoints [80.0 (23/11/26 19:03:00), 80.0 (23/11/26 19:01:00)] were greater than the threshold (70.0) (minimum 2 datapoints for OK -> ALARM transition).",
+    );
+  });
+
+  it.each([
+    { op: "GreaterThanOrEqualToThreshold", values: [69, 70], want: "ALARM" },
+    { op: "GreaterThanThreshold", values: [69, 70], want: "OK" },
+    { op: "LessThanThreshold", values: [71, 69.9], want: "ALARM" },
+    { op: "LessThanOrEqualToThreshold", values: [71, 70], want: "ALARM" },
+    { op: "LessThanThreshold", values: [71, 70], want: "OK" },
+  ] as const)("$op on $values ends $want", async ({ op, values, want }) => {
+    const { stateChanges } = await run([alarm({ ComparisonOperator: op })], series([...values]));
+    expect(stateChanges.at(-1)?.to).toBe(want);
+  });
+
+  it("is evaluated over the periods its records cover only: nothing after the last record", async () => {
+    const { stateChanges } = await run(
+      [alarm({ TreatMissingData: "breaching", EvaluationPeriods: 2 })],
+      series([60, 60]),
+    );
+    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "OK", 60]]);
+  });
+
+  it("reports nothing for an alarm with no record, and the others still run", async () => {
+    const other = alarm({ AlarmName: "other", MetricName: "Other" });
+    const { stateChanges } = await run([other, alarm()], series([80]));
+    expect(stateChanges.map((c) => c.alarm)).toEqual(["load-high"]);
+  });
+
+  it("aggregates one-minute records into the alarm's Period", async () => {
+    // Period 300: 19:00–19:05 averages 66 (not > 70), 19:05–19:10 averages 76.
+    const { stateChanges } = await run(
+      [alarm({ Period: 300 })],
+      series([60, 62, 64, 70, 74, 72, 74, 76, 78, 80]),
+    );
+    expect(brief(stateChanges)).toEqual([
+      ["19:05", "INSUFFICIENT_DATA", "OK", 66],
+      ["19:10", "OK", "ALARM", 76],
+    ]);
+  });
+});
+
+describe("TreatMissingData over a gap in a recording", () => {
+  // 1 of 1 (evaluation range 3): breaching at 19:00–19:02, no data 19:03–19:09, 60 at 19:10.
+  const records = [...series([80, 80, 80]), record(10, 60)];
+  it.each([
+    {
+      treat: "missing",
+      // The range still holds a real datapoint until 19:05; then all is missing.
+      want: [
+        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
+        ["19:06", "ALARM", "INSUFFICIENT_DATA", null],
+        ["19:11", "INSUFFICIENT_DATA", "OK", 60],
+      ],
+    },
+    {
+      treat: "breaching",
+      want: [
+        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
+        ["19:11", "ALARM", "OK", 60],
+      ],
+    },
+    {
+      treat: "notBreaching",
+      want: [
+        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
+        ["19:06", "ALARM", "OK", null],
+      ],
+    },
+    {
+      treat: "ignore",
+      want: [
+        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
+        ["19:11", "ALARM", "OK", 60],
+      ],
+    },
+  ] as const)("$treat", async ({ treat, want }) => {
+    const { stateChanges } = await run([alarm({ TreatMissingData: treat })], records);
+    expect(brief(stateChanges)).toEqual(want);
+  });
+
+  it("says why in AWS's words when missing data decides", async () => {
+    const { stateChanges } = await run([alarm({ TreatMissingData: "notBreaching" })], records);
+    expect(stateChanges[1]?.reason).toBe(
+      "Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [NonBreaching].",
+    );
+    const missing = await run([alarm()], records);
+    expect(missing.stateChanges[1]?.reason).toBe("Insufficient Data: 1 datapoint was unknown.");
+  });
+
+  it("AWS/DynamoDB alarms always ignore missing data, whatever they say (PutMetricAlarm)", async () => {
+    const dynamo = {
+      namespace: "AWS/DynamoDB",
+      metricName: "ThrottledRequests",
+      dimensions: { TableName: "t" },
+    };
+    const recs = [...series([80, 80], 0, dynamo), record(20, 60, dynamo)];
+    const a = alarm({
+      Namespace: "AWS/DynamoDB",
+      MetricName: "ThrottledRequests",
+      Dimensions: [{ Name: "TableName", Value: "t" }],
+      TreatMissingData: "notBreaching",
+    });
+    const { stateChanges } = await run([a], recs);
+    expect(brief(stateChanges)).toEqual([
+      ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
+      ["19:21", "ALARM", "OK", 60],
+    ]);
+  });
+
+  it("crosses a day-long gap without evaluating every minute of it wrongly", async () => {
+    const recs = [record(0, 80), record(24 * 60, 80)];
+    const { stateChanges } = await run(
+      [alarm({ TreatMissingData: "breaching", EvaluationPeriods: 3 })],
+      recs,
+    );
+    // 1 real breach + 2 filled: ALARM at once, and it stays ALARM through the gap.
+    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "ALARM", 80]]);
+  });
+});
+
+describe("matching records to alarms as CloudWatch matches metrics", () => {
+  it("needs the exact set of dimensions: a superset or a subset is another metric", async () => {
+    const recs = [
+      record(0, 90, { dimensions: { Service: "api", AZ: "eu-west-1a" } }),
+      record(0, 90, { dimensions: {} }),
+      record(0, 90, { dimensions: { Service: "web" } }),
+    ];
+    const result = await run([alarm()], recs);
+    expect(result.stateChanges).toEqual([]);
+    expect(result).toMatchObject({ records: 3, series: 3, unusedSeries: 3 });
+  });
+
+  it("ignores the order of dimensions", async () => {
+    const a = alarm({
+      Dimensions: [
+        { Name: "Role", Value: "READER" },
+        { Name: "DBClusterIdentifier", Value: "db" },
+      ],
+    });
+    const { stateChanges } = await run(
+      [a],
+      [record(0, 90, { dimensions: { DBClusterIdentifier: "db", Role: "READER" } })],
+    );
+    expect(stateChanges.map((c) => c.to)).toEqual(["ALARM"]);
+  });
+
+  it("takes only records of the alarm's Unit where it names one; records of unknown unit count", async () => {
+    const recs = [
+      record(0, 90, { unit: "Count" }),
+      record(1, 50, { unit: "Percent" }),
+      record(2, 95, { unit: null }),
+    ];
+    const { stateChanges } = await run([alarm({ Unit: "Percent" })], recs);
+    expect(brief(stateChanges)).toEqual([
+      ["19:02", "INSUFFICIENT_DATA", "OK", 50],
+      ["19:03", "OK", "ALARM", 95],
+    ]);
+  });
+
+  it("takes every unit where the alarm names none", async () => {
+    const { stateChanges } = await run([alarm()], [record(0, 90, { unit: "Count" })]);
+    expect(stateChanges.map((c) => c.to)).toEqual(["ALARM"]);
+  });
+
+  it("counts the series no alarm uses and ignores them", async () => {
+    const recs = [
+      record(0, 90),
+      record(0, 1, { metricName: "Other" }),
+      record(1, 2, { metricName: "Other" }),
+    ];
+    const result = await run([alarm()], recs);
+    expect(result).toMatchObject({ records: 3, series: 2, unusedSeries: 1 });
+  });
+});
+
+describe("percentile alarms", () => {
+  const p90 = alarm({
+    AlarmName: "latency-p90",
+    Statistic: undefined,
+    ExtendedStatistic: "p90",
+    Threshold: 500,
+  });
+
+  it("are exact from raw samples (the CSV's value column)", async () => {
+    // 10 samples a minute: p90 is the 9th smallest.
+    const minute = (m: number, slow: number) =>
+      Array.from({ length: 10 }, (_, i) => record(m, i < 10 - slow ? 100 : 900, { metricName: "Load" })).map(
+        (r, i) => ({
+          ...r,
+          timestamp: r.timestamp + i * 1000,
+          stats: { ...r.stats, values: [r.stats.sum as number] },
+        }),
+      );
+    const { stateChanges, notes } = await run([p90], [...minute(0, 1), ...minute(1, 2)]);
+    expect(brief(stateChanges)).toEqual([
+      ["19:01", "INSUFFICIENT_DATA", "OK", 100],
+      ["19:02", "OK", "ALARM", 900],
+    ]);
+    expect(notes).toEqual([]);
+  });
+
+  it("are approximated from min/avg/max where the stream has no distribution, and say so", async () => {
+    const recs = [
+      record(0, { sampleCount: 10, sum: 2000, minimum: 100, maximum: 600 }), // avg 200: p90 = 200 + 400 × 0.8 = 520
+      record(1, { sampleCount: 10, sum: 1500, minimum: 100, maximum: 300 }), // avg 150: p90 = 150 + 150 × 0.8 = 270
+    ];
+    const { stateChanges, notes } = await run([p90], recs);
+    expect(brief(stateChanges)).toEqual([
+      ["19:01", "INSUFFICIENT_DATA", "ALARM", 520],
+      ["19:02", "ALARM", "OK", 270],
+    ]);
+    expect(notes).toEqual([
+      { alarm: "latency-p90", approximated: { percentileFromMinAvgMax: 2 }, unavailable: 0 },
+    ]);
+  });
+
+  it("use the percentile a Metric Stream carries when it has one", async () => {
+    const recs = [
+      record(0, { sampleCount: 10, sum: 2000, minimum: 100, maximum: 600, extended: { p90: 450 } }),
+    ];
+    const { stateChanges } = await run([p90], recs);
+    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "OK", 450]]);
+  });
+
+  it("with EvaluateLowSampleCountPercentile ignore, do not change state on too few samples", async () => {
+    // p90 needs 10 / (1 - 0.9) = 100 samples.
+    const lowIgnore = { ...p90, EvaluateLowSampleCountPercentile: "ignore" as const };
+    const recs = [
+      record(0, { sampleCount: 10, sum: 9000, minimum: 900, maximum: 900, values: Array(10).fill(900) }),
+    ];
+    expect((await run([lowIgnore], recs)).stateChanges).toEqual([]);
+    expect((await run([p90], recs)).stateChanges.map((c) => c.to)).toEqual(["ALARM"]);
+  });
+});
+
+describe("metric-math alarms", () => {
+  const dims = { LoadBalancer: "app/alb/1", TargetGroup: "targetgroup/api/2" };
+  const perHost: MetricAlarm = {
+    AlarmName: "api-requests-high",
+    Metrics: [
+      {
+        Id: "requests",
+        MetricStat: {
+          Metric: {
+            Namespace: "AWS/ApplicationELB",
+            MetricName: "RequestCount",
+            Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+          },
+          Period: 60,
+          Stat: "Sum",
+        },
+        ReturnData: false,
+      },
+      {
+        Id: "hosts",
+        MetricStat: {
+          Metric: {
+            Namespace: "AWS/ApplicationELB",
+            MetricName: "HealthyHostCount",
+            Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+          },
+          Period: 60,
+          Stat: "Average",
+        },
+        ReturnData: false,
+      },
+      { Id: "perhost", Expression: "requests / hosts", ReturnData: true },
+    ],
+    EvaluationPeriods: 1,
+    Threshold: 1800,
+    ComparisonOperator: "GreaterThanThreshold",
+  };
+  const elb = (metricName: string) => ({
+    namespace: "AWS/ApplicationELB",
+    metricName,
+    dimensions: dims,
+    unit: "Count",
+  });
+
+  it("evaluates the expression per period from each metric's statistic", async () => {
+    const recs = [
+      ...series([2200, 9200, 10400, 9800], 0, elb("RequestCount")),
+      ...series([4, 4, 4, 6], 0, elb("HealthyHostCount")),
+    ].sort((a, b) => a.timestamp - b.timestamp);
+    const { stateChanges } = await run([perHost], recs);
+    expect(brief(stateChanges)).toEqual([
+      ["19:01", "INSUFFICIENT_DATA", "OK", 550],
+      ["19:02", "OK", "ALARM", 2300],
+      ["19:04", "ALARM", "OK", 1633.33333333333],
+    ]);
+    expect(stateChanges[0]?.alarmType).toBe("metric-math");
+  });
+
+  it("treats a period whose divisor is missing as a missing datapoint (division by zero drops it)", async () => {
+    const recs = series([9200, 9400], 0, elb("RequestCount"));
+    const { stateChanges } = await run([{ ...perHost, TreatMissingData: "breaching" }], recs);
+    // No datapoint at all (not Infinity): the missing one is filled in as breaching.
+    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "ALARM", null]]);
+    expect(stateChanges[0]?.reason).toContain("1 missing datapoint was treated as [Breaching]");
+  });
+});
+
+describe("alarms the evaluator cannot reproduce offline", () => {
+  it.each([
+    {
+      name: "anomaly detection",
+      alarm: alarm({
+        Threshold: undefined,
+        ThresholdMetricId: "band",
+        ComparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold",
+      }),
+      message: "anomaly detection is not supported offline",
+    },
+    {
+      name: "a trimmed mean",
+      alarm: alarm({ Statistic: undefined, ExtendedStatistic: "tm90" }),
+      message: "the statistic tm90 is not supported offline",
+    },
+  ])("$name is reported by name and left out", ({ alarm: a, message }) => {
+    const evaluator = new AlarmEvaluator([a, alarm({ AlarmName: "ok-one" })]);
+    expect(evaluator.unsupported.map((u) => u.message)).toEqual([
+      expect.stringContaining(`load-high: not evaluated: ${message}`),
+    ]);
+    evaluator.push(record(0, 90));
+    expect(evaluator.finish().stateChanges.map((c) => c.alarm)).toEqual(["ok-one"]);
+  });
+
+  it("refuses records out of time order (readStreams orders them)", () => {
+    const evaluator = new AlarmEvaluator([alarm()]);
+    evaluator.push(record(1, 90));
+    expect(() => evaluator.push(record(0, 90))).toThrow(RangeError);
+  });
+
+  it("keeps the time line in order across alarms, composites after the alarms they follow", async () => {
+    const a = alarm({ AlarmName: "a" });
+    const b = alarm({ AlarmName: "b", MetricName: "Other" });
+    const both = { AlarmName: "both", AlarmRule: "ALARM(a) AND ALARM(b)" };
+    const recs = [
+      record(0, 90),
+      record(0, 90, { metricName: "Other" }),
+      record(1, 50, { metricName: "Other" }),
+    ];
+    const { stateChanges } = await run([both, b, a], recs);
+    expect(stateChanges.map((c) => [c.at.slice(11, 16), c.alarm, c.to])).toEqual([
+      ["19:01", "b", "ALARM"],
+      ["19:01", "a", "ALARM"],
+      ["19:01", "both", "ALARM"],
+      ["19:02", "b", "OK"],
+      ["19:02", "both", "OK"],
+    ]);
+    expect(T0 + MINUTE).toBe(Date.parse("2026-11-23T19:01:00Z"));
+  });
+});

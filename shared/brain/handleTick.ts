@@ -126,6 +126,7 @@ export async function handleTick(input: {
       initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
     const expired = stored ? expiredReservation(stored, now) : null;
     let recorded = true;
+    let askedMore = 0;
     const record = await commitDecision({
       ports,
       target,
@@ -148,6 +149,10 @@ export async function handleTick(input: {
             target.kind === "aurora-capacity" ? (readersInFlight.get(target.DBClusterIdentifier) ?? 0) : 0,
         });
         recorded = decided.act || decided.quiet !== true;
+        askedMore =
+          decided.act && decided.decision.outcome === "scale-out"
+            ? decided.decision.to - decided.decision.from
+            : 0;
         return decided;
       },
     });
@@ -157,6 +162,12 @@ export async function handleTick(input: {
     if (target.kind === "aurora-readers") {
       // The readers as their own tick left them: the buffer of the cluster's ACU floor follows them.
       addInFlight(readersInFlight, target.DBClusterIdentifier, await ledger.read(target.id));
+      // Readers AWS refused to create (no capacity in the zone, a quota): the tick asks again every
+      // minute while the layer still wants them, and meanwhile the ACU floor carries the load.
+      if (record.status === "failed" && askedMore > 0) {
+        const cluster = target.DBClusterIdentifier;
+        readersInFlight.set(cluster, (readersInFlight.get(cluster) ?? 0) + askedMore);
+      }
     }
 
     // 4. Coexistence, on the state as the decision left it.

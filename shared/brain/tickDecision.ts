@@ -11,11 +11,14 @@
  *      reconciles records that and decides nothing more: the next minute decides on what AWS shows.
  *                                                          → CapacityDrift, ReservationExpired
  *   2. The layers' proposals, every one of them (the tick has the full view):
- *      - target tracking, counted from the capacity in service (several policies per target: out if
- *        any asks, in only if every policy whose scale-in is enabled agrees);
+ *      - target tracking, counted from the capacity in service, or from the capacity before a running
+ *        scale-out cooldown began (rule 3: what it added is part of the next ask, not compounded);
+ *        several policies per target: out if any asks, in only if every policy whose scale-in is
+ *        enabled agrees;
  *      - step policies whose alarms the ledger holds in ALARM, run again with the alarm's current
  *        value, counted from stepBaseline, so they ask only for what is still missing; → StepRepeated
- *      - the vertical buffer of an ACU floor: while readers are in flight on the same cluster, the
+ *      - the vertical buffer of an ACU floor: while readers are in flight on the same cluster (or
+ *        wanted and refused by AWS this minute, as InsufficientDBInstanceCapacity), the
  *        floor goes to the target's MaxCapacity and nothing scales it in; once they are available,
  *        back to where it was, through the ordinary scale-in rules.          → VerticalBuffer
  *   3. The coordination pipeline (bounds that moved, scale-out, stabilised scale-in, pause).
@@ -73,7 +76,10 @@ export type TickInput = {
   /** The reservation released because its invocation is presumed dead, when `state` had one. */
   expiredReservation: Reservation | null;
   metrics: TickMetrics;
-  /** For an ACU floor: the readers in flight on its cluster, after the readers' own tick. */
+  /**
+   * For an ACU floor: the readers in flight on its cluster after the readers' own tick, and those
+   * that tick asked for and AWS refused to create (they are still wanted: the floor covers them).
+   */
   readersInFlight: number;
 };
 
@@ -277,7 +283,8 @@ function adoptInFlight(
 
 /**
  * Target tracking: every policy of the target on its metric, counted from the capacity in service
- * (a per-instance metric is spread over the instances that serve), combined as AWS combines them.
+ * (a per-instance metric is spread over the instances that serve) or, during a scale-out cooldown,
+ * from the capacity before it began; combined as AWS combines them.
  */
 function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | Abstention | null {
   const policies = input.target.policies.filter(
@@ -286,6 +293,13 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
   if (policies.length === 0) return null;
   const options = input.config.settings.targetTracking;
   const ready = readyCapacity(state);
+  // During a scale-out cooldown the capacity it added is still warming up and not yet in the metric:
+  // a scale-out counts from the capacity before the cooldown began, so that the added capacity is
+  // part of the next desired capacity, as AWS's target tracking does, instead of compounding on top
+  // of it (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html,
+  // "Define cooldown periods"). A scale-in counts from the capacity in service: it waits for every
+  // scale-out cooldown anyway (rule 4), and says what it would do then.
+  const baseline = stepBaseline(state, input.now);
   const results = policies.map((policy): Proposal | Abstention => {
     const datapoints = input.metrics.policies[policy.PolicyName];
     if (datapoints === undefined) {
@@ -296,10 +310,15 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
         message: "its metric resolves to no CloudWatch series for this target",
       };
     }
-    return targetTracking(policy, ready, datapoints, options);
+    const result = targetTracking(policy, ready, datapoints, options);
+    return isProposal(result) && result.direction === "out" && baseline < ready
+      ? targetTracking(policy, baseline, datapoints, options)
+      : result;
   });
+  const scalesOut = results.some((r) => isProposal(r) && r.direction === "out");
+  const from = scalesOut ? baseline : ready;
 
-  const combined = combineTargetTracking(results, ready);
+  const combined = combineTargetTracking(results, from);
   let chosen = combined;
   if (!(isProposal(combined) && combined.direction === "out")) {
     // AWS leaves a policy with DisableScaleIn out of the scale-in vote altogether: a policy that is
@@ -307,7 +326,7 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
     const voters = results.filter(
       (_, i) => policies[i]?.TargetTrackingScalingPolicyConfiguration.DisableScaleIn !== true,
     );
-    if (voters.length > 0) chosen = combineTargetTracking(voters, ready);
+    if (voters.length > 0) chosen = combineTargetTracking(voters, from);
   }
   if (!isProposal(chosen)) return chosen;
   if (chosen.direction === "in") {
@@ -381,7 +400,7 @@ function verticalBuffer(
       layer: p.layer,
       kind: p.kind,
       reason: "VerticalBuffer",
-      message: `no scale-in of the floor while ${readersInFlight} reader(s) are in flight (${p.message})`,
+      message: `no scale-in of the floor while ${readersInFlight} reader(s) are in flight or still wanted (${p.message})`,
     }));
     const max = Math.min(target.MaxCapacity, state.bounds.max, hardMaxOf(target));
     const buffer: Proposal[] =
@@ -393,7 +412,7 @@ function verticalBuffer(
               direction: "out",
               desired: target.MaxCapacity,
               reason: "VerticalBuffer",
-              message: `${readersInFlight} reader(s) in flight on ${cluster}: the ACU floor holds the load meanwhile (${formatNumber(state.capacity)} → ${formatNumber(target.MaxCapacity)})`,
+              message: `${readersInFlight} reader(s) in flight or still wanted on ${cluster}: the ACU floor holds the load meanwhile (${formatNumber(state.capacity)} → ${formatNumber(target.MaxCapacity)})`,
               // No cooldown of its own: it lasts as long as the readers are in flight.
               cooldownSeconds: 0,
             },

@@ -169,6 +169,12 @@ export class SimulatedAccount {
     return this;
   }
 
+  /** Back to the account's own answer for `command` of `service`. */
+  unhandle(service: string, command: string): this {
+    this.operations.delete(`${service}:${command}`);
+    return this;
+  }
+
   /** The time on the account's clock. */
   now(): Date {
     return this.clock();

@@ -1,5 +1,5 @@
 import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
-import { DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
+import { DeleteDBInstanceCommand, InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/actuators/actuators.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
@@ -73,6 +73,27 @@ describe("tick: target tracking through the ledger and the actuators", () => {
       ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
       ApplyImmediately: true,
     });
+  });
+
+  it("during its own scale-out cooldown target tracking counts from the capacity before it: no compounding, escalation allowed", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
+    const steps: unknown[] = [];
+    for (const s of [0, 60, 120])
+      steps.push(...brief(of((await world.tick(s)).decisions, "virtway-frontend")));
+    // The metric climbs while the cooldown (AWS's default 300 s) still runs: ceil(4 × 120/70) = 7.
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 120);
+    steps.push(...brief(of((await world.tick(180)).decisions, "virtway-frontend")));
+    expect(steps).toEqual([
+      ["virtway-frontend", "applied", "ScaleOut", 4, 5],
+      // ceil(4 × 85/70) = 5: what the first scale-out added is what it asks for again.
+      ["virtway-frontend", "held", "CooldownRepeat", 5, 5],
+      ["virtway-frontend", "held", "CooldownRepeat", 5, 5],
+      ["virtway-frontend", "applied", "ScaleOut", 5, 7],
+    ]);
+    expect(world.mutating().map((c) => (c.input as { DesiredCapacity: number }).DesiredCapacity)).toEqual([
+      5, 7,
+    ]);
   });
 
   it("in once the metric stayed low for the scale-in window, one step per scale-in cooldown", async () => {
@@ -215,6 +236,72 @@ describe("tick: capacity in flight and the vertical buffer", () => {
     ]);
     const log = await world.ledger.decisions("virtway-acu-floor");
     expect(log.map((r) => r.reason)).toEqual(["ScaleOut", "ScaleInStabilizing", "ScaleIn"]);
+  });
+});
+
+describe("tick: readers AWS refuses to create", () => {
+  it("the tick asks again every minute while the layer wants them, and the ACU floor carries the load meanwhile", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-acu-floor": { capacity: 2 } });
+    world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);
+    world.account.handle("RDS", "CreateDBInstance", () => {
+      throw new InsufficientDBInstanceCapacityFault({
+        message: "no db.serverless capacity in eu-west-1a",
+        $metadata: {},
+      });
+    });
+    const seen: Decisions = [];
+    for (const s of [0, 60]) seen.push(...(await world.tick(s)).decisions);
+    world.account.unhandle("RDS", "CreateDBInstance");
+    seen.push(...(await world.tick(120)).decisions);
+    const brief2 = (d: Decisions[number]) => [d.at.slice(11, 16), d.target, d.status, d.reason, d.from, d.to];
+    expect(
+      seen.filter((d) => d.target === "virtway-readers" || d.target === "virtway-acu-floor").map(brief2),
+    ).toEqual([
+      ["19:00", "virtway-readers", "failed", "ActionFailed", 2, 2],
+      ["19:00", "virtway-acu-floor", "applied", "ScaleOut", 2, 16],
+      ["19:01", "virtway-readers", "failed", "ActionFailed", 2, 2],
+      ["19:01", "virtway-acu-floor", "recorded", "NoChange", 16, 16],
+      ["19:02", "virtway-readers", "applied", "ScaleOut", 2, 4],
+      ["19:02", "virtway-acu-floor", "recorded", "NoChange", 16, 16],
+    ]);
+    expect(seen.find((d) => d.target === "virtway-acu-floor")?.message).toContain(
+      "2 reader(s) in flight or still wanted on virtway-aurora",
+    );
+    expect(await world.ledger.read("virtway-readers")).toMatchObject({ capacity: 4, reservation: null });
+    // Every attempt reaches AWS: refused at 19:00 and 19:01, two readers created at 19:02.
+    expect(world.mutating().map((c) => c.command)).toEqual([
+      "CreateDBInstance",
+      "ModifyDBCluster",
+      "CreateDBInstance",
+      "CreateDBInstance",
+      "CreateDBInstance",
+    ]);
+  });
+});
+
+describe("tick: a step policy whose action AWS refused", () => {
+  it("runs again on the tick while its alarm stays in ALARM, until AWS accepts", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    world.account.handle("RDS", "CreateDBInstance", () => {
+      throw new InsufficientDBInstanceCapacityFault({ message: "no capacity", $metadata: {} });
+    });
+    const first = await world.alarm("virtway-readers-connections-high", 0, 320);
+    expect(first.map((r) => ("status" in r ? [r.target, r.status, r.reason, r.from, r.to] : r))).toEqual([
+      ["virtway-readers", "failed", "ActionFailed", 2, 2],
+    ]);
+    // The alarm stays in ALARM: CloudWatch sends nothing more; the tick reads its metric.
+    world.cloudWatch.set(readerMetric("DatabaseConnections"), "Average", 320);
+    world.account.unhandle("RDS", "CreateDBInstance");
+    const retried = await world.tick(60);
+    const readers = of(retried.decisions, "virtway-readers");
+    expect(brief(readers)).toEqual([["virtway-readers", "applied", "ScaleOut", 2, 3]]);
+    expect(readers[0]?.message).toContain("virtway-readers-connections-high still in ALARM");
+    // Refused, then created; the reader in flight raises the ACU floor.
+    expect(world.mutating().map((c) => c.command)).toEqual([
+      "CreateDBInstance",
+      "CreateDBInstance",
+      "ModifyDBCluster",
+    ]);
   });
 });
 

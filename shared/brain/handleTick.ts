@@ -10,22 +10,14 @@
  * mutates. What is written and called, and why, is in docs/tick.md.
  */
 import type { Observation } from "../actuators/port.js";
-import {
-  describeSuspension,
-  type NativeChange,
-  type NativeScaling,
-  nativeScaleInAction,
-  remainingSuspension,
-  suspensionRecord,
-} from "../coexistence/coexistence.js";
+import { type NativeScaling, nativeScaleInAction } from "../coexistence/coexistence.js";
 import type { BrainConfig, Target } from "../config/schema.js";
-import type { Decision, Reason } from "../engine/decision.js";
 import { initialState, type TargetState } from "../engine/targetState.js";
-import type { DecisionRecord } from "../ledger/port.js";
-import { expiredReservation, withState } from "../ledger/transact.js";
+import { expiredReservation } from "../ledger/transact.js";
 import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "../metrics/metricQueries.js";
 import type { MetricSource, MetricValues } from "../metrics/port.js";
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
+import { coexist } from "./coexist.js";
 import { decideOnTick, type TickMetrics } from "./tickDecision.js";
 
 export type TickPorts = BrainPorts & {
@@ -173,7 +165,11 @@ export async function handleTick(input: {
     // 4. Coexistence, on the state as the decision left it.
     if (ports.nativeScaling && target.kind !== "aurora-capacity") {
       const acted = record.status === "applied";
-      const worthLooking = acted || (stored !== null && nativeScaleInAction(target, stored, now) !== null);
+      // A suspension on record may end with this very decision (its readers became available).
+      const worthLooking =
+        acted ||
+        (stored !== null &&
+          (stored.nativeScaleIn !== undefined || nativeScaleInAction(target, stored, now) !== null));
       if (worthLooking) {
         const coexisted = await coexist(
           ports,
@@ -218,99 +214,5 @@ function unobserved(
     message: `AWS could not be asked for ${target.id}'s capacity: ${error}`,
     status: "failed",
     error,
-  };
-}
-
-/**
- * Switches native scale-in off or back on when the brain's scale-out cooldown starts or ends on the
- * target, and records what it switched in the target's state, in one conditional write. A change
- * that touched something is also recorded in the log.
- */
-async function coexist(
-  ports: TickPorts,
-  native: NativeScaling,
-  target: Target,
-  now: Date,
-  id: string,
-): Promise<{ record: AppliedDecision | null; problem: string | null }> {
-  const state = await ports.ledger.read(target.id);
-  if (state === null) return { record: null, problem: null };
-  const action = nativeScaleInAction(target, state, now);
-  if (action === null) return { record: null, problem: null };
-
-  let change: NativeChange;
-  let next: TargetState["nativeScaleIn"];
-  let reason: Reason;
-  let what: string;
-  if (action === "suspend") {
-    change =
-      target.kind === "aurora-readers"
-        ? await native.suspendReplicaScaleIn(target.DBClusterIdentifier)
-        : target.kind === "asg"
-          ? await native.disableGroupScaleIn(target.AutoScalingGroupName)
-          : { done: [], error: null };
-    // Nothing done and an error: nothing to remember, the next tick tries again.
-    if (change.error !== null && change.done.length === 0) {
-      return { record: null, problem: `${target.id}: suspending native scale-in: ${change.error}` };
-    }
-    next = suspensionRecord(target, change, now);
-    reason = "NativeScaleInSuspended";
-    what = `${describeSuspension(next)} switched off while the brain's scale-out cooldown runs`;
-  } else {
-    const suspended = state.nativeScaleIn;
-    if (suspended === undefined) return { record: null, problem: null };
-    const replica =
-      suspended.scalableTarget !== null && target.kind === "aurora-readers"
-        ? await native.resumeReplicaScaleIn(target.DBClusterIdentifier)
-        : null;
-    const group =
-      suspended.policies.length > 0 && target.kind === "asg"
-        ? await native.restoreGroupScaleIn(target.AutoScalingGroupName, suspended.policies)
-        : null;
-    change = {
-      done: [...(replica?.done ?? []), ...(group?.done ?? [])],
-      error: replica?.error ?? group?.error ?? null,
-    };
-    next = remainingSuspension(suspended, change) ?? undefined;
-    reason = "NativeScaleInResumed";
-    what = `${describeSuspension({ scalableTarget: replica?.done[0] ?? null, policies: group?.done ?? [] })} switched back on: the brain's scale-out cooldown ended`;
-  }
-
-  const at = now.toISOString();
-  const decision: Decision = {
-    id,
-    at,
-    target: target.id,
-    policy: "coexistence",
-    from: state.capacity,
-    to: state.capacity,
-    outcome: "none",
-    reason,
-    blockedBy: null,
-    message: change.error ? `${what}; stopped by ${change.error}` : what,
-  };
-  const record: DecisionRecord = {
-    ...decision,
-    status: change.error ? "failed" : "recorded",
-    ...(change.error ? { error: change.error } : {}),
-    layer: "coexistence",
-  };
-  const touched = change.done.length > 0;
-  await withState(
-    ports.ledger,
-    target.id,
-    () => state,
-    (current) => {
-      const { nativeScaleIn: _, ...rest } = current;
-      return {
-        next: next ? { ...rest, nativeScaleIn: next } : rest,
-        records: touched ? [record] : [],
-        result: null,
-      };
-    },
-  );
-  return {
-    record: touched ? record : null,
-    problem: change.error ? `${target.id}: ${reason}: ${change.error}` : null,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Coexistence with the native scaling policies that users keep attached to a target: while the
- * brain's scale-out cooldown runs, their scale-in is switched off, so that a native target-tracking
+ * brain's scale-out cooldown runs, or capacity it added is still in flight, their scale-in is switched off, so that a native target-tracking
  * policy cannot remove what the brain just added (rule 4 holds for them too); it is switched back on
  * when the cooldown ends. Pure: when to call, and what the calls did; the calls themselves are the
  * NativeScaling port's (adapter: `awsNativeScaling.ts`).
@@ -15,12 +15,17 @@
  *   (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TargetTrackingConfiguration.html).
  *   What that costs is in docs/tick.md.
  *
- * The calls go out only when something changes: on the tick that finds a cooldown and no record of
- * a suspension, and on the tick that finds a record and no cooldown. What was switched off is
+ * The calls go out only when something changes: on the scale-out (alarm or tick) that starts a
+ * cooldown with no record of a suspension, and on the tick that finds a record and no cooldown. What was switched off is
  * recorded in the target's state (TargetState.nativeScaleIn), so that exactly that is switched back.
  */
 import type { Target } from "../config/schema.js";
-import { activeCooldowns, type NativeScaleInSuspension, type TargetState } from "../engine/targetState.js";
+import {
+  activeCooldowns,
+  type NativeScaleInSuspension,
+  readyCapacity,
+  type TargetState,
+} from "../engine/targetState.js";
 
 /** What the native policies' adapter reports: the names it changed, and why it stopped, if it did. */
 export type NativeChange = {
@@ -49,8 +54,8 @@ export interface NativeScaling {
 export type NativeScaleInAction = "suspend" | "resume";
 
 /**
- * Whether the tick calls anything: suspend when a scale-out cooldown of the brain runs and nothing
- * is suspended yet; resume when something is suspended and no scale-out cooldown runs any more (or
+ * Whether to call anything: suspend when a scale-out cooldown of the brain runs (or capacity is in
+ * flight) and nothing is suspended yet; resume when something is suspended and neither holds any more (or
  * the target is paused: the brain then acts not, rule 8). Aurora capacity targets (the ACU floor)
  * have no native policy to coexist with: Application Auto Scaling does not scale it.
  */
@@ -60,7 +65,10 @@ export function nativeScaleInAction(
   now: Date,
 ): NativeScaleInAction | null {
   if (target.kind === "aurora-capacity") return null;
-  const wanted = !state.paused && activeCooldowns(state, now, "out").length > 0;
+  // Capacity in flight counts as the cooldown does: a reader provisions for minutes after a 30 s
+  // target-tracking cooldown, and a native scale-in then would remove what is still arriving (rule 4).
+  const wanted =
+    !state.paused && (activeCooldowns(state, now, "out").length > 0 || readyCapacity(state) < state.capacity);
   const recorded = state.nativeScaleIn !== undefined;
   if (wanted && !recorded) return "suspend";
   if (!wanted && recorded) return "resume";
@@ -103,7 +111,7 @@ export function describeSuspension(
       : []),
     ...(suspension.policies.length
       ? [
-          `DisableScaleIn on the target-tracking polic${suspension.policies.length === 1 ? "y" : "ies"} ${suspension.policies.join(", ")}`,
+          `the scale-in of the target-tracking polic${suspension.policies.length === 1 ? "y" : "ies"} ${suspension.policies.join(", ")} (DisableScaleIn)`,
         ]
       : []),
   ];

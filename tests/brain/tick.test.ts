@@ -389,12 +389,12 @@ describe("tick: coexistence with native policies kept attached", () => {
       [
         "virtway-readers",
         "NativeScaleInSuspended",
-        "Application Auto Scaling's dynamic scale-in of cluster:virtway-aurora switched off while the brain's scale-out cooldown runs",
+        "Application Auto Scaling's dynamic scale-in of cluster:virtway-aurora switched off while the brain's scale-out cooldown runs or its capacity is in flight",
       ],
       [
         "virtway-frontend",
         "NativeScaleInSuspended",
-        "DisableScaleIn on the target-tracking policy native-cpu-60 switched off while the brain's scale-out cooldown runs",
+        "the scale-in of the target-tracking policy native-cpu-60 (DisableScaleIn) switched off while the brain's scale-out cooldown runs or its capacity is in flight",
       ],
     ]);
     expect(coexistence(world.mutating())).toEqual([
@@ -431,19 +431,31 @@ describe("tick: coexistence with native policies kept attached", () => {
       policies: ["native-cpu-60"],
     });
 
-    // Every minute of the windows: nothing more. The readers' cooldown (30 s) ends first, the
-    // group's (300 s, the default) at 19:05.
+    // Every minute of the windows: nothing more. The group's cooldown (300 s, the default) ends at
+    // 19:05; the readers' cooldown (30 s) ends first, but their new readers are in flight until
+    // they are available at 19:08, and a native scale-in would remove what is still arriving.
     world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 28);
     world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 66);
     const later = [];
-    for (let s = 60; s <= 420; s += 60)
+    for (let s = 60; s <= 540; s += 60)
       later.push(...(await world.tick(s)).decisions.filter((d) => d.policy === "coexistence"));
     expect(later.map((d) => [d.at.slice(11, 16), d.target, d.reason])).toEqual([
-      ["19:01", "virtway-readers", "NativeScaleInResumed"],
       ["19:05", "virtway-frontend", "NativeScaleInResumed"],
+      ["19:08", "virtway-readers", "NativeScaleInResumed"],
     ]);
     const calls = coexistence(world.mutating()).slice(2);
     expect(calls.map((c) => [c.command, c.input])).toEqual([
+      [
+        "PutScalingPolicy",
+        {
+          AutoScalingGroupName: "virtway-frontend-php",
+          PolicyName: "native-cpu-60",
+          PolicyType: "TargetTrackingScaling",
+          TargetTrackingConfiguration: { ...tracking, DisableScaleIn: false },
+          EstimatedInstanceWarmup: 120,
+          Enabled: true,
+        },
+      ],
       [
         "RegisterScalableTarget",
         {
@@ -455,17 +467,6 @@ describe("tick: coexistence with native policies kept attached", () => {
             DynamicScalingOutSuspended: false,
             ScheduledScalingSuspended: true,
           },
-        },
-      ],
-      [
-        "PutScalingPolicy",
-        {
-          AutoScalingGroupName: "virtway-frontend-php",
-          PolicyName: "native-cpu-60",
-          PolicyType: "TargetTrackingScaling",
-          TargetTrackingConfiguration: { ...tracking, DisableScaleIn: false },
-          EstimatedInstanceWarmup: 120,
-          Enabled: true,
         },
       ],
     ]);

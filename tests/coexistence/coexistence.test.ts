@@ -97,7 +97,7 @@ describe("what is remembered", () => {
 
   it("says what it touched", () => {
     expect(describeSuspension({ scalableTarget: null, policies: ["a", "b"] })).toBe(
-      "DisableScaleIn on the target-tracking policies a, b",
+      "the scale-in of the target-tracking policies a, b (DisableScaleIn)",
     );
     expect(describeSuspension({ scalableTarget: null, policies: [] })).toBe("nothing");
   });

@@ -1,17 +1,29 @@
 /**
  * `invoke --live` against moto_server: an Aurora PostgreSQL cluster with a writer and a reader of
- * its own and two EC2 groups, sample payloads stamped with the current time; what Describe* shows
- * afterwards is what the decisions said, and every request fits AWS's own service models.
+ * its own, two EC2 groups and the native scaling a user keeps (a scalable target on the cluster's
+ * replicas, a target-tracking policy on one group), sample payloads stamped with the current time.
+ * What Describe* shows afterwards is what the decisions said; the same payloads sent again change
+ * nothing; `tick` then sees the readers available and releases them from the ledger, and a second
+ * tick right after changes nothing. The command line talks to moto through a recording proxy, so
+ * that `--json`'s calls can be held to what went out, and every request, the ledger's own DynamoDB
+ * traffic included, is checked against AWS's own service models (botocore).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  RegisterScalableTargetCommand,
+} from "@aws-sdk/client-application-auto-scaling";
+import {
   AutoScalingClient,
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribePoliciesCommand,
+  PutScalingPolicyCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { DescribeTimeToLiveCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -24,6 +36,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../cli/run.js";
 import { type Moto, startMoto } from "./support/moto.js";
+import { type Recorder, startRecorder, type WireRequest } from "./support/recorder.js";
 import { stampNow } from "./support/stamp.js";
 
 type Invoked = {
@@ -31,17 +44,40 @@ type Invoked = {
   calls: { service: string; command: string; input: Record<string, unknown> }[];
 };
 
+type LedgerView = {
+  state: {
+    version: number;
+    capacity: number;
+    inFlight: { delta: number; resources?: string[] }[];
+    reservation: unknown;
+    nativeScaleIn?: { scalableTarget: string | null; policies: string[] };
+  } | null;
+};
+
 let moto: Moto;
+let recorder: Recorder;
 const region = "eu-west-1";
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 let rds: RDSClient;
 let autoScaling: AutoScalingClient;
+let applicationAutoScaling: ApplicationAutoScalingClient;
+/** What the command line sent: the calls `--json` reported, and the ledger's requests on the wire. */
 const allCalls: Invoked["calls"] = [];
+const ledgerRequests: WireRequest[] = [];
+
+/** The cluster's replicas as Application Auto Scaling names them: a native scalable target the user keeps. */
+const replicaTarget = {
+  ServiceNamespace: "rds",
+  ResourceId: "cluster:virtway-aurora",
+  ScalableDimension: "rds:cluster:ReadReplicaCount",
+} as const;
 
 beforeAll(async () => {
   moto = await startMoto();
+  // The command line goes through the recorder; the suite's own clients talk to moto directly.
+  recorder = await startRecorder(moto.endpoint);
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ENDPOINT_URL: recorder.endpoint,
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -50,6 +86,7 @@ beforeAll(async () => {
   const config = { region, endpoint: moto.endpoint, credentials };
   rds = new RDSClient(config);
   autoScaling = new AutoScalingClient(config);
+  applicationAutoScaling = new ApplicationAutoScalingClient(config);
   await rds.send(
     new CreateDBClusterCommand({
       DBClusterIdentifier: "virtway-aurora",
@@ -88,23 +125,64 @@ beforeAll(async () => {
       }),
     );
   }
+  // Native scaling the user keeps attached, for tick's coexistence: Application Auto Scaling on
+  // the cluster's replicas, a target-tracking policy on the front end's group.
+  await applicationAutoScaling.send(
+    new RegisterScalableTargetCommand({ ...replicaTarget, MinCapacity: 1, MaxCapacity: 8 }),
+  );
+  await autoScaling.send(
+    new PutScalingPolicyCommand({
+      AutoScalingGroupName: "virtway-frontend-php",
+      PolicyName: "frontend-native-cpu-70",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" },
+        TargetValue: 70,
+      },
+    }),
+  );
 });
 
 afterAll(async () => {
   rds?.destroy();
   autoScaling?.destroy();
+  applicationAutoScaling?.destroy();
+  await recorder?.stop();
   await moto?.stop();
 });
 
-async function invokeLive(...files: string[]): Promise<Invoked> {
-  const { code, out, err } = await run("invoke", "alarm", ...files, "--live", "--create-table", "--json");
+const tally = (items: { service: string; command: string }[]) =>
+  items.map((c) => `${c.service} ${c.command}`).sort();
+
+/** One `invoke --live --json`, with the ledger's own requests as the recorder saw them. */
+async function invokeLive(
+  fn: "alarm" | "tick",
+  ...files: string[]
+): Promise<Invoked & { ledger: WireRequest[] }> {
+  const sent = recorder.requests.length;
+  const { code, out, err } = await run("invoke", fn, ...files, "--live", "--create-table", "--json");
   expect(code, err).toBe(0);
   const result = JSON.parse(out) as Invoked;
+  const wire = recorder.requests.slice(sent);
+  const ledger = wire.filter((r) => r.service === "DynamoDB");
+  // `--json` reports every call to a scaled service that went out, and only those.
+  expect(tally(result.calls)).toEqual(tally(wire.filter((r) => r.service !== "DynamoDB")));
   allCalls.push(...result.calls);
-  return result;
+  ledgerRequests.push(...ledger);
+  return { ...result, ledger };
+}
+
+async function ledgerOf(target: string): Promise<LedgerView> {
+  const sent = recorder.requests.length;
+  const { code, out, err } = await run("ledger", target, "--json");
+  expect(code, err).toBe(0);
+  ledgerRequests.push(...recorder.requests.slice(sent).filter((r) => r.service === "DynamoDB"));
+  return JSON.parse(out) as LedgerView;
 }
 
 const mutating = (calls: Invoked["calls"]) => calls.filter((c) => !/^(Describe|Get|List)/.test(c.command));
+const ledgerWrites = (requests: WireRequest[]) =>
+  requests.filter((r) => !/^(Describe|Get|Query|Scan|BatchGet|List)/.test(r.command));
 
 async function readers() {
   const out = await rds.send(
@@ -134,7 +212,7 @@ describe("invoke --live against moto_server", () => {
   ]);
 
   it("creates the ledger table with TTL, and acts as the decisions say", async () => {
-    const { decisions, calls } = await invokeLive(...files);
+    const { decisions, calls } = await invokeLive("alarm", ...files);
     expect(decisions.map((d) => [d.target, d.status, d.reason, d.from, d.to])).toEqual([
       ["virtway-readers", "applied", "ScaleOut", 1, 2],
       ["virtway-readers", "applied", "ScaleOut", 2, 3],
@@ -180,19 +258,144 @@ describe("invoke --live against moto_server", () => {
 
   it("the same payloads sent again change nothing", async () => {
     const before = await readers();
-    const { decisions, calls } = await invokeLive(...files);
+    const { decisions, calls } = await invokeLive("alarm", ...files);
     expect(decisions.map((d) => d.reason)).toEqual(Array(5).fill("DuplicateStateChange"));
     expect(mutating(calls)).toEqual([]);
     expect(await readers()).toEqual(before);
     expect(await desired("virtway-frontend-php")).toBe(4);
   });
 
-  it("every request fits AWS's service models (botocore)", () => {
-    expect(allCalls.length).toBeGreaterThan(5);
+  it("the brain's readers are available at once (moto creates instances available), the ledger holds them in flight", async () => {
+    const brain = (await readers()).filter((r) => r.brain);
+    expect(brain.map((r) => r.status)).toEqual(["available", "available"]);
+    const { state } = await ledgerOf("virtway-readers");
+    expect(state?.capacity).toBe(3);
+    expect(state?.inFlight.flatMap((c) => c.resources ?? []).sort()).toEqual(brain.map((r) => r.id).sort());
+  });
+
+  const targets = ["virtway-readers", "virtway-acu-floor", "virtway-frontend", "virtway-api"];
+  const versions = async () => {
+    const seen: Record<string, number | undefined> = {};
+    for (const t of targets) seen[t] = (await ledgerOf(t)).state?.version;
+    return seen;
+  };
+
+  it("tick sees the readers available: nothing left in flight, native scale-in switched off during the cooldowns", async () => {
+    const before = await readers();
+    const { decisions, calls, ledger } = await invokeLive("tick", ...stampNow(["events/tick.json"]));
+    // No metrics in moto: every layer reads no data, so nothing scales; coexistence still acts.
+    expect(decisions.map((d) => [d.target, d.reason, d.from, d.to])).toEqual([
+      ["virtway-readers", "NoData", 3, 3],
+      ["virtway-readers", "NativeScaleInSuspended", 3, 3],
+      ["virtway-frontend", "NoData", 4, 4],
+      ["virtway-frontend", "NativeScaleInSuspended", 4, 4],
+      ["virtway-api", "NoData", 5, 5],
+      ["virtway-acu-floor", "NoData", 3, 3],
+    ]);
+    expect(decisions.filter((d) => d.status === "applied")).toEqual([]);
+    expect(calls.filter((c) => c.command === "GetMetricData")).toHaveLength(1);
+    expect(mutating(calls).map((c) => [c.command, c.input])).toEqual([
+      [
+        "RegisterScalableTarget",
+        {
+          ...replicaTarget,
+          SuspendedState: {
+            DynamicScalingInSuspended: true,
+            DynamicScalingOutSuspended: false,
+            ScheduledScalingSuspended: false,
+          },
+        },
+      ],
+      [
+        "PutScalingPolicy",
+        expect.objectContaining({
+          AutoScalingGroupName: "virtway-frontend-php",
+          PolicyName: "frontend-native-cpu-70",
+          TargetTrackingConfiguration: expect.objectContaining({ DisableScaleIn: true, TargetValue: 70 }),
+        }),
+      ],
+    ]);
+    expect(ledgerWrites(ledger).length).toBeGreaterThan(0);
+
+    const readersState = (await ledgerOf("virtway-readers")).state;
+    expect(readersState).toMatchObject({
+      capacity: 3,
+      inFlight: [],
+      reservation: null,
+      nativeScaleIn: { scalableTarget: "cluster:virtway-aurora", policies: [] },
+    });
+    expect((await ledgerOf("virtway-frontend")).state?.nativeScaleIn).toMatchObject({
+      scalableTarget: null,
+      policies: ["frontend-native-cpu-70"],
+    });
+    expect((await ledgerOf("virtway-acu-floor")).state?.inFlight).toEqual([]);
+
+    // What AWS shows: the readers as they were, scale-in switched off on what the user keeps.
+    expect(await readers()).toEqual(before);
+    const scalable = await applicationAutoScaling.send(
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: replicaTarget.ServiceNamespace,
+        ResourceIds: [replicaTarget.ResourceId],
+      }),
+    );
+    expect(scalable.ScalableTargets?.[0]?.SuspendedState?.DynamicScalingInSuspended).toBe(true);
+    const policies = await autoScaling.send(
+      new DescribePoliciesCommand({ AutoScalingGroupName: "virtway-frontend-php" }),
+    );
+    expect(policies.ScalingPolicies?.[0]?.TargetTrackingConfiguration?.DisableScaleIn).toBe(true);
+  });
+
+  it("a second tick right after changes nothing: no mutating call, no ledger write", async () => {
+    const before = { readers: await readers(), versions: await versions() };
+    const { decisions, calls, ledger } = await invokeLive("tick", ...stampNow(["events/tick.json"]));
+    expect(decisions.map((d) => [d.target, d.reason])).toEqual([
+      ["virtway-readers", "NoData"],
+      ["virtway-frontend", "NoData"],
+      ["virtway-api", "NoData"],
+      ["virtway-acu-floor", "NoData"],
+    ]);
+    expect(mutating(calls)).toEqual([]);
+    expect(ledgerWrites(ledger)).toEqual([]);
+    expect(await versions()).toEqual(before.versions);
+    expect(await readers()).toEqual(before.readers);
+    expect(await desired("virtway-frontend-php")).toBe(4);
+    expect(await desired("virtway-api-tomcat")).toBe(5);
+  });
+
+  const fitModels = (calls: { service: string; command: string; input: unknown }[]) => {
     const file = join(mkdtempSync(join(tmpdir(), "brain-calls-")), "calls.json");
-    writeFileSync(file, JSON.stringify(allCalls));
+    writeFileSync(file, JSON.stringify(calls));
     const check = spawnSync("python3", ["scripts/check-requests.py", file], { encoding: "utf8" });
-    expect(check.stdout + check.stderr).toMatch(/requests fit AWS's service models/);
+    expect(check.stdout + check.stderr).toMatch(
+      new RegExp(`^${calls.length} of ${calls.length} requests fit AWS's service models`, "m"),
+    );
     expect(check.status, check.stdout).toBe(0);
+  };
+
+  it("every request to a scaled service fits AWS's service models (botocore): alarm's and tick's", () => {
+    const commands = new Set(allCalls.map((c) => c.command));
+    for (const c of [
+      "CreateDBInstance",
+      "ModifyDBCluster",
+      "SetDesiredCapacity",
+      "GetMetricData",
+      "DescribeDBClusters",
+      "DescribeDBInstances",
+      "DescribeAutoScalingGroups",
+      "DescribeScalableTargets",
+      "RegisterScalableTarget",
+      "DescribePolicies",
+      "PutScalingPolicy",
+    ])
+      expect(commands).toContain(c);
+    fitModels(allCalls);
+  });
+
+  it("every request of the ledger's own, as sent on the wire, fits DynamoDB's service model (botocore)", () => {
+    const commands = new Set(ledgerRequests.map((r) => r.command));
+    for (const c of ["CreateTable", "UpdateTimeToLive", "GetItem", "PutItem", "Query"])
+      expect(commands).toContain(c);
+    expect(ledgerRequests.every((r) => r.input !== null)).toBe(true);
+    fitModels(ledgerRequests);
   });
 });

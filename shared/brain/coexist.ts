@@ -1,0 +1,114 @@
+/**
+ * Coexistence with native scaling, as the alarm and tick functions both apply it: native scale-in
+ * switched off when the brain's scale-out starts its window on a target (a cooldown, capacity in
+ * flight), and back on when the window ends (coexistence.ts says when; this module makes the calls
+ * through the NativeScaling port and records them in the ledger).
+ */
+import {
+  describeSuspension,
+  type NativeChange,
+  type NativeScaling,
+  nativeScaleInAction,
+  remainingSuspension,
+  suspensionRecord,
+} from "../coexistence/coexistence.js";
+import type { Target } from "../config/schema.js";
+import type { Decision, Reason } from "../engine/decision.js";
+import type { TargetState } from "../engine/targetState.js";
+import type { DecisionRecord, Ledger } from "../ledger/port.js";
+import { withState } from "../ledger/transact.js";
+import type { AppliedDecision } from "./applyDecision.js";
+
+/**
+ * Switches native scale-in off or back on when the brain's scale-out window starts or ends on the
+ * target, and records what it switched in the target's state, in one conditional write. A change
+ * that touched something is also recorded in the log.
+ */
+export async function coexist(
+  ports: { ledger: Ledger },
+  native: NativeScaling,
+  target: Target,
+  now: Date,
+  id: string,
+): Promise<{ record: AppliedDecision | null; problem: string | null }> {
+  const state = await ports.ledger.read(target.id);
+  if (state === null) return { record: null, problem: null };
+  const action = nativeScaleInAction(target, state, now);
+  if (action === null) return { record: null, problem: null };
+
+  let change: NativeChange;
+  let next: TargetState["nativeScaleIn"];
+  let reason: Reason;
+  let what: string;
+  if (action === "suspend") {
+    change =
+      target.kind === "aurora-readers"
+        ? await native.suspendReplicaScaleIn(target.DBClusterIdentifier)
+        : target.kind === "asg"
+          ? await native.disableGroupScaleIn(target.AutoScalingGroupName)
+          : { done: [], error: null };
+    // Nothing done and an error: nothing to remember, the next tick tries again.
+    if (change.error !== null && change.done.length === 0) {
+      return { record: null, problem: `${target.id}: suspending native scale-in: ${change.error}` };
+    }
+    next = suspensionRecord(target, change, now);
+    reason = "NativeScaleInSuspended";
+    what = `${describeSuspension(next)} switched off while the brain's scale-out cooldown runs or its capacity is in flight`;
+  } else {
+    const suspended = state.nativeScaleIn;
+    if (suspended === undefined) return { record: null, problem: null };
+    const replica =
+      suspended.scalableTarget !== null && target.kind === "aurora-readers"
+        ? await native.resumeReplicaScaleIn(target.DBClusterIdentifier)
+        : null;
+    const group =
+      suspended.policies.length > 0 && target.kind === "asg"
+        ? await native.restoreGroupScaleIn(target.AutoScalingGroupName, suspended.policies)
+        : null;
+    change = {
+      done: [...(replica?.done ?? []), ...(group?.done ?? [])],
+      error: replica?.error ?? group?.error ?? null,
+    };
+    next = remainingSuspension(suspended, change) ?? undefined;
+    reason = "NativeScaleInResumed";
+    what = `${describeSuspension({ scalableTarget: replica?.done[0] ?? null, policies: group?.done ?? [] })} switched back on: the brain's scale-out cooldown ended and nothing is in flight`;
+  }
+
+  const at = now.toISOString();
+  const decision: Decision = {
+    id,
+    at,
+    target: target.id,
+    policy: "coexistence",
+    from: state.capacity,
+    to: state.capacity,
+    outcome: "none",
+    reason,
+    blockedBy: null,
+    message: change.error ? `${what}; stopped by ${change.error}` : what,
+  };
+  const record: DecisionRecord = {
+    ...decision,
+    status: change.error ? "failed" : "recorded",
+    ...(change.error ? { error: change.error } : {}),
+    layer: "coexistence",
+  };
+  const touched = change.done.length > 0;
+  await withState(
+    ports.ledger,
+    target.id,
+    () => state,
+    (current) => {
+      const { nativeScaleIn: _, ...rest } = current;
+      return {
+        next: next ? { ...rest, nativeScaleIn: next } : rest,
+        records: touched ? [record] : [],
+        result: null,
+      };
+    },
+  );
+  return {
+    record: touched ? record : null,
+    problem: change.error ? `${target.id}: ${reason}: ${change.error}` : null,
+  };
+}

@@ -25,6 +25,26 @@ function identifier(target: Target): string {
 
 const signed = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
 
+/**
+ * A step's interval, as a difference from the alarm's threshold. Above the threshold the lower
+ * bound is inclusive and the upper exclusive, below it the other way round
+ * (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html): a
+ * bound at or above 0 is reached from above, one at or below 0 from below. So `[0, 80)` above and
+ * `(-∞, 0]` below; a step across the threshold is open at both ends.
+ */
+export function interval(lower: number | undefined, upper: number | undefined): string {
+  const open = lower === undefined || lower < 0 ? "(" : "[";
+  const close = upper === undefined || upper > 0 ? ")" : "]";
+  return `${open}${lower ?? "-∞"}, ${upper ?? "+∞"}${close}`;
+}
+
+const COMPARISON: Record<string, string> = {
+  GreaterThanThreshold: ">",
+  GreaterThanOrEqualToThreshold: "≥",
+  LessThanThreshold: "<",
+  LessThanOrEqualToThreshold: "≤",
+};
+
 function describePolicy(config: BrainConfig, policy: ScalingPolicy): string {
   if (policy.PolicyType === "TargetTrackingScaling") {
     const c = policy.TargetTrackingScalingPolicyConfiguration;
@@ -44,14 +64,15 @@ function describePolicy(config: BrainConfig, policy: ScalingPolicy): string {
     const alarm = config.alarms.find((a) => a.AlarmName === name);
     if (!alarm) return name;
     if (isCompositeAlarm(alarm)) return `${name} [${alarm.AlarmRule}]`;
-    const op = alarm.ComparisonOperator.startsWith("Greater") ? ">" : "<";
+    const op = COMPARISON[alarm.ComparisonOperator];
+    if (!op || alarm.Threshold === undefined) return `${name} (${alarm.ComparisonOperator})`;
     return `${name} (${alarm.MetricName ?? "metric math"} ${op} ${alarm.Threshold})`;
   });
   const unit = c.AdjustmentType === "PercentChangeInCapacity" ? "%" : "";
   const steps = c.StepAdjustments.map((s) => {
     const lo = s.MetricIntervalLowerBound;
     const hi = s.MetricIntervalUpperBound;
-    const range = lo === undefined && hi === undefined ? "" : ` [${lo ?? "-∞"}, ${hi ?? "+∞"})`;
+    const range = lo === undefined && hi === undefined ? "" : ` ${interval(lo, hi)}`;
     const change =
       c.AdjustmentType === "ExactCapacity"
         ? `=${s.ScalingAdjustment}`

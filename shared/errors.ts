@@ -22,10 +22,14 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: Problem[],
   ) {
+    // Warnings too: every problem of the file is listed at once.
     const errors = problems.filter((p) => p.severity === "error");
-    super(
-      `${source}: ${errors.length} problem${errors.length === 1 ? "" : "s"}\n${errors.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
-    );
+    const warnings = problems.filter((p) => p.severity === "warning");
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+    const header = warnings.length
+      ? `${count(problems.length, "problem")} (${count(errors.length, "error")}, ${count(warnings.length, "warning")})`
+      : count(problems.length, "problem");
+    super(`${source}: ${header}\n${[...errors, ...warnings].map((p) => `  ${formatProblem(p)}`).join("\n")}`);
   }
 }
 

@@ -4,11 +4,16 @@
  * Every command loads its configuration through `loadConfig`.
  */
 import { readFileSync } from "node:fs";
-import type { z } from "zod";
+import { z } from "zod";
 import { AlarmRuleSyntaxError, alarmsReferenced, parseAlarmRule } from "../alarms/alarmRule.js";
 import { ConfigError, type Problem } from "../errors.js";
 import { isIanaTimeZone, parseScheduleExpression } from "./scheduleExpression.js";
 import {
+  type Alarm,
+  AlarmSchema,
+  AsgTargetSchema,
+  AuroraCapacityTargetSchema,
+  AuroraReadersTargetSchema,
   type BrainConfig,
   BrainConfigSchema,
   type CompositeAlarm,
@@ -17,9 +22,10 @@ import {
   type MetricDataQuery,
   type PredefinedMetricType,
   type ScalingPolicy,
+  ScalingPolicySchema,
   type ScheduledAction,
+  ScheduledActionSchema,
   type StepScalingPolicy,
-  type Target,
   type TargetKind,
 } from "./schema.js";
 
@@ -40,19 +46,15 @@ export type ValidationResult =
 /** Checks an already-parsed JSON value. Warnings do not stop a configuration; errors do. */
 export function validateConfig(raw: unknown): ValidationResult {
   const parsed = BrainConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = zodProblems(parsed.error.issues, []);
-    // Unknown fields alone (typos) still let the rules across fields run, so that one pass lists
-    // every problem: check a copy without them.
-    const withoutUnknown = withoutUnrecognizedKeys(raw, parsed.error.issues);
-    const retry = withoutUnknown === undefined ? undefined : BrainConfigSchema.safeParse(withoutUnknown);
-    if (retry?.success) problems.push(...crossCheck(retry.data));
-    return { ok: false, problems };
+  if (parsed.success) {
+    const problems = crossCheck(checkableOf(parsed.data));
+    return problems.some((p) => p.severity === "error")
+      ? { ok: false, problems }
+      : { ok: true, config: parsed.data, problems };
   }
-  const problems = crossCheck(parsed.data);
-  return problems.some((p) => p.severity === "error")
-    ? { ok: false, problems }
-    : { ok: true, config: parsed.data, problems };
+  // A shape is wrong somewhere. The rules across fields still run on every alarm, target, policy
+  // and schedule that parses on its own, so that one pass lists every problem with its path.
+  return { ok: false, problems: [...zodProblems(parsed.error.issues, []), ...crossCheck(salvage(raw))] };
 }
 
 /** Reads, parses and checks a configuration file; throws ConfigError listing every problem. */
@@ -80,37 +82,132 @@ export function loadConfig(file: string): { config: BrainConfig; warnings: Probl
   return { config: result.config, warnings: result.problems };
 }
 
-/** A copy of `raw` without the unknown fields zod reported, or undefined when other issues exist. */
-function withoutUnrecognizedKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
-  if (!issues.every((i) => i.code === "unrecognized_keys")) return undefined;
+// --- what the rules across fields look at --------------------------------------------------------
+
+/** A target's own fields, without its policies and schedules (checked one by one). */
+const TargetFieldsSchema = z.discriminatedUnion("kind", [
+  AuroraReadersTargetSchema.omit({ policies: true, schedules: true }),
+  AuroraCapacityTargetSchema.omit({ policies: true, schedules: true }),
+  AsgTargetSchema.omit({ policies: true, schedules: true }),
+]);
+type TargetFields = z.infer<typeof TargetFieldsSchema>;
+
+/** An element that parsed, with its index in the file (so that paths name the file's element). */
+type At<T> = { at: number; value: T };
+type AlarmKind = "metric" | "composite";
+
+/** The parts of a configuration that parsed, each where it stands in the file. */
+type Checkable = {
+  alarms: At<Alarm>[];
+  /** Every alarm the file names, parsed or not: a reference to a broken alarm is not a second problem. */
+  alarmKinds: Map<string, AlarmKind>;
+  targets: At<{ fields: TargetFields; policies: At<ScalingPolicy>[]; schedules: At<ScheduledAction>[] }>[];
+};
+
+const indexed = <T>(items: readonly T[]): At<T>[] => items.map((value, at) => ({ at, value }));
+
+function checkableOf(config: BrainConfig): Checkable {
+  return {
+    alarms: indexed(config.alarms),
+    alarmKinds: new Map(
+      config.alarms.map((a) => [a.AlarmName, isCompositeAlarm(a) ? "composite" : "metric"] as const),
+    ),
+    targets: indexed(
+      config.targets.map((target) => ({
+        fields: target,
+        policies: indexed(target.policies),
+        schedules: indexed(target.schedules),
+      })),
+    ),
+  };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const arrayAt = (v: unknown, key: string): unknown[] => {
+  const value = isRecord(v) ? v[key] : undefined;
+  return Array.isArray(value) ? value : [];
+};
+
+/** Of a file that fails the schema, each alarm, target, policy and schedule parsed on its own. */
+function salvage(raw: unknown): Checkable {
+  const alarmKinds = new Map<string, AlarmKind>();
+  for (const a of arrayAt(raw, "alarms")) {
+    if (isRecord(a) && typeof a.AlarmName === "string")
+      alarmKinds.set(a.AlarmName, "AlarmRule" in a ? "composite" : "metric");
+  }
+  const targets = arrayAt(raw, "targets").flatMap((t, at) => {
+    if (!isRecord(t)) return [];
+    const { policies, schedules, ...own } = t;
+    const fields = parsePart(TargetFieldsSchema, own);
+    if (fields === undefined) return [];
+    return [
+      {
+        at,
+        value: {
+          fields,
+          policies: parseEach(ScalingPolicySchema, Array.isArray(policies) ? policies : []),
+          schedules: parseEach(ScheduledActionSchema, Array.isArray(schedules) ? schedules : []),
+        },
+      },
+    ];
+  });
+  return { alarms: parseEach(AlarmSchema, arrayAt(raw, "alarms")), alarmKinds, targets };
+}
+
+/** The items that parse, each with its index. */
+function parseEach<T>(schema: z.ZodType<T>, items: readonly unknown[]): At<T>[] {
+  return items.flatMap((item, at) => {
+    const value = parsePart(schema, item);
+    return value === undefined ? [] : [{ at, value }];
+  });
+}
+
+/** `raw` parsed by `schema`, ignoring unknown fields (already reported); undefined if it fails. */
+function parsePart<T>(schema: z.ZodType<T>, raw: unknown): T | undefined {
+  const first = schema.safeParse(raw);
+  if (first.success) return first.data;
+  const unknown = flatten(first.error.issues, []).filter(({ issue }) => issue.code === "unrecognized_keys");
+  if (unknown.length === 0) return undefined;
   const copy = structuredClone(raw);
-  for (const issue of issues) {
+  for (const { path, issue } of unknown) {
     if (issue.code !== "unrecognized_keys") continue;
     let node: unknown = copy;
-    for (const key of issue.path) node = (node as Record<PropertyKey, unknown>)[key as PropertyKey];
+    for (const key of path) node = (node as Record<PropertyKey, unknown>)[key];
     for (const key of issue.keys) delete (node as Record<string, unknown>)[key];
   }
-  return copy;
+  const second = schema.safeParse(copy);
+  return second.success ? second.data : undefined;
 }
 
 // --- zod issues → problems -----------------------------------------------------------------
 
-function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: Path): Problem[] {
+/** zod's issues with their full paths; of a union that matched no branch, the closest branch's. */
+function flatten(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: Path,
+): { path: (string | number)[]; issue: z.core.$ZodIssue }[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      // Report the branch that got furthest: the one with the fewest problems.
+      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      return flatten(best, path);
+    }
+    return [{ path, issue }];
+  });
+}
+
+function zodProblems(issues: readonly z.core.$ZodIssue[], prefix: Path): Problem[] {
+  return flatten(issues, prefix).flatMap(({ path, issue }) => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) =>
         error([...path, key], "unknown field (AWS's shapes are case-sensitive)"),
       );
     }
     if (issue.code === "invalid_union") {
-      if (issue.errors.length === 0) {
-        // A discriminated union whose discriminator matched nothing; zod's path ends at that field.
-        return [error(path, discriminatorMessage(String(path[path.length - 1])))];
-      }
-      // Report the branch that got furthest: the one with the fewest problems.
-      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
-      return zodProblems(best, path);
+      // A discriminated union whose discriminator matched nothing; zod's path ends at that field.
+      return [error(path, discriminatorMessage(String(path[path.length - 1])))];
     }
     return [error(path, issue.message)];
   });
@@ -150,24 +247,27 @@ const PREDEFINED_FOR: Record<TargetKind, readonly PredefinedMetricType[]> = {
   "aurora-capacity": [],
 };
 
-function crossCheck(config: BrainConfig): Problem[] {
+function crossCheck({ alarms, alarmKinds, targets }: Checkable): Problem[] {
   const problems: Problem[] = [];
-  const alarmsByName = new Map<string, MetricAlarm | CompositeAlarm>();
-  config.alarms.forEach((alarm, i) => {
-    if (alarmsByName.has(alarm.AlarmName)) {
-      problems.push(error(["alarms", i, "AlarmName"], `another alarm is already named "${alarm.AlarmName}"`));
+  const names = new Set<string>();
+  for (const { at, value: alarm } of alarms) {
+    if (names.has(alarm.AlarmName)) {
+      problems.push(
+        error(["alarms", at, "AlarmName"], `another alarm is already named "${alarm.AlarmName}"`),
+      );
     }
-    alarmsByName.set(alarm.AlarmName, alarm);
-  });
-  config.alarms.forEach((alarm, i) => {
-    const path = ["alarms", i];
-    if (isCompositeAlarm(alarm)) problems.push(...checkCompositeAlarm(alarm, path, alarmsByName));
+    names.add(alarm.AlarmName);
+  }
+  for (const { at, value: alarm } of alarms) {
+    const path = ["alarms", at];
+    if (isCompositeAlarm(alarm)) problems.push(...checkCompositeAlarm(alarm, path, alarmKinds));
     else problems.push(...checkMetricAlarm(alarm, path));
-  });
+  }
 
   const ids = new Set<string>();
-  config.targets.forEach((target, t) => {
-    const path = ["targets", t];
+  for (const { at, value } of targets) {
+    const { fields: target } = value;
+    const path = ["targets", at];
     if (ids.has(target.id))
       problems.push(error([...path, "id"], `another target already has the id "${target.id}"`));
     ids.add(target.id);
@@ -186,7 +286,7 @@ function crossCheck(config: BrainConfig): Problem[] {
       }
     }
     const policyNames = new Set<string>();
-    target.policies.forEach((policy, p) => {
+    for (const { at: p, value: policy } of value.policies) {
       const ppath = [...path, "policies", p];
       if (policyNames.has(policy.PolicyName)) {
         problems.push(
@@ -195,10 +295,10 @@ function crossCheck(config: BrainConfig): Problem[] {
       }
       policyNames.add(policy.PolicyName);
       problems.push(...checkScalableTargetFields(target, policy, ppath));
-      problems.push(...checkPolicy(target, policy, ppath, alarmsByName));
-    });
+      problems.push(...checkPolicy(target, policy, ppath, alarmKinds));
+    }
     const scheduleNames = new Set<string>();
-    target.schedules.forEach((schedule, s) => {
+    for (const { at: s, value: schedule } of value.schedules) {
       const spath = [...path, "schedules", s];
       if (scheduleNames.has(schedule.ScheduledActionName)) {
         problems.push(
@@ -211,8 +311,8 @@ function crossCheck(config: BrainConfig): Problem[] {
       scheduleNames.add(schedule.ScheduledActionName);
       problems.push(...checkScalableTargetFields(target, schedule, spath));
       problems.push(...checkSchedule(target, schedule, spath));
-    });
-  });
+    }
+  }
   return problems;
 }
 
@@ -361,7 +461,7 @@ function checkCompositeAlarm(alarm: CompositeAlarm, path: Path, alarms: Map<stri
 }
 
 function checkBounds(
-  target: Target,
+  target: TargetFields,
   path: Path,
   min: number | undefined,
   max: number | undefined,
@@ -398,7 +498,7 @@ function checkAcu(path: Path, value: number): Problem[] {
 
 /** ServiceNamespace/ResourceId/ScalableDimension, when copied from AWS, must name this target. */
 function checkScalableTargetFields(
-  target: Target,
+  target: TargetFields,
   item: {
     ServiceNamespace?: string | undefined;
     ResourceId?: string | undefined;
@@ -429,10 +529,10 @@ function checkScalableTargetFields(
 }
 
 function checkPolicy(
-  target: Target,
+  target: TargetFields,
   policy: ScalingPolicy,
   path: Path,
-  alarms: Map<string, MetricAlarm | CompositeAlarm>,
+  alarms: Map<string, AlarmKind>,
 ): Problem[] {
   if (policy.PolicyType === "StepScaling") return checkStepPolicy(policy, path, alarms);
   const problems: Problem[] = [];
@@ -493,19 +593,15 @@ function checkPolicy(
   return problems;
 }
 
-function checkStepPolicy(
-  policy: StepScalingPolicy,
-  path: Path,
-  alarms: Map<string, MetricAlarm | CompositeAlarm>,
-): Problem[] {
+function checkStepPolicy(policy: StepScalingPolicy, path: Path, alarms: Map<string, AlarmKind>): Problem[] {
   const problems: Problem[] = [];
   const cfg = policy.StepScalingPolicyConfiguration;
   const cpath = [...path, "StepScalingPolicyConfiguration"];
   let composite = false;
   policy.Alarms.forEach((name, i) => {
-    const alarm = alarms.get(name);
-    if (!alarm) problems.push(error([...path, "Alarms", i], `"${name}" is not in alarms`));
-    else if (isCompositeAlarm(alarm)) composite = true;
+    const kind = alarms.get(name);
+    if (!kind) problems.push(error([...path, "Alarms", i], `"${name}" is not in alarms`));
+    else if (kind === "composite") composite = true;
   });
   if (cfg.AdjustmentType === "ExactCapacity") {
     cfg.StepAdjustments.forEach((s, i) => {
@@ -612,7 +708,7 @@ export function checkStepIntervals(
   return problems;
 }
 
-function checkSchedule(target: Target, schedule: ScheduledAction, path: Path): Problem[] {
+function checkSchedule(target: TargetFields, schedule: ScheduledAction, path: Path): Problem[] {
   const problems: Problem[] = [];
   const parsed = parseScheduleExpression(schedule.Schedule);
   if (!parsed.ok) problems.push(error([...path, "Schedule"], parsed.message));

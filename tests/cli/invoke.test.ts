@@ -128,41 +128,200 @@ describe("invoke alarm on the Virtway readers", () => {
   });
 });
 
-describe("invoke alarm on every other sample", () => {
-  it.each([
-    ["sns/readers-connections-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
-    ["eventbridge/readers-connections-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
-    ["sns/readers-latency-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
-    ["eventbridge/readers-latency-high.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
-    ["sns/readers-pressure.json", [["virtway-readers", "applied", "ScaleOut", 1, 3]]],
-    ["eventbridge/readers-pressure.json", [["virtway-readers", "applied", "ScaleOut", 1, 3]]],
+type Call = Invoked["calls"][number];
+
+/** The CreateDBInstance AWS needs for the brain's `n`th reader, created for `alarm`'s change at `at`. */
+const createReader = (at: string, n: number, alarm: string): Call => ({
+  service: "RDS",
+  command: "CreateDBInstance",
+  input: {
+    // Identifiers: 1-63 letters, digits or hyphens, starting with a letter (RDS stores them lowercase).
+    DBInstanceIdentifier: `virtway-aurora-surge-${at.slice(0, 19).replace(/[-:]/g, "").toLowerCase()}-${n}`,
+    DBClusterIdentifier: "virtway-aurora",
+    Engine: "aurora-postgresql",
+    DBInstanceClass: "db.serverless",
+    PromotionTier: 15,
+    Tags: readerTags(`virtway-readers:${alarm}@${at}:invoke-1`),
+  },
+});
+
+const setDesired = (group: string, desired: number): Call => ({
+  service: "Auto Scaling",
+  command: "SetDesiredCapacity",
+  input: { AutoScalingGroupName: group, DesiredCapacity: desired, HonorCooldown: false },
+});
+
+/** What the brain reads to learn a target's capacity: the cluster and its instances, or the group. */
+const READS = {
+  readers: [
+    { service: "RDS", command: "DescribeDBClusters", input: { DBClusterIdentifier: "virtway-aurora" } },
+    {
+      service: "RDS",
+      command: "DescribeDBInstances",
+      input: { Filters: [{ Name: "db-cluster-id", Values: ["virtway-aurora"] }] },
+    },
+  ],
+  api: [
+    {
+      service: "Auto Scaling",
+      command: "DescribeAutoScalingGroups",
+      input: { AutoScalingGroupNames: ["virtway-api-tomcat"] },
+    },
+  ],
+  frontend: [
+    {
+      service: "Auto Scaling",
+      command: "DescribeAutoScalingGroups",
+      input: { AutoScalingGroupNames: ["virtway-frontend-php"] },
+    },
+  ],
+} satisfies Record<string, Call[]>;
+
+const distinct = (calls: Call[]) =>
+  [...new Set(calls.map((c) => JSON.stringify(c)))].map((c) => JSON.parse(c));
+
+const CONNECTIONS = "2026-11-23T19:02:10.250Z";
+const LATENCY = "2026-11-23T19:02:12.500Z";
+const PRESSURE = "2026-11-23T19:02:12.731Z";
+const CPU_70 = "2026-11-23T19:01:08.123Z";
+const CPU_70_AGAIN = "2026-11-23T19:04:08.321Z";
+
+describe("invoke alarm on every other sample: its decisions and exactly its calls", () => {
+  it.each<[string, unknown[][], keyof typeof READS, Call[]]>([
+    // 320 connections is 40 over 280: the +1 step [0, 80).
+    [
+      "sns/readers-connections-high.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      "readers",
+      [createReader(CONNECTIONS, 2, "virtway-readers-connections-high")],
+    ],
+    [
+      "eventbridge/readers-connections-high.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      "readers",
+      [createReader(CONNECTIONS, 2, "virtway-readers-connections-high")],
+    ],
+    // 0.0038 s over 0.003 s: the one step, +1.
+    [
+      "sns/readers-latency-high.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      "readers",
+      [createReader(LATENCY, 2, "virtway-readers-latency-high")],
+    ],
+    [
+      "eventbridge/readers-latency-high.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      "readers",
+      [createReader(LATENCY, 2, "virtway-readers-latency-high")],
+    ],
+    // The composite alarm's one step, +2: two readers.
+    [
+      "sns/readers-pressure.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 3]],
+      "readers",
+      [
+        createReader(PRESSURE, 2, "virtway-readers-pressure"),
+        createReader(PRESSURE, 3, "virtway-readers-pressure"),
+      ],
+    ],
+    [
+      "eventbridge/readers-pressure.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 3]],
+      "readers",
+      [
+        createReader(PRESSURE, 2, "virtway-readers-pressure"),
+        createReader(PRESSURE, 3, "virtway-readers-pressure"),
+      ],
+    ],
+    // Suppressed by CloudWatch (WaitPeriod): recorded, nothing changed.
     [
       "eventbridge/readers-pressure-suppressed.json",
       [["virtway-readers", "recorded", "ActionsSuppressed", 1, 1]],
+      "readers",
+      [],
     ],
-    ["sns/readers-cpu-70-ok.json", [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]]],
-    ["eventbridge/readers-cpu-70-ok.json", [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]]],
-    ["sns/readers-cpu-70-again.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
-    ["eventbridge/readers-cpu-70.json", [["virtway-readers", "applied", "ScaleOut", 1, 2]]],
     [
-      "sns/readers-cpu-85.json",
-      [
-        ["virtway-readers", "applied", "ScaleOut", 1, 3],
-        ["virtway-acu-floor", "applied", "ScaleOut", 1, 3],
-      ],
+      "sns/readers-cpu-70-ok.json",
+      [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]],
+      "readers",
+      [],
     ],
-    // At MinCapacity 1 a scale-in is held by the floor (rule 5).
-    ["sns/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]]],
-    ["eventbridge/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]]],
-    // Metric math: 2,300 per host is 500 over 1,800: the +3 step.
-    ["sns/api-requests-high.json", [["virtway-api", "applied", "ScaleOut", 2, 5]]],
-    ["eventbridge/api-requests-high.json", [["virtway-api", "applied", "ScaleOut", 2, 5]]],
+    [
+      "eventbridge/readers-cpu-70-ok.json",
+      [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]],
+      "readers",
+      [],
+    ],
+    // Alone, on an empty ledger, the second 70% alarm acts like the first.
+    [
+      "sns/readers-cpu-70-again.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      "readers",
+      [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70")],
+    ],
+    [
+      "eventbridge/readers-cpu-70-again.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      "readers",
+      [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70")],
+    ],
+    [
+      "eventbridge/readers-cpu-70.json",
+      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      "readers",
+      [createReader(CPU_70, 2, "virtway-readers-cpu-high-70")],
+    ],
+    // At MinCapacity 1 a scale-in is held by the floor (rule 5): no call changes anything.
+    ["sns/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]], "readers", []],
+    ["eventbridge/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]], "readers", []],
+    // Metric math: 2,300 per host is 500 over 1,800: the +3 step, from the group's 2 to 5.
+    [
+      "sns/api-requests-high.json",
+      [["virtway-api", "applied", "ScaleOut", 2, 5]],
+      "api",
+      [setDesired("virtway-api-tomcat", 5)],
+    ],
+    [
+      "eventbridge/api-requests-high.json",
+      [["virtway-api", "applied", "ScaleOut", 2, 5]],
+      "api",
+      [setDesired("virtway-api-tomcat", 5)],
+    ],
     // The function itself as the alarm's action: 2,000 is 200 over 1,800: the +2 step.
-    ["lambda-action/frontend-requests-high.json", [["virtway-frontend", "applied", "ScaleOut", 2, 4]]],
-  ])("%s", async (file, expected) => {
-    const { code, decisions } = await invoke(file as string);
+    [
+      "lambda-action/frontend-requests-high.json",
+      [["virtway-frontend", "applied", "ScaleOut", 2, 4]],
+      "frontend",
+      [setDesired("virtway-frontend-php", 4)],
+    ],
+  ])("%s", async (file, expected, reads, changes) => {
+    const { code, decisions, calls } = await invoke(file);
     expect(code).toBe(0);
     expect(decisions.map(summary)).toEqual(expected);
+    expect(mutating(calls)).toEqual(changes);
+    expect(distinct(calls.filter((c) => c.command.startsWith("Describe")))).toEqual(READS[reads]);
+  });
+
+  it("the 85% alarm through SNS: two readers and the ACU floor of the same cluster", async () => {
+    const at = "2026-11-23T19:01:38.456Z";
+    const { decisions, calls } = await invoke("sns/readers-cpu-85.json");
+    expect(decisions.map(summary)).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 1, 3],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 3],
+    ]);
+    expect(mutating(calls)).toEqual([
+      createReader(at, 2, "virtway-readers-cpu-high-85"),
+      createReader(at, 3, "virtway-readers-cpu-high-85"),
+      {
+        service: "RDS",
+        command: "ModifyDBCluster",
+        input: {
+          DBClusterIdentifier: "virtway-aurora",
+          ServerlessV2ScalingConfiguration: { MinCapacity: 3, MaxCapacity: 32 },
+          ApplyImmediately: true,
+        },
+      },
+    ]);
   });
 
   it("a group's scale-out is SetDesiredCapacity without honouring the group's cooldown", async () => {

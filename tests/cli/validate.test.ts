@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { interval, summarize } from "../../cli/summary.js";
+import { validateConfig } from "../../shared/config/validate.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "brain-validate-"));
@@ -30,6 +32,41 @@ describe("brain validate", () => {
     expect(out).toBe("");
     expect(err).toContain("error at $.targets[0].MinCapacity: MinCapacity 9 is greater than MaxCapacity 8");
     expect(err).toContain("error at $.targets[0].MaxCapcity: unknown field");
+  });
+
+  it("lists the warnings of a file that fails beside its errors", async () => {
+    const broken = structuredClone(example);
+    broken.alarms[0].Period = 30;
+    broken.targets[0].MinCapacity = 9;
+    const { code, out, err } = await run("validate", "--config", write("warned-broken.json", broken));
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toContain("2 problems (1 error, 1 warning)");
+    expect(err).toContain("error at $.targets[0].MinCapacity: MinCapacity 9 is greater than MaxCapacity 8");
+    expect(err).toMatch(/warning at \$\.alarms\[0\]\.Period: 30 s on AWS\/RDS/);
+  });
+
+  it("lists the problems across fields when shapes are wrong too", async () => {
+    const broken = structuredClone(example);
+    broken.alarms[0].Treshold = 70;
+    delete broken.targets[1].schedules;
+    broken.targets[0].MinCapacity = 9;
+    const { code, err } = await run("validate", "--config", write("three.json", broken));
+    expect(code).toBe(1);
+    expect(err).toContain("3 problems");
+    expect(err).toContain("error at $.alarms[0].Treshold: unknown field");
+    expect(err).toContain("error at $.targets[1].schedules: Invalid input: expected array");
+    expect(err).toContain("error at $.targets[0].MinCapacity: MinCapacity 9 is greater than MaxCapacity 8");
+  });
+
+  it("names the cron field that is wrong", async () => {
+    const broken = structuredClone(example);
+    broken.targets[0].schedules[0].Schedule = "cron(30 18 ? * FOO *)";
+    const { code, err } = await run("validate", "--config", write("cron.json", broken));
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'error at $.targets[0].schedules[0].Schedule: cron(30 18 ? * FOO *): day-of-week field: "FOO" is not 1-7 or SUN-SAT',
+    );
   });
 
   it("names a file that is not JSON", async () => {
@@ -76,5 +113,34 @@ describe("brain start", () => {
       /step readers-cpu-step-85 on virtway-readers-cpu-high-85 \(CPUUtilization > 85\): \+2/,
     );
     expect(out).toMatch(/virtway-acu-floor \(aurora-capacity\).*ceiling 32 ACU kept\)\n {2}bounds: 1–16 ACU/);
+  });
+});
+
+// AWS: above the threshold the lower bound is inclusive and the upper exclusive; below it the
+// lower bound is exclusive and the upper inclusive.
+// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html
+describe("the summary's step intervals", () => {
+  it.each<[string, number | undefined, number | undefined, string]>([
+    ["above, open-ended", 0, undefined, "[0, +∞)"],
+    ["above, bounded", 0, 80, "[0, 80)"],
+    ["above, from a bound over the threshold", 80, undefined, "[80, +∞)"],
+    ["below, open-ended", undefined, 0, "(-∞, 0]"],
+    ["below, bounded", -10, 0, "(-10, 0]"],
+    ["below, up to a bound under the threshold", undefined, -10, "(-∞, -10]"],
+    ["across the threshold", -10, 10, "(-10, 10)"],
+  ])("%s: %s to %s is %s", (_name, lower, upper, expected) => {
+    expect(interval(lower, upper)).toBe(expected);
+  });
+
+  it("shows the low-CPU step below its threshold as (-∞, 0]", () => {
+    const checked = validateConfig(example);
+    if (!checked.ok) throw new Error("brain.config.json does not validate");
+    const text = summarize(checked.config);
+    expect(text).toContain(
+      "step readers-cpu-low-step on virtway-readers-cpu-low (CPUUtilization < 20): -1 (-∞, 0], cooldown 600 s",
+    );
+    expect(text).toContain(
+      "step readers-connections-step on virtway-readers-connections-high (DatabaseConnections > 280): +1 [0, 80), +2 [80, +∞)",
+    );
   });
 });

@@ -182,6 +182,38 @@ const broken: { name: string; edit: (c: any) => void; path: string; message: Reg
     path: "$.targets[0].schedules[0].Schedule",
     message: /cron\(30 25 \? \* THU \*\)/,
   },
+  // AWS's cron grammar, field by field:
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
+  ...(
+    [
+      ["cron(x y ? * THU *)", /minutes field: "x" is not a number 0-59/],
+      ["cron(30 y ? * THU *)", /hours field: "y" is not a number 0-23/],
+      ["cron(30 18 ? * FOO *)", /day-of-week field: "FOO" is not 1-7 or SUN-SAT/],
+      ["cron(30 18 ? FOO THU *)", /month field: "FOO" is not 1-12 or JAN-DEC/],
+      ["cron(30 18 ? 13 THU *)", /month field: 13 is outside 1-12/],
+      ["cron(30 18 32 * ? *)", /day-of-month field: 32 is outside 1-31/],
+      ["cron(30 18 0 * ? *)", /day-of-month field: 0 is outside 1-31/],
+      ["cron(30 18 ? * 8 *)", /day-of-week field: 8 is outside 1-7/],
+      ["cron(60 18 ? * THU *)", /minutes field: 60 is outside 0-59/],
+      ["cron(30 18 ? * THU 1969)", /year field: 1969 is outside 1970-2199/],
+      ["cron(30 18 ? * THU 2200)", /year field: 2200 is outside 1970-2199/],
+      ["cron(30 18 ? * THU x)", /year field: "x" is not a number 1970-2199/],
+      ["cron(30 ? ? * THU *)", /hours field: "\?" is only for day-of-month and day-of-week/],
+      ["cron(30 18 ? * MON/2 *)", /day-of-week field: "\/" is not taken in day-of-week/],
+      ["cron(30 18 ? L THU *)", /month field: "L" is not 1-12 or JAN-DEC/],
+      ["cron(30 18 ? * 5W *)", /day-of-week field: "5W" is not 1-7 or SUN-SAT/],
+      ["cron(30 18 ? * 3#1,6#3 *)", /day-of-week field: "#" takes one day .* alone in the field/],
+      ["cron(30 18 ? * 3#6 *)", /day-of-week field: "3#6": a month has a 1st to a 5th/],
+      ["cron(0/0 18 ? * THU *)", /minutes field: the increment in "0\/0" must be a whole number 1-59/],
+      ["cron(30 18-x ? * THU *)", /hours field: "x" is not a number 0-23/],
+      ["cron(30 18,,19 ? * THU *)", /hours field: an empty item in a list/],
+    ] as const
+  ).map(([schedule, message]) => ({
+    name: `the cron expression ${schedule}`,
+    edit: (c: any) => (readers(c).schedules[0].Schedule = schedule),
+    path: "$.targets[0].schedules[0].Schedule",
+    message,
+  })),
   {
     name: "an at() that is not a date",
     edit: (c) => (readers(c).schedules[0].Schedule = "at(2026-02-30T18:30:00)"),
@@ -323,6 +355,102 @@ describe("validate rejects", () => {
   });
 });
 
+describe("validate accepts AWS's cron grammar", () => {
+  it.each([
+    "cron(30 18 ? * THU *)",
+    "cron(0/15 * * * ? *)",
+    "cron(0/5 8-17 ? * MON-FRI *)",
+    "cron(0 10,14 * * ? *)",
+    "cron(0 9 ? * 2#1 *)",
+    "cron(0 9 ? * 6L *)",
+    "cron(0 9 ? * L *)",
+    "cron(0 9 L * ? *)",
+    "cron(0 9 3W * ? *)",
+    "cron(0 9 */5 * ? *)",
+    "cron(0 9 ? JAN-MAR,OCT mon-fri 2026-2030)",
+    "cron(0 9 1 JAN/3 ? 2026/2)",
+  ])("%s", (schedule) => {
+    const result = validateConfig(variant((c) => (readers(c).schedules[0].Schedule = schedule)));
+    expect(result.problems).toEqual([]);
+  });
+});
+
+describe("validate lists every problem when shapes are wrong too", () => {
+  const paths = (raw: unknown) => validateConfig(raw).problems.map((p) => `${p.severity} ${p.path}`);
+
+  it.each<[string, (c: any) => void, string[]]>([
+    [
+      "a typo, a missing schedules and MinCapacity above MaxCapacity",
+      (c) => {
+        alarm(c, "virtway-readers-cpu-high-70").Treshold = 70;
+        delete acu(c).schedules;
+        readers(c).MinCapacity = 9;
+      },
+      ["error $.targets[1].schedules", "error $.alarms[0].Treshold", "error $.targets[0].MinCapacity"],
+    ],
+    [
+      "a missing schedules and MinCapacity above MaxCapacity on one target",
+      (c) => {
+        delete acu(c).schedules;
+        acu(c).MinCapacity = 20;
+      },
+      ["error $.targets[1].schedules", "error $.targets[1].MinCapacity"],
+    ],
+    [
+      "a policy of the wrong shape beside a policy with overlapping steps",
+      (c) => {
+        policy(readers(c), "readers-cpu-step-70").StepScalingPolicyConfiguration.Cooldown = "300";
+        stepsOf(readers(c), "readers-connections-step")[1].MetricIntervalLowerBound = 60;
+      },
+      [
+        "error $.targets[0].policies[1].StepScalingPolicyConfiguration.Cooldown",
+        "error $.targets[0].policies[3].StepScalingPolicyConfiguration.StepAdjustments[1]",
+      ],
+    ],
+    [
+      "an alarm of the wrong shape beside one with too many datapoints, and the warning of a third",
+      (c) => {
+        alarm(c, "virtway-readers-cpu-high-70").EvaluationPeriods = "1";
+        alarm(c, "virtway-readers-cpu-low").DatapointsToAlarm = 11;
+        alarm(c, "virtway-readers-cpu-high-85").Period = 30;
+      },
+      [
+        "error $.alarms[0].EvaluationPeriods",
+        "warning $.alarms[1].Period",
+        "error $.alarms[5].DatapointsToAlarm",
+      ],
+    ],
+    [
+      "a schedule of the wrong shape beside a cron that does not parse",
+      (c) => {
+        readers(c).schedules[0].ScalableTargetAction.MinCapacity = "3";
+        readers(c).schedules[1].Schedule = "cron(30 21 ? * FOO *)";
+      },
+      [
+        "error $.targets[0].schedules[0].ScalableTargetAction.MinCapacity",
+        "error $.targets[0].schedules[1].Schedule",
+      ],
+    ],
+    [
+      "an unknown target kind beside the bounds of another target",
+      (c) => {
+        readers(c).kind = "aurora-replicas";
+        frontend(c).MinCapacity = 30;
+      },
+      ["error $.targets[0].kind", "error $.targets[2].MinCapacity"],
+    ],
+  ])("%s", (_name, edit, expected) => {
+    expect(paths(variant(edit)).sort()).toEqual([...expected].sort());
+  });
+
+  it("does not report a reference to an alarm that is itself of the wrong shape", () => {
+    const problems = validateConfig(
+      variant((c) => (alarm(c, "virtway-readers-cpu-high-70").Threshold = "70")),
+    ).problems;
+    expect(problems.map((p) => p.path)).toEqual(["$.alarms[0].Threshold"]);
+  });
+});
+
 describe("validate warns", () => {
   it("of a period under 60 s on an AWS namespace, and still accepts the file", () => {
     const result = validateConfig(variant((c) => (alarm(c, "virtway-readers-cpu-high-70").Period = 10)));
@@ -333,6 +461,20 @@ describe("validate warns", () => {
         path: "$.alarms[0].Period",
         message: expect.stringMatching(/once a minute/),
       }),
+    ]);
+  });
+
+  it("and lists the warning beside the errors of a file that fails", () => {
+    const result = validateConfig(
+      variant((c) => {
+        alarm(c, "virtway-readers-cpu-high-70").Period = 30;
+        readers(c).MinCapacity = 9;
+      }),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => `${p.severity} ${p.path}`)).toEqual([
+      "warning $.alarms[0].Period",
+      "error $.targets[0].MinCapacity",
     ]);
   });
 

@@ -4,11 +4,13 @@
  *
  * - The engine comes from the cluster (DescribeDBClusters); the class from the target's
  *   DBInstanceClass, or db.serverless (Aurora Serverless v2).
+ * - PubliclyAccessible and the DB parameter group from the cluster's writer.
  * - PromotionTier 15: the brain's readers come last in failover, behind the readers users made
  *   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance).
  */
 import {
   CreateDBInstanceCommand,
+  type DBCluster,
   type DBInstance,
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
@@ -73,6 +75,16 @@ export class AuroraReadersActuator implements Actuator {
 
   private async add(change: ScalingChange): Promise<AppliedChange> {
     const cluster = await this.cluster();
+    const writer = await this.writer(cluster);
+    // A new reader is reached and configured as the writer is. Left out, PubliclyAccessible
+    // defaults by the subnets' VPC (public where it has an internet gateway) and the parameter
+    // group to the engine's default
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+    const parameterGroup = writer?.DBParameterGroups?.[0]?.DBParameterGroupName;
+    const likeTheWriter = {
+      ...(writer?.PubliclyAccessible !== undefined ? { PubliclyAccessible: writer.PubliclyAccessible } : {}),
+      ...(parameterGroup ? { DBParameterGroupName: parameterGroup } : {}),
+    };
     const created: string[] = [];
     for (let position = change.from + 1; position <= change.to; position++) {
       const id = readerIdentifier(this.target.DBClusterIdentifier, change.at, position);
@@ -83,6 +95,7 @@ export class AuroraReadersActuator implements Actuator {
           Engine: cluster.Engine,
           DBInstanceClass: this.target.DBInstanceClass ?? "db.serverless",
           PromotionTier: 15,
+          ...likeTheWriter,
           Tags: [
             { Key: MANAGED_TAG, Value: "true" },
             { Key: TARGET_TAG, Value: this.target.id },
@@ -125,6 +138,14 @@ export class AuroraReadersActuator implements Actuator {
     if (!cluster)
       throw new Error(`DescribeDBClusters returned no cluster ${this.target.DBClusterIdentifier}`);
     return cluster;
+  }
+
+  /** The cluster's writer instance, as DescribeDBInstances shows it (none while a failover runs). */
+  private async writer(cluster: DBCluster): Promise<DBInstance | undefined> {
+    const id = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+    if (!id) return undefined;
+    const out = await this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+    return out.DBInstances?.[0];
   }
 
   private async readers(): Promise<ReaderInstance[]> {

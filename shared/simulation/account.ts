@@ -310,6 +310,10 @@ export class SimulatedAccount {
       DBInstanceClass: i.instanceClass,
       DBInstanceStatus: i.status,
       PromotionTier: i.tier,
+      PubliclyAccessible: false,
+      DBParameterGroups: [
+        { DBParameterGroupName: "default.aurora-postgresql16", ParameterApplyStatus: "in-sync" },
+      ],
       TagList: i.tags,
       ...(i.status === "creating" ? {} : { InstanceCreateTime: i.createdAt }),
     };

@@ -49,8 +49,17 @@ beforeEach(() => {
 });
 
 describe("aurora-readers actuator", () => {
-  it("adds readers with CreateDBInstance: engine from the cluster, db.serverless, tier 15, the brain's tags", async () => {
+  it("adds readers with CreateDBInstance: engine from the cluster, access and parameter group from the writer, db.serverless, tier 15, the brain's tags", async () => {
     clusterWith([{ id: "virtway-writer", writer: true }]);
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: "virtway-writer" }).resolves({
+      DBInstances: [
+        {
+          DBInstanceIdentifier: "virtway-writer",
+          PubliclyAccessible: false,
+          DBParameterGroups: [{ DBParameterGroupName: "virtway-pg16", ParameterApplyStatus: "in-sync" }],
+        },
+      ],
+    });
     rds.on(CreateDBInstanceCommand).resolves({});
     const applied = await actuatorFor(target("virtway-readers")).apply({
       decisionId: "d-1",
@@ -66,6 +75,9 @@ describe("aurora-readers actuator", () => {
         Engine: "aurora-postgresql",
         DBInstanceClass: "db.serverless",
         PromotionTier: 15,
+        // Left out, a reader in a VPC with an internet gateway would be public.
+        PubliclyAccessible: false,
+        DBParameterGroupName: "virtway-pg16",
         Tags: [
           tag("surge-brain:managed", "true"),
           tag("surge-brain:target", "virtway-readers"),

@@ -50,6 +50,9 @@ describe("invoke alarm on the Virtway readers", () => {
           Engine: "aurora-postgresql",
           DBInstanceClass: "db.serverless",
           PromotionTier: 15,
+          // As the writer is: the simulated writer is private, on the engine's default parameter group.
+          PubliclyAccessible: false,
+          DBParameterGroupName: "default.aurora-postgresql16",
           Tags: readerTags("virtway-readers:virtway-readers-cpu-high-70@2026-11-23T19:01:08.123Z:invoke-1"),
         },
       },
@@ -141,6 +144,8 @@ const createReader = (at: string, n: number, alarm: string): Call => ({
     Engine: "aurora-postgresql",
     DBInstanceClass: "db.serverless",
     PromotionTier: 15,
+    PubliclyAccessible: false,
+    DBParameterGroupName: "default.aurora-postgresql16",
     Tags: readerTags(`virtway-readers:${alarm}@${at}:invoke-1`),
   },
 });
@@ -176,6 +181,13 @@ const READS = {
     },
   ],
 } satisfies Record<string, Call[]>;
+
+/** Before creating readers, the brain reads the writer, whose access and parameter group they copy. */
+const WRITER_READ: Call = {
+  service: "RDS",
+  command: "DescribeDBInstances",
+  input: { DBInstanceIdentifier: "virtway-aurora-writer" },
+};
 
 const distinct = (calls: Call[]) =>
   [...new Set(calls.map((c) => JSON.stringify(c)))].map((c) => JSON.parse(c));
@@ -299,7 +311,10 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     expect(code).toBe(0);
     expect(decisions.map(summary)).toEqual(expected);
     expect(mutating(calls)).toEqual(changes);
-    expect(distinct(calls.filter((c) => c.command.startsWith("Describe")))).toEqual(READS[reads]);
+    const creates = changes.some((c) => c.command === "CreateDBInstance");
+    expect(distinct(calls.filter((c) => c.command.startsWith("Describe")))).toEqual(
+      creates ? [...READS[reads], WRITER_READ] : READS[reads],
+    );
   });
 
   it("the 85% alarm through SNS: two readers and the ACU floor of the same cluster", async () => {

@@ -61,6 +61,8 @@ describe("invoke tick", () => {
         Engine: "aurora-postgresql",
         DBInstanceClass: "db.serverless",
         PromotionTier: 15,
+        PubliclyAccessible: false,
+        DBParameterGroupName: "default.aurora-postgresql16",
         Tags: tags,
       },
     });
@@ -87,7 +89,9 @@ describe("invoke tick", () => {
       "GetMetricData",
       "DescribeDBClusters",
       "DescribeDBInstances",
+      // Creating readers: the cluster, then its writer, whose access and parameter group they copy.
       "DescribeDBClusters",
+      "DescribeDBInstances",
       "DescribeScalableTargets",
       "DescribeAutoScalingGroups",
       "DescribePolicies",

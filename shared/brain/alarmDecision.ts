@@ -6,6 +6,7 @@
  */
 import {
   type BrainConfig,
+  type ComparisonOperator,
   isCompositeAlarm,
   type Settings,
   type StepScalingPolicy,
@@ -15,7 +16,7 @@ import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
 import { type AlarmStateValue, stateChangeKey, type TargetState } from "../engine/targetState.js";
-import { isProposal } from "../policies/proposal.js";
+import { formatNumber, isProposal } from "../policies/proposal.js";
 import { type AlarmBreach, stepScaling } from "../policies/stepScaling.js";
 import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
 
@@ -28,7 +29,18 @@ export type AlarmSignal = {
   /** The breaching datapoint, when the delivery carried one. */
   value: number | null;
   actionsSuppressedBy: string | null;
+  /**
+   * An anomaly-detection alarm's band at the breaching datapoint, where the delivery parsed it
+   * (EventBridge's and the Lambda action's reasonData: recentLowerThresholds, recentUpperThresholds).
+   * Absent, the band is read from `reason`.
+   */
+  band?: AnomalyBand | null;
+  /** The state change's reason (SNS NewStateReason, EventBridge state.reason). */
+  reason?: string;
 };
+
+/** The thresholds of an anomaly-detection band at one datapoint; null where not known. */
+export type AnomalyBand = { lower: number | null; upper: number | null };
 
 export type AlarmDecision = {
   decision: Decision;
@@ -51,16 +63,158 @@ export function targetsAnswering(config: BrainConfig, alarmName: string): Target
   return config.targets.filter((t) => policiesAnswering(t, alarmName).length > 0);
 }
 
-/** The breach a step policy sees: the alarm's threshold and comparison from the configuration. */
-export function breachOf(config: BrainConfig, alarmName: string, value: number | null): AlarmBreach {
+/**
+ * The breach a step policy sees, or why there is none to place in a step. A static alarm compares
+ * with its Threshold. An anomaly-detection alarm (ThresholdMetricId) has no Threshold: its
+ * threshold is the band CloudWatch computed for the breaching datapoint, which the state change
+ * carries, and the step intervals count from it, as they count from a Threshold
+ * (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html: the
+ * difference between the metric and "the breach threshold"). The upper band for
+ * GreaterThanUpperThreshold, the lower for LessThanLowerThreshold, and for
+ * LessThanLowerOrGreaterThanUpperThreshold the side the datapoint lies beyond. AWS lets no Auto
+ * Scaling action answer such an alarm ("If your alarm uses this parameter, it cannot have Auto
+ * Scaling actions":
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), so
+ * these semantics are the brain's own, as for composite alarms.
+ */
+export type ResolvedBreach =
+  | { breach: AlarmBreach }
+  | {
+      breach: null;
+      /** Held back: the threshold is unknown. Otherwise nothing breached (the value lies within the band). */
+      held: boolean;
+      reason: "NoData" | "NoStepForValue";
+      message: string;
+      comparison: ComparisonOperator;
+    };
+
+export function resolveBreach(
+  config: BrainConfig,
+  signal: Pick<AlarmSignal, "alarmName" | "value" | "band" | "reason">,
+): ResolvedBreach {
+  const { alarmName } = signal;
   const alarm = config.alarms.find((a) => a.AlarmName === alarmName);
-  if (!alarm || isCompositeAlarm(alarm)) return { kind: "composite", alarmName };
+  if (!alarm || isCompositeAlarm(alarm)) return { breach: { kind: "composite", alarmName } };
+  const comparison = alarm.ComparisonOperator;
+  const value = signal.value ?? undefined;
+  const metricName =
+    alarm.MetricName ?? alarm.Metrics?.find((q) => q.MetricStat)?.MetricStat?.Metric.MetricName;
+  const breach = (threshold: number): ResolvedBreach => ({
+    breach: { kind: "metric", threshold, comparison, value, ...(metricName ? { metricName } : {}) },
+  });
+  const unresolved = (held: boolean, message: string): ResolvedBreach => ({
+    breach: null,
+    held,
+    reason: held ? "NoData" : "NoStepForValue",
+    message,
+    comparison,
+  });
+
+  if (alarm.ThresholdMetricId === undefined) {
+    // validate.ts requires a Threshold here; a state change cannot supply one.
+    if (alarm.Threshold === undefined) return unresolved(true, `${alarmName} has no Threshold`);
+    return breach(alarm.Threshold);
+  }
+
+  const stated = bandOfReason(signal.reason ?? "");
+  const band: AnomalyBand = {
+    lower: signal.band?.lower ?? stated.lower,
+    upper: signal.band?.upper ?? stated.upper,
+  };
+  const detector = `${alarmName} is an anomaly-detection alarm (ThresholdMetricId ${alarm.ThresholdMetricId})`;
+  const missing = (side: "upper" | "lower" | "either") => {
+    const [name, field] =
+      side === "either"
+        ? ["lower or upper", "recentLowerThresholds or recentUpperThresholds"]
+        : [side, side === "upper" ? "recentUpperThresholds" : "recentLowerThresholds"];
+    return unresolved(
+      true,
+      `${detector}: its step intervals count from the band's ${name} threshold, and this state change carries none (no ${field} in reasonData, no "${name} thresholds [...]" in its reason): held`,
+    );
+  };
+  switch (comparison) {
+    case "GreaterThanUpperThreshold":
+      return band.upper === null ? missing("upper") : breach(band.upper);
+    case "LessThanLowerThreshold":
+      return band.lower === null ? missing("lower") : breach(band.lower);
+    default: {
+      // LessThanLowerOrGreaterThanUpperThreshold: the side the datapoint lies beyond.
+      if (value === undefined) {
+        // No datapoint: stepScaling chooses without one; the threshold only names the band.
+        const known = band.upper ?? band.lower;
+        return known === null ? missing("either") : breach(known);
+      }
+      if (band.upper !== null && value > band.upper) return breach(band.upper);
+      if (band.lower !== null && value < band.lower) return breach(band.lower);
+      if (band.upper === null || band.lower === null) return missing(band.upper === null ? "upper" : "lower");
+      return unresolved(
+        false,
+        `${detector}: ${formatNumber(value)} lies within the band [${formatNumber(band.lower)}, ${formatNumber(band.upper)}]: neither side breached`,
+      );
+    }
+  }
+}
+
+/**
+ * The breach for a caller that has only the alarm's value (the tick re-running an alarm still in
+ * ALARM). An anomaly-detection alarm's band is then unknown: the breach has no value to place in
+ * a step, and the caller treats it as missing data.
+ */
+export function breachOf(config: BrainConfig, alarmName: string, value: number | null): AlarmBreach {
+  const resolved = resolveBreach(config, { alarmName, value });
+  if (resolved.breach !== null) return resolved.breach;
+  return { kind: "metric", threshold: Number.NaN, comparison: resolved.comparison, value: undefined };
+}
+
+// Java's Double.toString, which CloudWatch writes: "0.3006915352732461", "3.8E-4".
+const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
+const TIME = /\((\d{2})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})\)/;
+
+/**
+ * The band an anomaly-detection alarm's reason states, at its newest datapoint. CloudWatch writes
+ * "Thresholds Crossed: 1 out of the last 1 datapoints [0.0 (03/10/19 15:58:00)] was less than the
+ * lower thresholds [0.020599444741798756] or greater than the upper thresholds
+ * [0.3006915352732461] ..." (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html,
+ * anomaly detection alarm), each list in the order of the datapoints. A list that does not line
+ * up with the datapoints reads as unknown.
+ */
+export function bandOfReason(reason: string): AnomalyBand {
+  const list = (label: RegExp): string[] | null => {
+    const items = label.exec(reason)?.[1];
+    return items === undefined
+      ? null
+      : items
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean);
+  };
+  const datapoints = list(/datapoints?:?\s*\[([^\]]*)\]/i) ?? [];
+  // Each datapoint's time (dd/MM/yy HH:mm:ss, UTC); the newest is the one the band is taken at.
+  const times = datapoints.map((d) => {
+    const m = TIME.exec(d);
+    if (!m) return Number.NaN;
+    const [dd, mm, yy, h, min, sec] = m.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    return Date.UTC(2000 + yy, mm - 1, dd, h, min, sec);
+  });
+  const latest = Math.max(...times);
+  const newest = Number.isFinite(latest) ? times.indexOf(latest) : null;
+  const at = (values: string[] | null): number | null => {
+    if (values === null) return null;
+    const index = values.length === 1 ? 0 : values.length === datapoints.length ? newest : null;
+    const text = index === null ? undefined : values[index];
+    if (text === undefined || !new RegExp(`^${NUMBER}$`).test(text)) return null;
+    return Number(text);
+  };
   return {
-    kind: "metric",
-    threshold: alarm.Threshold ?? 0,
-    comparison: alarm.ComparisonOperator,
-    value: value ?? undefined,
-    ...(alarm.MetricName ? { metricName: alarm.MetricName } : {}),
+    lower: at(list(/lower thresholds?\s*\[([^\]]*)\]/i)),
+    upper: at(list(/upper thresholds?\s*\[([^\]]*)\]/i)),
   };
 }
 
@@ -151,8 +305,25 @@ export function decideOnAlarm(input: {
   }
 
   const baseline = stepBaseline(state, now);
-  const breach = breachOf(config, signal.alarmName, signal.value);
-  const results: (Proposal | Abstention)[] = policiesAnswering(target, signal.alarmName).map((policy) =>
+  const policies = policiesAnswering(target, signal.alarmName);
+  const resolved = resolveBreach(config, signal);
+  if (resolved.breach === null) {
+    return {
+      decision: {
+        ...base,
+        policy: policies[0]?.PolicyName ?? null,
+        outcome: resolved.held ? "held" : "none",
+        reason: resolved.reason,
+        blockedBy: resolved.held ? signal.alarmName : null,
+        message: resolved.message,
+      },
+      next,
+      changed: true,
+      act: false,
+    };
+  }
+  const { breach } = resolved;
+  const results: (Proposal | Abstention)[] = policies.map((policy) =>
     stepScaling(policy, breach, baseline, { defaultCooldownSeconds: settings.defaultCooldownSeconds }),
   );
   // The alarm's datapoints are evidence for as long as its evaluation periods reach back.

@@ -8,12 +8,17 @@
  *      changes undone so that no cooldown starts and the next tick tries again.
  * A held-back or duplicate decision is step 1 alone. A ledger error propagates: Lambda retries the
  * invocation, and the recorded state change makes the retry a duplicate.
+ *
+ * A reservation found expired in step 1 (its invocation died between steps 1 and 3) is released in
+ * the same write, and its decision settled under its own id (status `expired`, reason
+ * ReservationExpired), replacing the `reserved` record in the outbox; the next outcome write drains
+ * it into the log. No extra write: the budget of docs/ledger.md holds.
  */
 
 import type { ActuatorFor, AppliedChange } from "../actuators/port.js";
 import type { Target } from "../config/schema.js";
 import type { Decision } from "../engine/decision.js";
-import type { TargetState } from "../engine/targetState.js";
+import type { Reservation, TargetState } from "../engine/targetState.js";
 import type { DecisionRecord, DecisionStatus, Ledger } from "../ledger/port.js";
 import { expiredReservation, withState } from "../ledger/transact.js";
 
@@ -43,42 +48,57 @@ export async function commitDecision(input: {
   reservationTimeoutSeconds: number;
   /** The state of a target the ledger has never seen. */
   init: () => TargetState;
+  /**
+   * The state the caller has just read (null: the ledger has none), so that the first round
+   * decides on it without a second read; a conflict still re-reads. Absent: the first round reads.
+   */
+  state?: TargetState | null;
   decide: (state: TargetState) => Decided;
 }): Promise<AppliedDecision> {
   const { ports, target, now } = input;
   const at = now.toISOString();
+  const known = input.state === undefined ? undefined : (input.state ?? input.init());
 
-  const first = await withState(ports.ledger, target.id, input.init, (stored) => {
-    // A reservation whose invocation died: its AWS call may or may not have happened; tick
-    // reconciles the capacity with what AWS shows, so the reservation is released here.
-    const state = expiredReservation(stored, now) ? { ...stored, reservation: null } : stored;
-    const decided = input.decide(state);
-    const record: DecisionRecord = {
-      ...decided.decision,
-      status: statusOf(decided),
-      ...(decided.trigger ? { trigger: decided.trigger } : {}),
-      ...(decided.decision.policy ? { layer: decided.decision.policy } : {}),
-    };
-    if (!decided.act) {
-      return {
-        next: decided.changed || state !== stored ? decided.next : null,
-        records: decided.quiet ? [] : [record],
-        result: { decided, record },
+  const first = await withState(
+    ports.ledger,
+    target.id,
+    input.init,
+    (stored) => {
+      // A reservation whose invocation died: its AWS call may or may not have happened; tick
+      // reconciles the capacity with what AWS shows, so the reservation is released here and its
+      // decision settled, in this same write.
+      const expired = expiredReservation(stored, now);
+      const state = expired ? { ...stored, reservation: null } : stored;
+      const settled = expired ? [expiredRecord(expired, target.id, now)] : [];
+      const decided = input.decide(state);
+      const record: DecisionRecord = {
+        ...decided.decision,
+        status: statusOf(decided),
+        ...(decided.trigger ? { trigger: decided.trigger } : {}),
+        ...(decided.decision.policy ? { layer: decided.decision.policy } : {}),
       };
-    }
-    const next: TargetState = {
-      ...decided.next,
-      reservation: {
-        decisionId: decided.decision.id,
-        layer: decided.decision.policy ?? "bounds",
-        from: decided.decision.from,
-        to: decided.decision.to,
-        at,
-        expiresAt: new Date(now.getTime() + input.reservationTimeoutSeconds * 1000).toISOString(),
-      },
-    };
-    return { next, records: [record], result: { decided, record } };
-  });
+      if (!decided.act) {
+        return {
+          next: decided.changed || state !== stored ? decided.next : null,
+          records: [...settled, ...(decided.quiet ? [] : [record])],
+          result: { decided, record },
+        };
+      }
+      const next: TargetState = {
+        ...decided.next,
+        reservation: {
+          decisionId: decided.decision.id,
+          layer: decided.decision.policy ?? "bounds",
+          from: decided.decision.from,
+          to: decided.decision.to,
+          at,
+          expiresAt: new Date(now.getTime() + input.reservationTimeoutSeconds * 1000).toISOString(),
+        },
+      };
+      return { next, records: [...settled, record], result: { decided, record } };
+    },
+    known === undefined ? {} : { state: known },
+  );
 
   const { decided, record } = first.result;
   if (!decided.act) return record;
@@ -132,6 +152,29 @@ export async function commitDecision(input: {
     { state: first.state },
   );
   return outcome.result;
+}
+
+/**
+ * The settled record of a decision whose invocation died after its reservation: the same id and
+ * time as its `reserved` record (so it replaces it in the outbox and takes its place in the log),
+ * the capacity it asked for, and what became of it.
+ */
+export function expiredRecord(reservation: Reservation, target: string, now: Date): DecisionRecord {
+  const { decisionId, layer, from, to, at, expiresAt } = reservation;
+  return {
+    id: decisionId,
+    at,
+    target,
+    policy: layer,
+    from,
+    to,
+    outcome: to > from ? "scale-out" : to < from ? "scale-in" : "none",
+    reason: "ReservationExpired",
+    blockedBy: null,
+    message: `the invocation that reserved ${from} → ${to} at ${at} recorded no outcome by ${expiresAt}: released at ${now.toISOString()}; whether AWS made the change is reconciled with what AWS shows`,
+    status: "expired",
+    layer,
+  };
 }
 
 function errorText(error: unknown): string {

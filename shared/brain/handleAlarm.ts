@@ -86,6 +86,8 @@ export async function handleAlarmChange(input: {
         now,
         reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
         init: fresh,
+        // The state just read: one read per decision (docs/ledger.md); a conflict re-reads.
+        state: existing,
         decide: (stored) => ({
           ...decideOnAlarm({
             config,

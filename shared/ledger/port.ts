@@ -10,9 +10,12 @@ import type { TargetState } from "../engine/targetState.js";
  * - `reserved`: a taken decision whose AWS call is under way (lives in the outbox only; its outcome
  *   replaces it);
  * - `applied` / `failed`: the AWS call's outcome;
+ * - `expired`: its invocation died before recording the outcome; the reservation was released by a
+ *   later decision (whether AWS made the change is reconciled with what AWS shows). Settled, but
+ *   not an outcome: it rides in the write of the decision that released it without draining;
  * - `held`: held back by a coordination rule; `recorded`: noted, nothing to act on (a pause).
  */
-export type DecisionStatus = "reserved" | "applied" | "failed" | "held" | "recorded";
+export type DecisionStatus = "reserved" | "applied" | "failed" | "expired" | "held" | "recorded";
 
 export type DecisionRecord = Decision & {
   status: DecisionStatus;

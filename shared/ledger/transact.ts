@@ -87,9 +87,9 @@ export async function withState<T>(
 }
 
 /**
- * The reservation of an invocation presumed dead (its expiresAt has passed), or null. The engine
- * reconciles it (records the decision as failed or checks AWS, clears the reservation) so that no
- * cooldown or pending decision stays stuck.
+ * The reservation of an invocation presumed dead (its expiresAt has passed), or null. The next
+ * decision releases it and settles its decision as `expired` in the same write (commitDecision);
+ * the tick reconciles the capacity with what AWS shows. No cooldown or pending decision stays stuck.
  */
 export function expiredReservation(state: TargetState, now: Date): Reservation | null {
   const reservation = state.reservation;

@@ -1,6 +1,14 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type AlarmSignal, decideOnAlarm, targetsAnswering } from "../../shared/brain/alarmDecision.js";
-import { loadConfig } from "../../shared/config/validate.js";
+import {
+  type AlarmSignal,
+  type AnomalyBand,
+  bandOfReason,
+  breachOf,
+  decideOnAlarm,
+  targetsAnswering,
+} from "../../shared/brain/alarmDecision.js";
+import { loadConfig, validateConfig } from "../../shared/config/validate.js";
 import { initialState, type TargetState } from "../../shared/engine/targetState.js";
 
 const { config } = loadConfig("brain.config.json");
@@ -137,5 +145,235 @@ describe("decideOnAlarm on the Virtway readers", () => {
       "virtway-acu-floor",
     ]);
     expect(targetsAnswering(config, "nobody-listens")).toEqual([]);
+  });
+});
+
+describe("anomaly-detection alarms: the step intervals count from the band the state change carries", () => {
+  // The front end answering three band alarms on its requests per target: above the upper band
+  // adds, below the lower band removes; the two-sided alarm drives both policies.
+  const raw = JSON.parse(readFileSync("brain.config.json", "utf8"));
+  const bandAlarm = (AlarmName: string, ComparisonOperator: string) => ({
+    AlarmName,
+    Metrics: [
+      {
+        Id: "m1",
+        MetricStat: {
+          Metric: {
+            Namespace: "AWS/ApplicationELB",
+            MetricName: "RequestCountPerTarget",
+            Dimensions: [{ Name: "TargetGroup", Value: "targetgroup/virtway-frontend/943f017f100becff" }],
+          },
+          Period: 60,
+          Stat: "Sum",
+        },
+        ReturnData: true,
+      },
+      { Id: "ad1", Expression: "ANOMALY_DETECTION_BAND(m1, 2)", ReturnData: false },
+    ],
+    // Five minutes of datapoints: the stabilisation window of a scale-in (300 s).
+    EvaluationPeriods: 5,
+    ThresholdMetricId: "ad1",
+    ComparisonOperator,
+  });
+  raw.alarms.push(
+    bandAlarm("frontend-requests-above-band", "GreaterThanUpperThreshold"),
+    bandAlarm("frontend-requests-below-band", "LessThanLowerThreshold"),
+    bandAlarm("frontend-requests-outside-band", "LessThanLowerOrGreaterThanUpperThreshold"),
+  );
+  const frontendRaw = raw.targets.find((t: { id: string }) => t.id === "virtway-frontend");
+  frontendRaw.policies.push(
+    {
+      PolicyName: "frontend-band-out",
+      PolicyType: "StepScaling",
+      Alarms: ["frontend-requests-above-band", "frontend-requests-outside-band"],
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: "ChangeInCapacity",
+        StepAdjustments: [
+          { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 500, ScalingAdjustment: 1 },
+          { MetricIntervalLowerBound: 500, ScalingAdjustment: 3 },
+        ],
+        Cooldown: 60,
+      },
+    },
+    {
+      PolicyName: "frontend-band-in",
+      PolicyType: "StepScaling",
+      Alarms: ["frontend-requests-below-band", "frontend-requests-outside-band"],
+      StepScalingPolicyConfiguration: {
+        AdjustmentType: "ChangeInCapacity",
+        StepAdjustments: [
+          { MetricIntervalLowerBound: -200, MetricIntervalUpperBound: 0, ScalingAdjustment: -1 },
+          { MetricIntervalUpperBound: -200, ScalingAdjustment: -2 },
+        ],
+        Cooldown: 60,
+      },
+    },
+  );
+  const validated = validateConfig(raw);
+  if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
+  const banded = validated.config;
+  const frontend = banded.targets.find((t) => t.id === "virtway-frontend")!;
+  const six = initialState("virtway-frontend", { min: 2, max: 20 }, 6);
+
+  // CloudWatch's own wording (cloudwatch-and-eventbridge.html, anomaly detection alarm).
+  const dp = (v: number) => `1 out of the last 1 datapoints [${v.toFixed(1)} (23/11/26 19:00:00)]`;
+  const above = (v: number, upper: number) =>
+    `Thresholds Crossed: ${dp(v)} was greater than the upper thresholds [${upper}] (minimum 1 datapoint for OK -> ALARM transition).`;
+  const below = (v: number, lower: number) =>
+    `Thresholds Crossed: ${dp(v)} was less than the lower thresholds [${lower}] (minimum 1 datapoint for OK -> ALARM transition).`;
+  const outside = (v: number, lower: number, upper: number) =>
+    `Thresholds Crossed: ${dp(v)} was less than the lower thresholds [${lower}] or greater than the upper thresholds [${upper}] (minimum 1 datapoint for OK -> ALARM transition).`;
+
+  type Case = {
+    name: string;
+    alarm: string;
+    value: number | null;
+    reason?: string;
+    band?: AnomalyBand;
+    want: { outcome: string; reason: string; to: number; policy?: string };
+    message?: RegExp;
+  };
+  const cases: Case[] = [
+    {
+      name: "above the upper band by 200: the [0, 500) step",
+      alarm: "frontend-requests-above-band",
+      value: 1700,
+      reason: above(1700, 1500),
+      want: { outcome: "scale-out", reason: "ScaleOut", to: 7, policy: "frontend-band-out" },
+    },
+    {
+      name: "above the upper band by 600: the [500, +∞) step",
+      alarm: "frontend-requests-above-band",
+      value: 2100,
+      reason: above(2100, 1500),
+      want: { outcome: "scale-out", reason: "ScaleOut", to: 9 },
+    },
+    {
+      name: "the band as the delivery parsed it (reasonData), no reason text",
+      alarm: "frontend-requests-above-band",
+      value: 1700,
+      band: { lower: 450, upper: 1500 },
+      want: { outcome: "scale-out", reason: "ScaleOut", to: 7 },
+    },
+    {
+      name: "no upper band in the state change: held, not counted from 0",
+      alarm: "frontend-requests-above-band",
+      value: 1700,
+      reason: "Thresholds Crossed: 1 out of the last 1 datapoints [1700.0 (23/11/26 19:00:00)]",
+      want: { outcome: "held", reason: "NoData", to: 6, policy: "frontend-band-out" },
+      message:
+        /anomaly-detection alarm \(ThresholdMetricId ad1\).*band's upper threshold.*recentUpperThresholds/,
+    },
+    {
+      name: "below the lower band by 150: the (-200, 0] step",
+      alarm: "frontend-requests-below-band",
+      value: 300,
+      reason: below(300, 450),
+      want: { outcome: "scale-in", reason: "ScaleIn", to: 5, policy: "frontend-band-in" },
+    },
+    {
+      name: "below the lower band by 350: the (-∞, -200] step",
+      alarm: "frontend-requests-below-band",
+      value: 100,
+      reason: below(100, 450),
+      want: { outcome: "scale-in", reason: "ScaleIn", to: 4 },
+    },
+    {
+      name: "only an upper band for a lower-band alarm: held",
+      alarm: "frontend-requests-below-band",
+      value: 300,
+      band: { lower: null, upper: 1500 },
+      want: { outcome: "held", reason: "NoData", to: 6 },
+      message: /band's lower threshold.*recentLowerThresholds/,
+    },
+    {
+      name: "outside the band, above it: the upper band, the scale-out policy",
+      alarm: "frontend-requests-outside-band",
+      value: 2100,
+      reason: outside(2100, 450, 1500),
+      want: { outcome: "scale-out", reason: "ScaleOut", to: 9, policy: "frontend-band-out" },
+    },
+    {
+      name: "outside the band, below it: the lower band, the scale-in policy",
+      alarm: "frontend-requests-outside-band",
+      value: 300,
+      reason: outside(300, 450, 1500),
+      want: { outcome: "scale-in", reason: "ScaleIn", to: 5, policy: "frontend-band-in" },
+    },
+    {
+      name: "within the band: neither side breached",
+      alarm: "frontend-requests-outside-band",
+      value: 1000,
+      reason: outside(1000, 450, 1500),
+      want: { outcome: "none", reason: "NoStepForValue", to: 6 },
+      message: /1000 lies within the band \[450, 1500\]/,
+    },
+    {
+      name: "above a band whose upper side is missing: held",
+      alarm: "frontend-requests-outside-band",
+      value: 2100,
+      band: { lower: 450, upper: null },
+      want: { outcome: "held", reason: "NoData", to: 6 },
+      message: /band's upper threshold/,
+    },
+    {
+      name: "no band at all and no datapoint: held",
+      alarm: "frontend-requests-outside-band",
+      value: null,
+      want: { outcome: "held", reason: "NoData", to: 6 },
+      message: /band's lower or upper threshold/,
+    },
+  ];
+
+  it.each(cases)("$name", ({ alarm: name, value, reason, band, want, message }) => {
+    const signal: AlarmSignal = {
+      ...alarm(name, "ALARM", 0, value),
+      ...(reason !== undefined ? { reason } : {}),
+      ...(band !== undefined ? { band } : {}),
+    };
+    const { decision, next, act } = decideOnAlarm({
+      config: banded,
+      target: frontend,
+      state: six,
+      signal,
+      now: at(0),
+      decisionId: "d",
+    });
+    expect(decision).toMatchObject({ from: 6, ...want });
+    expect(act).toBe(want.outcome === "scale-out" || want.outcome === "scale-in");
+    if (message) expect(decision.message).toMatch(message);
+    // Held or not, the change is remembered: a second delivery is a duplicate.
+    expect(next.alarms[name]?.state).toBe("ALARM");
+    expect(Object.keys(next.seen)).toHaveLength(1);
+  });
+
+  it("reads the band from the reason at its newest datapoint, and not from a list that does not line up", () => {
+    const three =
+      "Thresholds Crossed: 3 out of the last 3 datapoints [2100.0 (23/11/26 19:02:00), 1900.0 (23/11/26 19:01:00), 1700.0 (23/11/26 19:00:00)] was less than the lower thresholds [440.0, 445.0, 450.0] or greater than the upper thresholds [1520.0, 1510.0, 1500.0] (minimum 3 datapoints for OK -> ALARM transition).";
+    expect(bandOfReason(three)).toEqual({ lower: 440, upper: 1520 });
+    expect(bandOfReason(outside(0, 0.020599444741798756, 0.3006915352732461))).toEqual({
+      lower: 0.020599444741798756,
+      upper: 0.3006915352732461,
+    });
+    const misaligned =
+      "Thresholds Crossed: 2 out of the last 2 datapoints [2100.0 (23/11/26 19:01:00), 1900.0 (23/11/26 19:00:00)] was greater than the upper thresholds [1520.0, 1510.0, 1500.0]";
+    expect(bandOfReason(misaligned)).toEqual({ lower: null, upper: null });
+    expect(
+      bandOfReason("Threshold Crossed: 1 datapoint (10.0) was greater than the threshold (1.0)."),
+    ).toEqual({
+      lower: null,
+      upper: null,
+    });
+  });
+
+  it("the tick, which reads no band, sees an anomaly-detection alarm's breach without a value", () => {
+    expect(breachOf(banded, "frontend-requests-above-band", 1700)).toMatchObject({
+      kind: "metric",
+      value: undefined,
+    });
+    expect(breachOf(banded, "virtway-frontend-requests-high", 2000)).toMatchObject({
+      threshold: 1800,
+      value: 2000,
+    });
   });
 });

@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
 import { InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/actuators/actuators.js";
 import { createAwsClients } from "../../shared/aws/clients.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import { loadConfig } from "../../shared/config/validate.js";
+import type { BrainConfig } from "../../shared/config/schema.js";
+import { loadConfig, validateConfig } from "../../shared/config/validate.js";
+import { parseEvent } from "../../shared/events/parseEvent.js";
 import { MemoryLedger } from "../../shared/ledger/memory.js";
 import { SimulatedAccount } from "../../shared/simulation/account.js";
 
@@ -11,9 +14,9 @@ const { config } = loadConfig("brain.config.json");
 const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000);
 
-function brain(start: Record<string, { capacity: number }> = {}) {
+function brain(start: Record<string, { capacity: number }> = {}, cfg: BrainConfig = config) {
   let now = at(0);
-  const account = SimulatedAccount.forConfig(config, () => now, start);
+  const account = SimulatedAccount.forConfig(cfg, () => now, start);
   const clients = createAwsClients({
     region: "eu-west-1",
     credentials: { accessKeyId: "x", secretAccessKey: "y" },
@@ -29,7 +32,7 @@ function brain(start: Record<string, { capacity: number }> = {}) {
     now = new Date(clock);
     return handleAlarmChange({
       ports: { ledger, actuatorFor },
-      config,
+      config: cfg,
       change: { account: "123456789012", region: "eu-west-1", ...change },
       now,
       invocationId: `inv-${++n}`,
@@ -157,5 +160,80 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
       reservation: null,
     });
     expect((await ledger.decisions("virtway-readers")).map((r) => r.status)).toEqual(["failed"]);
+  });
+
+  it("an anomaly-detection alarm from EventBridge counts its steps from the upper band in its reasonData", async () => {
+    const raw = JSON.parse(readFileSync("brain.config.json", "utf8"));
+    raw.alarms.push({
+      AlarmName: "frontend-requests-above-band",
+      Metrics: [
+        {
+          Id: "m1",
+          MetricStat: {
+            Metric: { Namespace: "AWS/ApplicationELB", MetricName: "RequestCountPerTarget" },
+            Period: 60,
+            Stat: "Sum",
+          },
+          ReturnData: true,
+        },
+        { Id: "ad1", Expression: "ANOMALY_DETECTION_BAND(m1, 2)", ReturnData: false },
+      ],
+      EvaluationPeriods: 1,
+      ThresholdMetricId: "ad1",
+      ComparisonOperator: "GreaterThanUpperThreshold",
+    });
+    raw.targets
+      .find((t: { id: string }) => t.id === "virtway-frontend")
+      .policies.push({
+        PolicyName: "frontend-band-out",
+        PolicyType: "StepScaling",
+        Alarms: ["frontend-requests-above-band"],
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: "ChangeInCapacity",
+          StepAdjustments: [
+            { MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 500, ScalingAdjustment: 1 },
+            { MetricIntervalLowerBound: 500, ScalingAdjustment: 3 },
+          ],
+        },
+      });
+    const validated = validateConfig(raw);
+    if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
+    const parsed = parseEvent({
+      version: "0",
+      id: "5f3c2a1e-8b7d-4c6e-9a0f-1d2e3c4b5a69",
+      "detail-type": "CloudWatch Alarm State Change",
+      source: "aws.cloudwatch",
+      account: "123456789012",
+      time: "2026-11-23T19:00:00Z",
+      region: "eu-west-1",
+      resources: ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:frontend-requests-above-band"],
+      detail: {
+        alarmName: "frontend-requests-above-band",
+        state: {
+          value: "ALARM",
+          reason:
+            "Thresholds Crossed: 1 out of the last 1 datapoints [1700.0 (23/11/26 18:59:00)] was greater than the upper thresholds [1500.0] (minimum 1 datapoint for OK -> ALARM transition).",
+          reasonData:
+            '{"version":"1.0","queryDate":"2026-11-23T19:00:00.000+0000","startDate":"2026-11-23T18:59:00.000+0000","period":60,"recentDatapoints":[1700.0],"recentLowerThresholds":[450.0],"recentUpperThresholds":[1500.0]}',
+          timestamp: "2026-11-23T19:00:00.000+0000",
+        },
+        previousState: { value: "OK", reason: "…", timestamp: "2026-11-23T18:40:00.000+0000" },
+        configuration: {
+          thresholdMetricId: "ad1",
+          metrics: [{}, { expression: "ANOMALY_DETECTION_BAND(m1, 2)" }],
+        },
+      },
+    });
+    if (parsed.type !== "alarm-state-change") throw new Error(parsed.type);
+    const { account, send } = brain({ "virtway-frontend": { capacity: 6 } }, validated.config);
+    const [d] = await send(parsed.changes[0]!);
+    // 1700 is 200 over the band's 1500: the [0, 500) step, +1 (counted from 0 it would be +3).
+    expect(d).toMatchObject({ status: "applied", policy: "frontend-band-out", from: 6, to: 7 });
+    expect(account.mutatingCalls().map((c) => [c.command, c.input])).toEqual([
+      [
+        "SetDesiredCapacity",
+        { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 7, HonorCooldown: false },
+      ],
+    ]);
   });
 });

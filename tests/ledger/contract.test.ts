@@ -93,7 +93,7 @@ function record(n: number, over: Partial<DecisionRecord> = {}): DecisionRecord {
     id: `d${String(n).padStart(4, "0")}`,
     at: iso(n),
     target: T,
-    policy: "ReaderCPUHigh70",
+    policy: "readers-cpu-step-70",
     from: 2,
     to: 3,
     outcome: "held",
@@ -101,8 +101,8 @@ function record(n: number, over: Partial<DecisionRecord> = {}): DecisionRecord {
     message: "the same scale-out again during its cooldown",
     blockedBy: "cooldown",
     status: "held",
-    trigger: `virtway-reader-cpu-70@${iso(n)}`,
-    layer: "ReaderCPUHigh70",
+    trigger: `virtway-readers-cpu-high-70@${iso(n)}`,
+    layer: "readers-cpu-step-70",
     ...over,
   };
 }
@@ -206,6 +206,30 @@ function ledgerContract(adapter: Adapter): void {
     expect(ids(await ledger.decisions(T))).toEqual(["d0001", "d0002", "d0003", "d0004", "d0005"]);
   });
 
+  it("an expired reservation's record replaces its `reserved` one without a drain; the next outcome drains it", async () => {
+    const h = await fresh();
+    const { ledger } = h;
+    const reserved = record(2, {
+      outcome: "scale-out",
+      reason: "ScaleOut",
+      blockedBy: null,
+      status: "reserved",
+    });
+    const expired = { ...reserved, status: "expired" as const, reason: "ReservationExpired" as const };
+    await writeAll(ledger, [[record(1)], [reserved]]);
+    // Released by a later held decision: its own record and the settled one, one write, no drain.
+    expect(await ledger.write(state(3), 2, [expired, record(3)])).toEqual({ drained: 0, outbox: 3 });
+    expect(await h.logItems(T)).toEqual([]);
+    expect((await ledger.decisions(T)).map((r) => [r.id, r.status])).toEqual([
+      ["d0001", "held"],
+      ["d0002", "expired"],
+      ["d0003", "held"],
+    ]);
+    await ledger.write(state(4), 3, [record(4, { status: "applied" })]);
+    expect((await h.logItems(T)).map((i) => i.id)).toEqual(["d0001", "d0002", "d0003"]);
+    expect((await ledger.decisions(T)).find((r) => r.id === "d0002")).toEqual(expired);
+  });
+
   it("drains the oldest 25 when the outbox would pass 100 records", async () => {
     const h = await fresh();
     const { ledger } = h;
@@ -266,14 +290,14 @@ function ledgerContract(adapter: Adapter): void {
           delta: 2,
           requestedAt: iso(7),
           expectedReadyAt: iso(487),
-          resources: ["virtway-reader-auto-1", "virtway-reader-auto-2"],
+          resources: ["virtway-aurora-surge-20240501t190007-3", "virtway-aurora-surge-20240501t190007-4"],
         },
         { decisionId: "d0009", delta: -1, requestedAt: iso(9), expectedReadyAt: iso(9) },
       ],
-      bounds: { min: 3, max: 12, source: "PreEventScaleUp", since: iso(-900) },
+      bounds: { min: 3, max: 8, source: "readers-before-thursday-event", since: iso(-900) },
       cooldowns: [
         {
-          layer: "ReaderCPUHigh70",
+          layer: "readers-cpu-step-70",
           direction: "out",
           startedAt: iso(7),
           endsAt: iso(67),
@@ -282,16 +306,16 @@ function ledgerContract(adapter: Adapter): void {
         },
       ],
       alarms: {
-        "virtway-reader-cpu-70": { state: "ALARM", since: iso(6), value: 0.0031 },
-        "virtway-composite": { state: "OK", since: iso(-60), suppressed: true },
+        "virtway-readers-cpu-high-70": { state: "ALARM", since: iso(6), value: 0.0031 },
+        "virtway-readers-pressure": { state: "OK", since: iso(-60), suppressed: true },
         "": { state: "INSUFFICIENT_DATA", since: iso(0) },
       },
-      seen: { [`virtway-reader-cpu-70@${iso(6)}`]: iso(906) },
+      seen: { [`virtway-readers-cpu-high-70@${iso(6)}`]: iso(906) },
       scaleIn: { since: iso(3), desired: 2 },
       paused: true,
       reservation: {
         decisionId: "d0010",
-        layer: "ReaderCPUHigh70",
+        layer: "readers-cpu-step-70",
         from: 4,
         to: 5,
         at: iso(10),
@@ -302,7 +326,7 @@ function ledgerContract(adapter: Adapter): void {
     const read = await ledger.read(T);
     expect(read).toStrictEqual(full);
     read!.inFlight.pop();
-    read!.alarms["virtway-reader-cpu-70"]!.state = "OK";
+    read!.alarms["virtway-readers-cpu-high-70"]!.state = "OK";
     full.capacity = 99;
     expect(await ledger.read(T)).toEqual({ ...full, capacity: 4.5 });
   });

@@ -30,7 +30,7 @@ function record(id: string, over: Partial<DecisionRecord> = {}): DecisionRecord 
     id,
     at: now.toISOString(),
     target: T,
-    policy: "ReaderCPUHigh70",
+    policy: "readers-cpu-step-70",
     from: 2,
     to: 3,
     outcome: "held",
@@ -236,7 +236,7 @@ describe("a taken decision, end to end", () => {
     const id = `step-70@${at.toISOString()}`;
     const reservation = {
       decisionId: id,
-      layer: "ReaderCPUHigh70",
+      layer: "readers-cpu-step-70",
       from: s.capacity,
       to: s.capacity + 1,
       at: at.toISOString(),

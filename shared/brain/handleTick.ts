@@ -125,6 +125,9 @@ export async function handleTick(input: {
       now,
       reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
       init,
+      // Decided on the state read in step 1, without reading it again: a write in between makes the
+      // conditional write conflict, and the retry reads.
+      state: stored,
       decide: (state) => {
         // Only a state nobody wrote since the first read can be compared with the observation.
         const fresh = stored === null ? state.version === 0 : state.version === stored.version;

@@ -1,6 +1,8 @@
 /**
- * The CSV for hand-made streams (documented in docs/streams.md). The first line that is not blank
- * and not a `#` comment is the header; columns are found by name, in any order:
+ * The CSV for hand-made streams (documented in docs/streams.md). The header is the first line
+ * that names the columns; lines before it that are not blank and not `#` comments (the title an
+ * export tool writes above its table) are reported and skipped. Columns are found by name, in any
+ * order:
  *
  *   timestamp   ISO-8601 with a zone (2026-11-23T19:00:00Z) or epoch milliseconds   required
  *   namespace   AWS/RDS                                                              required
@@ -127,8 +129,10 @@ export function csvLineParser(file: string): LineParser {
     const fields = splitCsvLine(text);
     if (fields === null) return { kind: "skip", reason: "a quoted field is not closed" };
     if (header === null) {
+      // Not a header yet: a line of preamble, reported; the file is not a stream only if no header
+      // and no row ever follow (issue 9: a file is rejected only when no line is a record).
       const parsed = parseHeader(fields);
-      if (typeof parsed === "string") return { kind: "stop", reason: `not a stream header: ${parsed}` };
+      if (typeof parsed === "string") return { kind: "skip", reason: `not a stream header: ${parsed}` };
       header = parsed;
       return { kind: "ignore" };
     }

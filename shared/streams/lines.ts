@@ -5,6 +5,7 @@
  * out not to be a stream at all is rejected with one message rather than a line-by-line flood.
  */
 import { createReadStream } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { NotAStreamError, StreamFileError } from "./errors.js";
 import type { MetricRecord, OnSkip, SkippedInput } from "./record.js";
@@ -15,9 +16,7 @@ export type LineResult =
   | { kind: "records"; records: MetricRecord[] }
   /** Blank lines, comments, a CSV header: not data, not reported. */
   | { kind: "ignore" }
-  | { kind: "skip"; reason: string }
-  /** The file cannot be a stream from here on (a CSV without a usable header). */
-  | { kind: "stop"; reason: string };
+  | { kind: "skip"; reason: string };
 
 export type LineParser = (line: string, lineNumber: number) => LineResult;
 
@@ -43,6 +42,24 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   } finally {
     lines.close();
     input.destroy();
+  }
+}
+
+/**
+ * The lines in the first `bytes` of a file (the last one may be cut short): enough to tell its
+ * format without reading a long line whole (a get-metric-data document may be one line).
+ */
+export async function headLines(file: string, bytes = 64 * 1024): Promise<string[]> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, "r");
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString("utf8").split(/\r?\n/);
+  } catch (error) {
+    throw fileError(file, error);
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -83,13 +100,8 @@ export async function* recordsFromLines(
     const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
     const result = parse(line, lineNumber);
     if (result.kind === "ignore") continue;
-    if (result.kind === "skip" || result.kind === "stop") {
+    if (result.kind === "skip") {
       firstProblem ??= `line ${lineNumber}: ${result.reason}`;
-      if (result.kind === "stop") {
-        if (found === 0) throw new NotAStreamError(file, firstProblem);
-        skip({ file, line: lineNumber, reason: result.reason });
-        break;
-      }
       skip({ file, line: lineNumber, reason: result.reason });
       continue;
     }

@@ -4,7 +4,7 @@
  * in order; a record older than what was already released (it came more than the window late)
  * cannot be placed and is reported. Memory is bounded by the window, never by the file.
  */
-import type { MetricRecord, SkippedInput } from "./record.js";
+import type { MetricRecord, RecordSource, SkippedInput } from "./record.js";
 
 /** Ten minutes of event time: Firehose buffers at most 900 s, most recordings are far tighter. */
 export const DEFAULT_REORDER_WINDOW_MS = 10 * 60_000;
@@ -56,6 +56,19 @@ export class MinHeap<T> {
   }
 }
 
+/** What is said of a record that came more than the window late. */
+export function lateReport(
+  source: RecordSource,
+  timestamp: number,
+  newest: number,
+  windowMs: number,
+): SkippedInput {
+  return {
+    ...source,
+    reason: `record at ${new Date(timestamp).toISOString()} arrived after records up to ${new Date(newest).toISOString()}: more than ${windowMs / 60_000} minute${windowMs === 60_000 ? "" : "s"} out of order, cannot be placed`,
+  };
+}
+
 type Held = { record: MetricRecord; seq: number };
 const earlier = (a: Held, b: Held) =>
   a.record.timestamp < b.record.timestamp || (a.record.timestamp === b.record.timestamp && a.seq < b.seq);
@@ -76,10 +89,7 @@ export async function* reorder(
   let released = Number.NEGATIVE_INFINITY;
   for await (const record of records) {
     if (record.timestamp < released) {
-      onLate({
-        ...record.source,
-        reason: `record at ${new Date(record.timestamp).toISOString()} arrived after records up to ${new Date(newest).toISOString()}: more than ${windowMs / 60_000} minute${windowMs === 60_000 ? "" : "s"} out of order, cannot be placed`,
-      });
+      onLate(lateReport(record.source, record.timestamp, newest, windowMs));
       continue;
     }
     heap.push({ record, seq: seq++ });

@@ -1,14 +1,16 @@
 /** Each format's parser, line by line (Metric Streams, CSV) or document by document (get-metric-data). */
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { csvLineParser, parseDimensionList, splitCsvLine } from "../../shared/streams/csv.js";
 import { NotAStreamError } from "../../shared/streams/errors.js";
-import { recordsFromGetMetricData } from "../../shared/streams/getMetricData.js";
+import { readGetMetricData } from "../../shared/streams/getMetricData.js";
 import type { LineResult } from "../../shared/streams/lines.js";
 import { metricStreamsLineParser } from "../../shared/streams/metricStreams.js";
-import type { SkippedInput } from "../../shared/streams/record.js";
-import { msLine, T0 } from "./support.js";
+import { PointSpill } from "../../shared/streams/pointSpill.js";
+import type { MetricRecord, SkippedInput } from "../../shared/streams/record.js";
+import { msLine, T0, write } from "./support.js";
 
-const reason = (r: LineResult) => (r.kind === "skip" || r.kind === "stop" ? r.reason : r.kind);
+const reason = (r: LineResult) => (r.kind === "skip" ? r.reason : r.kind);
 
 describe("CloudWatch Metric Streams JSON lines", () => {
   const parse = metricStreamsLineParser("s.jsonl");
@@ -199,10 +201,29 @@ describe("the CSV", () => {
       reason: /neither a value column nor statistic columns/,
     },
     { name: "a column twice", header: "timestamp,namespace,metric,value,value", reason: /appears twice/ },
-  ])("stops at a header with $name: the file is not a stream", ({ header, reason: why }) => {
+  ])("skips a line before the header that is not one: $name", ({ header, reason: why }) => {
     const [result] = rows(header);
-    expect(result?.kind).toBe("stop");
+    expect(result?.kind).toBe("skip");
     expect(reason(result as LineResult)).toMatch(why);
+  });
+
+  it("looks for its header past lines of preamble, and reads the rows under it", () => {
+    const [title, blank, note, header, row] = rows(
+      "Exported by Grafana",
+      "",
+      "Dashboard: TV vote, 2026-11-26",
+      "timestamp,namespace,metric,value",
+      "2026-11-26T20:10:00Z,App,Votes,250000",
+    );
+    expect(title).toEqual({
+      kind: "skip",
+      reason: expect.stringMatching(/^not a stream header: unknown column "Exported by Grafana"/),
+    });
+    expect(blank).toEqual({ kind: "ignore" });
+    // A comma makes two columns of the note, neither of them known.
+    expect(reason(note as LineResult)).toMatch(/^not a stream header: unknown column "Dashboard: TV vote"/);
+    expect(header).toEqual({ kind: "ignore" });
+    expect(row).toMatchObject({ kind: "record", record: { metricName: "Votes", source: { line: 5 } } });
   });
 });
 
@@ -215,7 +236,7 @@ describe("the get-metric-data document", () => {
       Stat,
     },
   });
-  const result = (Id: string, Timestamps: (string | number)[], Values: number[]) => ({
+  const result = (Id: string, Timestamps: unknown[], Values: unknown[]) => ({
     Id,
     Label: Id,
     Timestamps,
@@ -223,14 +244,19 @@ describe("the get-metric-data document", () => {
     StatusCode: "Complete",
   });
   const iso = (minute: number) => new Date(T0 + minute * 60_000).toISOString().replace(".000Z", "+00:00");
-  const read = (doc: unknown) => {
+  let n = 0;
+  const file = (doc: unknown) =>
+    write(`g${n++}.json`, typeof doc === "string" ? doc : JSON.stringify(doc, null, 2));
+  const read = async (doc: unknown, windowMs?: number) => {
     const skipped: SkippedInput[] = [];
-    const records = [...recordsFromGetMetricData("g.json", JSON.stringify(doc), (s) => skipped.push(s))];
+    const records: MetricRecord[] = [];
+    for await (const r of readGetMetricData(file(doc), (s) => skipped.push(s), windowMs)) records.push(r);
     return { records, skipped };
   };
+  const at = (records: MetricRecord[]) => records.map((r) => (r.timestamp - T0) / 60_000);
 
-  it("merges the queries of one metric into one record per timestamp, in time order", () => {
-    const { records, skipped } = read({
+  it("merges the queries of one metric into one record per timestamp, in time order", async () => {
+    const { records, skipped } = await read({
       MetricDataQueries: [query("cpu", "Average"), query("n", "SampleCount"), query("p", "p99")],
       MetricDataResults: [
         // Newest first, as the CLI prints by default.
@@ -250,37 +276,145 @@ describe("the get-metric-data document", () => {
       metricName: "CPUUtilization",
       dimensions: { Role: "READER" },
       unit: null,
-      source: { file: "g.json", path: "$.MetricDataResults[0].Values[1]" },
+      source: { file: expect.stringMatching(/g\d+\.json$/), path: "$.MetricDataResults[0].Values[1]" },
     });
   });
 
-  it("reports what it cannot use with a JSON path, and uses the rest", () => {
-    const { records, skipped } = read({
+  it.each([
+    { name: "TimestampDescending (AWS's default)", minutes: [4, 3, 2, 1, 0] },
+    { name: "TimestampAscending", minutes: [0, 1, 2, 3, 4] },
+  ])("reads each result in time order whichever way it runs: $name", async ({ minutes }) => {
+    const { records } = await read({
+      MetricDataQueries: [query("cpu", "Average"), query("conn", "Average", "DatabaseConnections")],
+      MetricDataResults: [
+        result("cpu", minutes.map(iso), minutes),
+        result(
+          "conn",
+          minutes.map(iso),
+          minutes.map((m) => 100 + m),
+        ),
+      ],
+    });
+    expect(records.map((r) => [(r.timestamp - T0) / 60_000, r.stats.average])).toEqual(
+      [0, 1, 2, 3, 4].flatMap((m) => [
+        [m, m],
+        [m, 100 + m],
+      ]),
+    );
+  });
+
+  it("places datapoints out of order within the window, still combining the queries of a metric", async () => {
+    const cpu = [5, 3, 4, 1, 2, 0];
+    const count = [5, 4, 3, 2, 0, 1];
+    const { records } = await read({
+      MetricDataQueries: [query("cpu", "Average"), query("n", "SampleCount")],
+      MetricDataResults: [
+        result(
+          "cpu",
+          cpu.map(iso),
+          cpu.map((m) => 70 + m),
+        ),
+        result(
+          "n",
+          count.map(iso),
+          count.map(() => 2),
+        ),
+      ],
+    });
+    expect(records.map((r) => [(r.timestamp - T0) / 60_000, r.stats])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((m) => [m, { average: 70 + m, sampleCount: 2 }]),
+    );
+  });
+
+  it("walks long results across the spill file's blocks, both ways", async () => {
+    const minutes = Array.from({ length: 5000 }, (_, i) => i);
+    const down = [...minutes].reverse();
+    const { records } = await read({
+      MetricDataQueries: [query("a", "Average"), query("b", "Average", "ReadLatency")],
+      MetricDataResults: [result("a", down.map(iso), down), result("b", minutes.map(iso), minutes)],
+    });
+    expect(records).toHaveLength(10_000);
+    expect(records.every((r, i) => r.stats.average === Math.floor(i / 2))).toBe(true);
+    expect(records.every((r, i) => r.timestamp === T0 + Math.floor(i / 2) * 60_000)).toBe(true);
+  });
+
+  it("reads the queries after the results (the output with MetricDataQueries added at its end)", async () => {
+    const { records, skipped } = await read({
+      MetricDataResults: [result("cpu", [iso(0), "then"], [76, 1]), result("ghost", [iso(0)], [1])],
+      Messages: [],
+      MetricDataQueries: [query("cpu", "Average"), { nope: 1 }],
+    });
+    expect(at(records)).toEqual([0]);
+    expect(skipped.map((s) => s.path)).toEqual([
+      "$.MetricDataQueries[1]",
+      "$.MetricDataResults[0].Timestamps[1]",
+      "$.MetricDataResults[1].Id",
+    ]);
+  });
+
+  it("reports what it cannot use with a JSON path, and uses the rest", async () => {
+    const { records, skipped } = await read({
       MetricDataQueries: [query("cpu", "Average"), { Id: "e1", Expression: "cpu * 2" }, { nope: 1 }],
       MetricDataResults: [
-        result("cpu", [iso(0), "yesterday"], [76, 1]),
+        result("cpu", [iso(0), "yesterday", iso(2), iso(3)], [76, 1, null, "80"]),
         result("e1", [iso(0)], [152]),
         result("ghost", [iso(0)], [1]),
         result("cpu2", [iso(0), iso(1)], [1]),
+        "not an object",
+        { Id: "cpu", Timestamps: "all of them", Values: [] },
+        { Timestamps: [], Values: [] },
       ],
     });
     expect(records).toHaveLength(1);
     expect(skipped.map((s) => [s.path, s.reason])).toEqual([
       ["$.MetricDataQueries[2]", expect.stringMatching(/^not a query/)],
       ["$.MetricDataResults[0].Timestamps[1]", '"yesterday" is not a timestamp'],
+      ["$.MetricDataResults[0].Values[2]", "null is not a number"],
+      ["$.MetricDataResults[0].Values[3]", '"80" is not a number'],
       ["$.MetricDataResults[1]", expect.stringContaining('"e1" is an expression, not a metric')],
       ["$.MetricDataResults[2].Id", 'no query in MetricDataQueries has Id "ghost"'],
       ["$.MetricDataResults[3].Id", 'no query in MetricDataQueries has Id "cpu2"'],
+      ["$.MetricDataResults[4]", "not a result: expected an object"],
+      ["$.MetricDataResults[5].Timestamps", "not a result: expected an array"],
+      ["$.MetricDataResults[6].Id", expect.stringMatching(/^not a result: /)],
     ]);
+  });
+
+  it("reports a result whose arrays differ in length, and uses the others", async () => {
+    const { records, skipped } = await read({
+      MetricDataQueries: [query("cpu", "Average"), query("n", "SampleCount")],
+      MetricDataResults: [result("cpu", [iso(0), iso(1)], [1]), result("n", [iso(0)], [2])],
+    });
+    expect(records.map((r) => r.stats)).toEqual([{ sampleCount: 2 }]);
+    expect(skipped.map((s) => [s.path, s.reason])).toEqual([
+      ["$.MetricDataResults[0]", "2 Timestamps but 1 Values"],
+    ]);
+  });
+
+  it("reads a document with a byte-order mark", async () => {
+    const doc = {
+      MetricDataQueries: [query("cpu", "Average")],
+      MetricDataResults: [result("cpu", [iso(0)], [1])],
+    };
+    expect(at((await read(`\uFEFF${JSON.stringify(doc)}`)).records)).toEqual([0]);
   });
 
   it.each([
     { name: "not JSON", text: "{ nope", reason: /not JSON/ },
     {
+      name: "cut short",
+      text: JSON.stringify({
+        MetricDataQueries: [query("cpu", "Average")],
+        MetricDataResults: [result("cpu", [iso(0), iso(1)], [1, 2])],
+      }).slice(0, -20),
+      reason: /not JSON: .*at its end/,
+    },
+    {
       name: "the output without the queries",
       text: JSON.stringify({ MetricDataResults: [] }),
       reason: /MetricDataQueries/,
     },
+    { name: "an array", text: "[]", reason: /expected an object with MetricDataQueries/ },
     {
       name: "no datapoint",
       text: JSON.stringify({
@@ -289,9 +423,43 @@ describe("the get-metric-data document", () => {
       }),
       reason: /no datapoint in MetricDataResults/,
     },
-  ])("is not a stream when it is $name", ({ text, reason: why }) => {
-    const run = () => [...recordsFromGetMetricData("g.json", text, () => {})];
-    expect(run).toThrow(NotAStreamError);
-    expect(run).toThrow(why);
+    {
+      name: "no usable datapoint",
+      text: JSON.stringify({
+        MetricDataQueries: [query("cpu", "Average")],
+        MetricDataResults: [result("cpu", [iso(0), "x"], [null, 1])],
+      }),
+      reason:
+        /no datapoint in MetricDataResults \(first problem: \$\.MetricDataResults\[0\]\.Timestamps\[1\]: "x" is not a timestamp\)/,
+    },
+  ])("is not a stream when it is $name", async ({ text, reason: why }) => {
+    const skipped: SkippedInput[] = [];
+    const run = async () => {
+      for await (const _ of readGetMetricData(file(text), (s) => skipped.push(s))) void _;
+    };
+    await expect(run).rejects.toThrow(NotAStreamError);
+    await expect(run).rejects.toThrow(why);
+    expect(skipped).toEqual([]);
+  });
+});
+
+describe("the spill file under the get-metric-data reader", () => {
+  it("gives back what was written, forwards and backwards, across blocks, and is removed when closed", () => {
+    const spill = new PointSpill();
+    const a = spill.begin();
+    for (let i = 0; i < 3000; i++) spill.push(a, i);
+    const b = spill.begin();
+    for (let i = 0; i < 9000; i++) spill.push(b, i % 7 === 0 ? Number.NaN : -i);
+    const atA = spill.reader(a);
+    const atB = spill.reader(b);
+    expect(Array.from({ length: 3000 }, (_, i) => atA(2999 - i))).toEqual(
+      Array.from({ length: 3000 }, (_, i) => 2999 - i),
+    );
+    const forward = Array.from({ length: 9000 }, (_, i) => atB(i));
+    expect(forward.every((v, i) => (i % 7 === 0 ? Number.isNaN(v) : v === -i))).toBe(true);
+    const file = spill.file as string;
+    expect(existsSync(file)).toBe(true);
+    spill.close();
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /** Opening files as streams: the format, the reorder window, bad lines, files that are not streams. */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { NotAStreamError, StreamFileError } from "../../shared/streams/errors.js";
@@ -8,6 +8,8 @@ import { detectFormat, readStreams } from "../../shared/streams/readStream.js";
 import { formatSkipped, type MetricRecord } from "../../shared/streams/record.js";
 import { MinHeap, mergeInTimeOrder, reorder } from "../../shared/streams/reorder.js";
 import { failure, minutes, msLine, read, T0, write } from "./support.js";
+
+const minutes_ = minutes;
 
 describe("telling the format from the file", () => {
   it.each([
@@ -157,6 +159,75 @@ describe("lines that are not records", () => {
     ]);
   });
 
+  it("before a CSV header (an export's title), are reported as file:line and skipped", async () => {
+    const file = write("grafana.csv", [
+      "Exported by Grafana",
+      "",
+      "# a comment stays silent",
+      "Votes per minute",
+      "timestamp,namespace,metric,value",
+      "2026-11-23T19:00:00Z,App,M,1",
+      "2026-11-23T19:01:00Z,App,M,3",
+    ]);
+    const { records, skipped } = await read(file);
+    expect(records.map((r) => [r.stats.sum, r.source.line])).toEqual([
+      [1, 6],
+      [3, 7],
+    ]);
+    expect(skipped.map(formatSkipped)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${file}:1: not a stream header: unknown column "Exported by Grafana"`),
+      ),
+      expect.stringMatching(new RegExp(`^${file}:4: not a stream header: unknown column "Votes per minute"`)),
+    ]);
+  });
+
+  it("before a CSV header, do not hide it in a file without the .csv extension", async () => {
+    const file = write("grafana-export.txt", [
+      "Exported by Grafana",
+      "timestamp,namespace,metric,value",
+      "2026-11-23T19:00:00Z,App,M,1",
+    ]);
+    const { records, skipped } = await read(file);
+    expect(records).toHaveLength(1);
+    expect(skipped.map((s) => s.line)).toEqual([1]);
+  });
+
+  it("in a get-metric-data document, come out of order beyond the window: reported with their JSON path", async () => {
+    const minutes = [0, 5, 7, 2, 8];
+    const file = write(
+      "gmd-late.json",
+      JSON.stringify({
+        MetricDataQueries: [
+          {
+            Id: "cpu",
+            MetricStat: {
+              Metric: { Namespace: "AWS/RDS", MetricName: "CPUUtilization" },
+              Period: 60,
+              Stat: "Average",
+            },
+          },
+        ],
+        MetricDataResults: [
+          {
+            Id: "cpu",
+            Timestamps: minutes.map((m) => new Date(T0 + m * 60_000).toISOString()),
+            Values: minutes,
+          },
+        ],
+      }),
+    );
+    const { records, skipped } = await read(file, { reorderWindowMs: 60_000 });
+    expect(minutes_(records)).toEqual([0, 5, 7, 8]);
+    expect(skipped.map(formatSkipped)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${file}: \\$\\.MetricDataResults\\[0\\]\\.Values\\[3\\]: record at .*more than 1 minute out of order`,
+        ),
+      ),
+    ]);
+  });
+
   it("in a get-metric-data document, are reported with a JSON path", async () => {
     const file = write(
       "gmd.json",
@@ -216,13 +287,33 @@ describe("a file that is not a stream", () => {
     expect(error.message).toContain(reason);
   });
 
-  it("is rejected when a CSV has no usable header", async () => {
-    const file = write("no-header.csv", ["time,ns,metric,value", "2026-11-23T19:00:00Z,App,M,1"]);
-    const error = await failure(file);
+  it.each([
+    {
+      name: "no usable header",
+      lines: ["time,ns,metric,value", "2026-11-23T19:00:00Z,App,M,1"],
+      first: 'line 1: not a stream header: unknown column "time"',
+    },
+    {
+      name: "preamble and nothing else",
+      lines: ["Exported by Grafana", "", "Dashboard: TV vote"],
+      first: 'line 1: not a stream header: unknown column "Exported by Grafana"',
+    },
+  ])("is rejected when a CSV has $name, its lines not reported", async ({ name, lines, first }) => {
+    const file = write(`${name.replaceAll(" ", "-")}.csv`, lines);
+    const skipped: string[] = [];
+    const error = await (async () => {
+      try {
+        for await (const _ of readStreams([file], { onSkip: (s) => skipped.push(s.reason) })) void _;
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected the read to fail");
+    })();
     expect(error).toBeInstanceOf(NotAStreamError);
-    expect(error.message).toMatch(
-      /no-header\.csv: not a metric stream: line 1: not a stream header: unknown column "time"/,
+    expect(error.message).toContain(
+      `${file}: not a metric stream: no line is a metric record (first problem: ${first}`,
     );
+    expect(skipped).toEqual([]);
   });
 
   it("does not flood: its lines are not reported one by one", async () => {
@@ -275,6 +366,16 @@ describe("the bundled streams", () => {
       expect(records[0]?.timestamp).toBeGreaterThanOrEqual(T0 - 15 * 60_000);
     },
   );
+
+  it("tv-vote.csv under an export's title line: the title reported, the 160 records read", async () => {
+    const file = write(
+      "tv-vote-exported.csv",
+      `Exported by Grafana\n${readFileSync("events/streams/tv-vote.csv", "utf8")}`,
+    );
+    const { records, skipped } = await read(file);
+    expect(records).toHaveLength(160);
+    expect(skipped.map((s) => [s.file, s.line])).toEqual([[file, 1]]);
+  });
 
   it("avalanche.jsonl is delivered out of order, as Firehose does, and read in order", async () => {
     const times: number[] = [];

@@ -10,6 +10,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
 import type { Problem } from "../shared/errors.js";
+import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
 import { parsePayload } from "./lib/payload.js";
 import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
@@ -27,7 +28,7 @@ export function alarmHandler(deps: () => FunctionDeps) {
     event: unknown,
     context: Pick<Context, "awsRequestId">,
   ): Promise<FunctionResult> {
-    const { config, ports, clock } = deps();
+    const { config, ports, clients, clock } = deps();
     const parsed = parsePayload(event, config.settings.maxPayloadBytes);
     if (parsed.type === "invalid") return { decisions: [], error: parsed.error };
     if (parsed.type !== "alarm-state-change") {
@@ -41,7 +42,7 @@ export function alarmHandler(deps: () => FunctionDeps) {
       logger.appendKeys({ alarm: change.alarmName });
       decisions.push(
         ...(await handleAlarmChange({
-          ports,
+          ports: { ...ports, nativeScaling: adaptersOn(clients).nativeScaling },
           config,
           change,
           now: clock(change.stateChangedAt),

@@ -9,31 +9,12 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import type { AwsClients } from "../shared/aws/clients.js";
 import { handleTick } from "../shared/brain/handleTick.js";
-import { AwsNativeScaling } from "../shared/coexistence/awsNativeScaling.js";
-import { CloudWatchMetricSource } from "../shared/metrics/cloudWatch.js";
 import type { FunctionResult } from "./alarm.js";
+import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
 import { parsePayload } from "./lib/payload.js";
 import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
-
-/** The adapters on a set of clients, built once per set (a Lambda container keeps one). */
-const adapters = new WeakMap<
-  AwsClients,
-  { metrics: CloudWatchMetricSource; nativeScaling: AwsNativeScaling }
->();
-function adaptersOn(clients: AwsClients) {
-  let built = adapters.get(clients);
-  if (!built) {
-    built = {
-      metrics: new CloudWatchMetricSource(clients.cloudWatch),
-      nativeScaling: new AwsNativeScaling(clients),
-    };
-    adapters.set(clients, built);
-  }
-  return built;
-}
 
 /** `arn:aws:events:<region>:<account>:rule/<name>` → its region and account. */
 function ruleOrigin(arn: string | undefined): { region: string | null; account: string | null } {

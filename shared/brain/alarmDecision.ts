@@ -19,6 +19,7 @@ import { type AlarmStateValue, stateChangeKey, type TargetState } from "../engin
 import { formatNumber, isProposal } from "../policies/proposal.js";
 import { type AlarmBreach, stepScaling } from "../policies/stepScaling.js";
 import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
+import { rememberFloorBeforeBuffer } from "./verticalBuffer.js";
 
 /** An alarm's state change as the brain needs it, whatever delivered it. */
 export type AlarmSignal = {
@@ -242,8 +243,14 @@ export function decideOnAlarm(input: {
   signal: AlarmSignal;
   now: Date;
   decisionId: string;
+  /**
+   * Proposals of other layers that stand with this alarm's (the vertical buffer of an ACU floor
+   * whose cluster's readers this same state change added): coordinated together, one decision.
+   */
+  alsoProposed?: readonly Proposal[];
 }): AlarmDecision {
   const { config, target, state, signal, now, decisionId } = input;
+  const alsoProposed = input.alsoProposed ?? [];
   const settings: Settings = config.settings;
   const key = stateChangeKey(signal.alarmName, signal.stateChangedAt);
   const base = {
@@ -330,7 +337,10 @@ export function decideOnAlarm(input: {
   const evidenceSince = new Date(
     Date.parse(signal.stateChangedAt) - evaluationSpanSeconds(config, signal.alarmName) * 1000,
   ).toISOString();
-  const proposals = results.filter(isProposal).map((p) => ({ ...p, since: evidenceSince }));
+  const proposals = [
+    ...results.filter(isProposal).map((p) => ({ ...p, since: evidenceSince })),
+    ...alsoProposed,
+  ];
   const abstention = results.find((r): r is Abstention => !isProposal(r));
   if (proposals.length === 0 && abstention) {
     return {
@@ -359,5 +369,6 @@ export function decideOnAlarm(input: {
     fullView: false,
   });
   const act = coordinated.decision.outcome === "scale-out" || coordinated.decision.outcome === "scale-in";
+  if (alsoProposed.length > 0) rememberFloorBeforeBuffer(coordinated.decision, coordinated.next);
   return { decision: coordinated.decision, next: coordinated.next, changed: true, act };
 }

@@ -4,12 +4,15 @@
  * An alarm no policy answers, a stale change, or one from another account is acknowledged with its
  * reason and touches neither the ledger nor AWS.
  */
+import type { NativeScaling } from "../coexistence/coexistence.js";
 import type { BrainConfig, Target } from "../config/schema.js";
 import type { Reason } from "../engine/decision.js";
 import { initialState, stateChangeKey, type TargetState } from "../engine/targetState.js";
 import { type AlarmSignal, decideOnAlarm, targetsAnswering } from "./alarmDecision.js";
-import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
+import { type AppliedDecision, type BrainPorts, commitDecision, type Decided } from "./applyDecision.js";
+import { coexist } from "./coexist.js";
 import { dueInFlight, settleInFlight } from "./inFlight.js";
+import { decideVerticalBuffer, verticalBuffer } from "./verticalBuffer.js";
 
 /** A state change the brain answers without a target: why it did nothing. */
 export type Acknowledgement = {
@@ -25,8 +28,37 @@ export type AlarmChange = AlarmSignal & { account: string | null; region: string
 
 export type AlarmResult = AppliedDecision | Acknowledgement;
 
+/** The alarm function's ports: the native policies are looked after when they are given. */
+export type AlarmPorts = BrainPorts & { nativeScaling?: NativeScaling | null };
+
+const scaledOut = (record: AppliedDecision) => record.status === "applied" && record.outcome === "scale-out";
+
+/**
+ * A scale-out starts the brain's cooldown: native scale-in is switched off now, not at the next
+ * tick, which may come after a short cooldown has ended (coexistence.ts).
+ */
+async function coexistWith(
+  ports: AlarmPorts,
+  target: Target,
+  now: Date,
+  trigger: string,
+  invocationId: string,
+): Promise<AppliedDecision[]> {
+  if (!ports.nativeScaling || target.kind === "aurora-capacity") return [];
+  // A call that failed before touching anything is not recorded: the next tick finds the cooldown
+  // and no suspension on record, and tries again.
+  const { record } = await coexist(
+    ports,
+    ports.nativeScaling,
+    target,
+    now,
+    `${target.id}:coexistence@${trigger}:${invocationId}`,
+  );
+  return record ? [record] : [];
+}
+
 export async function handleAlarmChange(input: {
-  ports: BrainPorts;
+  ports: AlarmPorts;
   config: BrainConfig;
   change: AlarmChange;
   now: Date;
@@ -59,7 +91,17 @@ export async function handleAlarmChange(input: {
 
   const trigger = stateChangeKey(change.alarmName, change.stateChangedAt);
   const results: AlarmResult[] = [];
-  for (const target of targets) {
+  // Readers and groups before the ACU floors: a floor's buffer follows the readers this change adds.
+  const ordered = [
+    ...targets.filter((t) => t.kind !== "aurora-capacity"),
+    ...targets.filter((t) => t.kind === "aurora-capacity"),
+  ];
+  /** Per cluster, the readers this state change added. */
+  const readersAdded = new Map<string, number>();
+  const commit = async (
+    target: Target,
+    decide: (state: TargetState, id: string) => Decided,
+  ): Promise<AppliedDecision> => {
     const existing = await input.ports.ledger.read(target.id);
     // A target never seen (or created by an operator's pause) learns its capacity from AWS first.
     const observedCapacity = !existing || existing.unobserved ? await input.initialCapacity(target) : null;
@@ -79,28 +121,67 @@ export async function handleAlarmChange(input: {
       existing && dueInFlight(existing, now).length > 0
         ? await input.ports.actuatorFor(target).observe()
         : null;
-    results.push(
-      await commitDecision({
-        ports: input.ports,
+    return commitDecision({
+      ports: input.ports,
+      target,
+      now,
+      reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
+      init: fresh,
+      // The state just read: one read per decision (docs/ledger.md); a conflict re-reads.
+      state: existing,
+      decide: (stored) =>
+        decide(
+          observation ? settleInFlight(observe(stored), observation) : observe(stored),
+          `${target.id}:${trigger}:${input.invocationId}`,
+        ),
+    });
+  };
+
+  for (const target of ordered) {
+    const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
+    const record = await commit(target, (state, decisionId) => ({
+      ...decideOnAlarm({
+        config,
         target,
+        state,
+        signal: change,
         now,
-        reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
-        init: fresh,
-        // The state just read: one read per decision (docs/ledger.md); a conflict re-reads.
-        state: existing,
-        decide: (stored) => ({
-          ...decideOnAlarm({
-            config,
-            target,
-            state: observation ? settleInFlight(observe(stored), observation) : observe(stored),
-            signal: change,
-            now,
-            decisionId: `${target.id}:${trigger}:${input.invocationId}`,
-          }),
-          trigger,
-        }),
+        decisionId,
+        // One decision for the floor: its own step policy and the buffer, the larger wins.
+        alsoProposed:
+          added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
+      }),
+      trigger,
+    }));
+    results.push(record);
+    if (target.kind === "aurora-readers" && scaledOut(record)) {
+      readersAdded.set(
+        target.DBClusterIdentifier,
+        (readersAdded.get(target.DBClusterIdentifier) ?? 0) + record.to - record.from,
+      );
+    }
+    if (scaledOut(record))
+      results.push(...(await coexistWith(input.ports, target, now, trigger, input.invocationId)));
+  }
+
+  // The floors of those clusters that do not answer the alarm: the buffer at once, not a minute later.
+  const answering = new Set(targets.map((t) => t.id));
+  for (const floor of config.targets) {
+    if (floor.kind !== "aurora-capacity" || answering.has(floor.id)) continue;
+    const added = readersAdded.get(floor.DBClusterIdentifier) ?? 0;
+    if (added === 0) continue;
+    const record = await commit(floor, (state, decisionId) =>
+      decideVerticalBuffer({
+        config,
+        target: floor,
+        state,
+        readersInFlight: added,
+        now,
+        decisionId,
+        trigger,
       }),
     );
+    if (record.outcome !== "none") results.push(record);
   }
   return results;
 }

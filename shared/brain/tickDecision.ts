@@ -43,10 +43,11 @@ import { combineTargetTracking, targetTracking } from "../policies/targetTrackin
 import { breachOf, evaluationSpanSeconds, policiesAnswering } from "./alarmDecision.js";
 import type { Decided } from "./applyDecision.js";
 import { settleInFlight } from "./inFlight.js";
-import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
+import { rememberFloorBeforeBuffer, VERTICAL_BUFFER, verticalBuffer } from "./verticalBuffer.js";
 
-/** The layer name of the vertical buffer (proposals, cooldowns, decisions). */
-export const VERTICAL_BUFFER = "vertical-buffer";
+export { VERTICAL_BUFFER };
+
+import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
 
 /** What the metrics say, as the tick hands them to one target's decision. */
 export type TickMetrics = {
@@ -111,7 +112,7 @@ export function decideOnTick(input: TickInput): Decided {
   if (tracking) add(tracking);
   for (const r of repeatedSteps(input, state)) add(r);
   if (target.kind === "aurora-capacity") {
-    const buffered = verticalBuffer(input, state, proposals);
+    const buffered = verticalBuffer({ ...input, state }, proposals);
     proposals.splice(0, proposals.length, ...buffered.proposals);
     abstentions.push(...buffered.abstentions);
   }
@@ -141,14 +142,7 @@ export function decideOnTick(input: TickInput): Decided {
     };
   }
 
-  // The buffer's cooldown remembers where the floor was before the buffer raised it.
-  if (decision.outcome === "scale-out" && decision.policy === VERTICAL_BUFFER) {
-    next.cooldowns = next.cooldowns.map((c) =>
-      c.layer === VERTICAL_BUFFER && c.direction === "out" && c.startedAt === at
-        ? { ...c, baseline: decision.from }
-        : c,
-    );
-  }
+  rememberFloorBeforeBuffer(decision, next);
 
   // 4. Records: a held-back decision identical to the last one recorded is quiet.
   const last = stored.lastHeld;
@@ -378,66 +372,6 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
     }
   }
   return out;
-}
-
-/**
- * The vertical buffer of an ACU floor (PRODUCT.md, aurora-capacity): readers take minutes, the
- * floor seconds. While readers are in flight on the cluster, the floor goes to the target's
- * MaxCapacity and no layer scales it in; once they are available, it goes back to where it was
- * before the buffer raised it (the buffer's cooldown keeps that as its baseline), through the
- * ordinary scale-in rules: cooldowns and the stabilisation window.
- */
-function verticalBuffer(
-  input: TickInput,
-  state: TargetState,
-  proposals: readonly Proposal[],
-): { proposals: Proposal[]; abstentions: Abstention[] } {
-  const { target, readersInFlight } = input;
-  const cluster = target.kind === "aurora-capacity" ? target.DBClusterIdentifier : "";
-  if (readersInFlight > 0) {
-    const held = proposals.filter((p) => p.direction === "in");
-    const abstentions: Abstention[] = held.map((p) => ({
-      layer: p.layer,
-      kind: p.kind,
-      reason: "VerticalBuffer",
-      message: `no scale-in of the floor while ${readersInFlight} reader(s) are in flight or still wanted (${p.message})`,
-    }));
-    const max = Math.min(target.MaxCapacity, state.bounds.max, hardMaxOf(target));
-    const buffer: Proposal[] =
-      state.capacity < max
-        ? [
-            {
-              layer: VERTICAL_BUFFER,
-              kind: "buffer",
-              direction: "out",
-              desired: target.MaxCapacity,
-              reason: "VerticalBuffer",
-              message: `${readersInFlight} reader(s) in flight or still wanted on ${cluster}: the ACU floor holds the load meanwhile (${formatNumber(state.capacity)} → ${formatNumber(target.MaxCapacity)})`,
-              // No cooldown of its own: it lasts as long as the readers are in flight.
-              cooldownSeconds: 0,
-            },
-          ]
-        : [];
-    return { proposals: [...proposals.filter((p) => p.direction === "out"), ...buffer], abstentions };
-  }
-  const raised = state.cooldowns.find((c) => c.layer === VERTICAL_BUFFER && c.direction === "out");
-  if (raised === undefined || state.capacity <= raised.baseline)
-    return { proposals: [...proposals], abstentions: [] };
-  return {
-    proposals: [
-      ...proposals,
-      {
-        layer: VERTICAL_BUFFER,
-        kind: "buffer",
-        direction: "in",
-        desired: raised.baseline,
-        reason: "VerticalBuffer",
-        message: `the readers on ${cluster} are available: the ACU floor goes back to ${formatNumber(raised.baseline)}, where it was before the buffer`,
-        cooldownSeconds: input.config.settings.defaultCooldownSeconds,
-      },
-    ],
-    abstentions: [],
-  };
 }
 
 // --- helpers ----------------------------------------------------------------------------------

@@ -66,22 +66,29 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
       to: 3,
       reason: "ScaleOut",
     });
-    expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance"]);
+    // The reader takes minutes; the cluster's ACU floor goes to its MaxCapacity (16) at once.
+    const floorOf = (input: unknown) =>
+      (input as { ServerlessV2ScalingConfiguration?: unknown }).ServerlessV2ScalingConfiguration;
+    expect(account.mutatingCalls().map((c) => [c.command, floorOf(c.input)])).toEqual([
+      ["CreateDBInstance", undefined],
+      ["ModifyDBCluster", { MinCapacity: 16, MaxCapacity: 32 }],
+    ]);
     const state = await ledger.read("virtway-readers");
     expect(state).toMatchObject({ capacity: 3, reservation: null });
     expect(state!.inFlight[0]!.resources).toEqual(["virtway-aurora-surge-20261123t190000-3"]);
     expect((await ledger.decisions("virtway-readers")).map((r) => r.status)).toEqual(["applied"]);
   });
 
-  it("the 85% alarm drives the readers and the ACU floor of the same cluster", async () => {
+  it("the 85% alarm drives the readers and the ACU floor of the same cluster: the floor's step and its buffer, one decision", async () => {
     const { account, send } = brain({
       "virtway-readers": { capacity: 2 },
       "virtway-acu-floor": { capacity: 2 },
     });
     const results = await send(change("virtway-readers-cpu-high-85", 0, 90));
-    expect(results.map((r) => [r.target, "to" in r ? r.to : null])).toEqual([
-      ["virtway-readers", 4],
-      ["virtway-acu-floor", 4],
+    // The floor's own step asks for 4 (+100%), the buffer for 16 while the readers provision.
+    expect(results.map((r) => [r.target, "to" in r ? r.to : null, "policy" in r ? r.policy : null])).toEqual([
+      ["virtway-readers", 4, "readers-cpu-step-85"],
+      ["virtway-acu-floor", 16, "vertical-buffer"],
     ]);
     expect(account.mutatingCalls().map((c) => c.command)).toEqual([
       "CreateDBInstance",
@@ -95,7 +102,8 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     await send(change("virtway-readers-cpu-high-70", 0, 72));
     const [again] = await send(change("virtway-readers-cpu-high-70", 0, 72), T0 + 2000);
     expect(again).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
-    expect(account.mutatingCalls()).toHaveLength(1);
+    // The reader and the floor's buffer, once.
+    expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
     expect((await ledger.decisions("virtway-readers")).map((r) => r.reason)).toEqual([
       "ScaleOut",
       "DuplicateStateChange",

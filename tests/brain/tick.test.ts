@@ -480,6 +480,45 @@ describe("tick: coexistence with native policies kept attached", () => {
     expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn).toBeUndefined();
   });
 
+  it("an alarm's scale-out switches native scale-in off at once, before a short cooldown could end; the tick switches it back on", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 2 } });
+    const tracking = {
+      TargetValue: 60,
+      PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" },
+    };
+    world.native.putGroupPolicy({
+      AutoScalingGroupName: "virtway-frontend-php",
+      PolicyName: "native-cpu-60",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: tracking,
+    });
+    // 2,000 requests per target: the +2 step, whose cooldown is 60 s.
+    const results = await world.alarm("virtway-frontend-requests-high", 10, 2000);
+    expect(results.map((r) => [r.target, r.reason])).toEqual([
+      ["virtway-frontend", "ScaleOut"],
+      ["virtway-frontend", "NativeScaleInSuspended"],
+    ]);
+    const disable = (on: boolean) => ({
+      service: "Auto Scaling",
+      command: "PutScalingPolicy",
+      input: {
+        AutoScalingGroupName: "virtway-frontend-php",
+        PolicyName: "native-cpu-60",
+        PolicyType: "TargetTrackingScaling",
+        TargetTrackingConfiguration: { ...tracking, DisableScaleIn: on },
+      },
+    });
+    expect(world.mutating().filter((c) => c.command === "PutScalingPolicy")).toEqual([disable(true)]);
+    // 19:01: the cooldown ended at 19:01:10; 19:02: nothing is in flight on a group.
+    await world.tick(60);
+    await world.tick(120);
+    expect(world.mutating().filter((c) => c.command === "PutScalingPolicy")).toEqual([
+      disable(true),
+      disable(false),
+    ]);
+    expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn).toBeUndefined();
+  });
+
   it("nothing registered, no policy: one look per window, nothing changed", async () => {
     const world = tickWorld({ "virtway-readers": { capacity: 2 } });
     world.cloudWatch.set(readerMetric("CPUUtilization"), "Average", 60);

@@ -77,7 +77,7 @@ export function tickWorld(start: Record<string, { capacity: number }> = {}, cfg:
   ) => {
     now = at(s);
     return handleAlarmChange({
-      ports: { ledger, actuatorFor },
+      ports: { ledger, actuatorFor, nativeScaling: ports.nativeScaling },
       config: cfg,
       change: {
         account: null,

@@ -39,7 +39,11 @@ describe("invoke alarm on the Virtway readers", () => {
   it("72% → +1 reader: one CreateDBInstance, exactly as AWS would receive it", async () => {
     const { code, decisions, calls } = await invoke("sns/readers-cpu-70.json");
     expect(code).toBe(0);
-    expect(decisions.map(summary)).toEqual([["virtway-readers", "applied", "ScaleOut", 1, 2]]);
+    // The ACU floor carries the load while the reader provisions (the vertical buffer).
+    expect(decisions.map(summary)).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 1, 2],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
+    ]);
     expect(mutating(calls)).toEqual([
       {
         service: "RDS",
@@ -56,16 +60,26 @@ describe("invoke alarm on the Virtway readers", () => {
           Tags: readerTags("virtway-readers:virtway-readers-cpu-high-70@2026-11-23T19:01:08.123Z:invoke-1"),
         },
       },
+      {
+        service: "RDS",
+        command: "ModifyDBCluster",
+        input: {
+          DBClusterIdentifier: "virtway-aurora",
+          ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
+          ApplyImmediately: true,
+        },
+      },
     ]);
     expect(calls.map((c) => c.command)).toContain("DescribeDBInstances");
   });
 
-  it("90% → +2 readers, and the ACU floor of the same cluster doubles", async () => {
+  it("90% → +2 readers; the ACU floor's own step (+100%) and its buffer are one decision, the buffer's 16", async () => {
     const { decisions, calls } = await invoke("eventbridge/readers-cpu-85.json");
     expect(decisions.map(summary)).toEqual([
       ["virtway-readers", "applied", "ScaleOut", 1, 3],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 3],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
     ]);
+    expect(decisions[1]?.policy).toBe("vertical-buffer");
     expect(mutating(calls).map((c) => c.command)).toEqual([
       "CreateDBInstance",
       "CreateDBInstance",
@@ -73,7 +87,7 @@ describe("invoke alarm on the Virtway readers", () => {
     ]);
     expect(mutating(calls)[2]!.input).toEqual({
       DBClusterIdentifier: "virtway-aurora",
-      ServerlessV2ScalingConfiguration: { MinCapacity: 3, MaxCapacity: 32 },
+      ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
       ApplyImmediately: true,
     });
   });
@@ -91,9 +105,10 @@ describe("invoke alarm on the Virtway readers", () => {
     const { decisions, calls } = await invoke("sns/readers-cpu-70.json", "eventbridge/readers-cpu-70.json");
     expect(decisions.map(summary)).toEqual([
       ["virtway-readers", "applied", "ScaleOut", 1, 2],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
       ["virtway-readers", "held", "DuplicateStateChange", 2, 2],
     ]);
-    expect(mutating(calls)).toHaveLength(1);
+    expect(mutating(calls).map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
   });
 
   it("the 70% alarm again after a brief OK while the reader provisions → nothing", async () => {
@@ -104,10 +119,11 @@ describe("invoke alarm on the Virtway readers", () => {
     );
     expect(decisions.map(summary)).toEqual([
       ["virtway-readers", "applied", "ScaleOut", 1, 2],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
       ["virtway-readers", "recorded", "AlarmStateRecorded", 2, 2],
       ["virtway-readers", "held", "CooldownRepeat", 2, 2],
     ]);
-    expect(mutating(calls)).toHaveLength(1);
+    expect(mutating(calls).map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
   });
 
   it("the low-CPU alarm after the cooldowns → one reader removed, the brain's newest", async () => {
@@ -189,6 +205,41 @@ const WRITER_READ: Call = {
   input: { DBInstanceIdentifier: "virtway-aurora-writer" },
 };
 
+/** After a scale-out, coexistence looks for native policies to keep from scaling in (none here). */
+const NATIVE_LOOK: Record<keyof typeof READS, Call> = {
+  readers: {
+    service: "Application Auto Scaling",
+    command: "DescribeScalableTargets",
+    input: {
+      ServiceNamespace: "rds",
+      ResourceIds: ["cluster:virtway-aurora"],
+      ScalableDimension: "rds:cluster:ReadReplicaCount",
+    },
+  },
+  api: {
+    service: "Auto Scaling",
+    command: "DescribePolicies",
+    input: { AutoScalingGroupName: "virtway-api-tomcat", PolicyTypes: ["TargetTrackingScaling"] },
+  },
+  frontend: {
+    service: "Auto Scaling",
+    command: "DescribePolicies",
+    input: { AutoScalingGroupName: "virtway-frontend-php", PolicyTypes: ["TargetTrackingScaling"] },
+  },
+};
+
+/** New readers take minutes: the cluster's ACU floor goes to its MaxCapacity (16) at once. */
+const BUFFER_RAISED = ["virtway-acu-floor", "applied", "ScaleOut", 1, 16];
+const RAISE_FLOOR: Call = {
+  service: "RDS",
+  command: "ModifyDBCluster",
+  input: {
+    DBClusterIdentifier: "virtway-aurora",
+    ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
+    ApplyImmediately: true,
+  },
+};
+
 const distinct = (calls: Call[]) =>
   [...new Set(calls.map((c) => JSON.stringify(c)))].map((c) => JSON.parse(c));
 
@@ -203,46 +254,48 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     // 320 connections is 40 over 280: the +1 step [0, 80).
     [
       "sns/readers-connections-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
       "readers",
-      [createReader(CONNECTIONS, 2, "virtway-readers-connections-high")],
+      [createReader(CONNECTIONS, 2, "virtway-readers-connections-high"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-connections-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
       "readers",
-      [createReader(CONNECTIONS, 2, "virtway-readers-connections-high")],
+      [createReader(CONNECTIONS, 2, "virtway-readers-connections-high"), RAISE_FLOOR],
     ],
     // 0.0038 s over 0.003 s: the one step, +1.
     [
       "sns/readers-latency-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
       "readers",
-      [createReader(LATENCY, 2, "virtway-readers-latency-high")],
+      [createReader(LATENCY, 2, "virtway-readers-latency-high"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-latency-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
       "readers",
-      [createReader(LATENCY, 2, "virtway-readers-latency-high")],
+      [createReader(LATENCY, 2, "virtway-readers-latency-high"), RAISE_FLOOR],
     ],
     // The composite alarm's one step, +2: two readers.
     [
       "sns/readers-pressure.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 3]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 3], BUFFER_RAISED],
       "readers",
       [
         createReader(PRESSURE, 2, "virtway-readers-pressure"),
         createReader(PRESSURE, 3, "virtway-readers-pressure"),
+        RAISE_FLOOR,
       ],
     ],
     [
       "eventbridge/readers-pressure.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 3]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 3], BUFFER_RAISED],
       "readers",
       [
         createReader(PRESSURE, 2, "virtway-readers-pressure"),
         createReader(PRESSURE, 3, "virtway-readers-pressure"),
+        RAISE_FLOOR,
       ],
     ],
     // Suppressed by CloudWatch (WaitPeriod): recorded, nothing changed.
@@ -267,21 +320,21 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     // Alone, on an empty ledger, the second 70% alarm acts like the first.
     [
       "sns/readers-cpu-70-again.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
       "readers",
-      [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70")],
+      [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-cpu-70-again.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
       "readers",
-      [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70")],
+      [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-cpu-70.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2]],
+      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
       "readers",
-      [createReader(CPU_70, 2, "virtway-readers-cpu-high-70")],
+      [createReader(CPU_70, 2, "virtway-readers-cpu-high-70"), RAISE_FLOOR],
     ],
     // At MinCapacity 1 a scale-in is held by the floor (rule 5): no call changes anything.
     ["sns/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]], "readers", []],
@@ -312,9 +365,12 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     expect(decisions.map(summary)).toEqual(expected);
     expect(mutating(calls)).toEqual(changes);
     const creates = changes.some((c) => c.command === "CreateDBInstance");
-    expect(distinct(calls.filter((c) => c.command.startsWith("Describe")))).toEqual(
-      creates ? [...READS[reads], WRITER_READ] : READS[reads],
-    );
+    const scalesOut = changes.length > 0;
+    expect(distinct(calls.filter((c) => c.command.startsWith("Describe")))).toEqual([
+      ...READS[reads],
+      ...(creates ? [WRITER_READ] : []),
+      ...(scalesOut ? [NATIVE_LOOK[reads]] : []),
+    ]);
   });
 
   it("the 85% alarm through SNS: two readers and the ACU floor of the same cluster", async () => {
@@ -322,7 +378,7 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     const { decisions, calls } = await invoke("sns/readers-cpu-85.json");
     expect(decisions.map(summary)).toEqual([
       ["virtway-readers", "applied", "ScaleOut", 1, 3],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 3],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
     ]);
     expect(mutating(calls)).toEqual([
       createReader(at, 2, "virtway-readers-cpu-high-85"),
@@ -332,7 +388,7 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
         command: "ModifyDBCluster",
         input: {
           DBClusterIdentifier: "virtway-aurora",
-          ServerlessV2ScalingConfiguration: { MinCapacity: 3, MaxCapacity: 32 },
+          ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
           ApplyImmediately: true,
         },
       },

@@ -19,7 +19,7 @@ const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000);
 const TABLE = "alarm-path-budget";
 
-type Call = { operation: string; conditional: boolean };
+type Call = { operation: string; conditional: boolean; body: string };
 
 /** Every attempt the client sends: its operation, and whether it is a conditional write. */
 function recordOperations(client: DynamoDBClient): { calls: Call[]; remove(): void } {
@@ -32,6 +32,7 @@ function recordOperations(client: DynamoDBClient): { calls: Call[]; remove(): vo
       calls.push({
         operation: request.headers?.["x-amz-target"]?.split(".")[1] ?? "?",
         conditional: typeof body === "string" && body.includes('"ConditionExpression"'),
+        body: typeof body === "string" ? body : "",
       });
       return next(args);
     },
@@ -66,14 +67,14 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
     account.attach(clients);
     const real = actuatorsOn(clients);
     const recorder = recordOperations(dynamo.client);
-    // Where the AWS call falls in the ledger's traffic.
+    // Where the readers' AWS call falls in the ledger's traffic.
     let atApply: number | null = null;
     const actuatorFor: ActuatorFor = (target) => {
       const actuator = real(target);
       return {
         observe: () => actuator.observe(),
         apply: (change) => {
-          atApply = recorder.calls.length;
+          if (target.id === "virtway-readers") atApply = recorder.calls.length;
           return actuator.apply(change);
         },
       };
@@ -94,9 +95,20 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
         invocationId: `inv-${++n}`,
         initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
       });
-      const calls = [...recorder.calls];
-      const split = atApply ?? calls.length;
-      return { results, before: count(calls.slice(0, split)), after: count(calls.slice(split)), calls };
+      // The readers' decision; the ACU floor's buffer, raised by the same change, is a decision of
+      // its own on its own item (its key `TARGET#<id>`), counted apart.
+      const ofTarget = (id: string) => (c: Call) => c.body.includes(`TARGET#${id}"`);
+      const split = recorder.calls
+        .slice(0, atApply ?? recorder.calls.length)
+        .filter(ofTarget("virtway-readers")).length;
+      const readers = recorder.calls.filter(ofTarget("virtway-readers"));
+      return {
+        results,
+        before: count(readers.slice(0, split)),
+        after: count(readers.slice(split)),
+        floor: count(recorder.calls.filter(ofTarget("virtway-acu-floor"))),
+        calls: readers,
+      };
     };
     const alarm = (alarmName: string, s: number, value: number | null, state: AlarmChange["state"]) => ({
       alarmName,
@@ -113,6 +125,11 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
       expect(first.before).toEqual({ reads: 1, conditionalWrites: 1, writes: 1 });
       expect(first.after.reads).toBe(0);
       expect(first.after.writes).toBeLessThanOrEqual(2);
+      // The floor's buffer: one read, one conditional write before its call, one after.
+      expect(first.results[1]).toMatchObject({ target: "virtway-acu-floor", status: "applied", to: 16 });
+      expect(first.floor.reads).toBe(1);
+      expect(first.floor.conditionalWrites).toBe(2);
+      expect(first.floor.writes).toBeLessThanOrEqual(3);
 
       // The same state change again (EventBridge after SNS).
       const duplicate = await decide(alarm("virtway-readers-cpu-high-70", 0, 72, "ALARM"), 3);

@@ -213,19 +213,60 @@ describe("invoke --live against moto_server", () => {
 
   it("creates the ledger table with TTL, and acts as the decisions say", async () => {
     const { decisions, calls } = await invokeLive("alarm", ...files);
+    // Each scale-out switches native scale-in off where the user keeps a native policy (the
+    // readers' scalable target, the front end's policy; the API has none); the readers' first
+    // scale-out raises the ACU floor to 16 while they provision, and the floor's own +100% step
+    // on the 85% alarm is then held at that MaxCapacity.
     expect(decisions.map((d) => [d.target, d.status, d.reason, d.from, d.to])).toEqual([
       ["virtway-readers", "applied", "ScaleOut", 1, 2],
+      ["virtway-readers", "recorded", "NativeScaleInSuspended", 2, 2],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
       ["virtway-readers", "applied", "ScaleOut", 2, 3],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 3],
+      ["virtway-acu-floor", "held", "AtMaxCapacity", 16, 32],
       ["virtway-frontend", "applied", "ScaleOut", 2, 4],
+      ["virtway-frontend", "recorded", "NativeScaleInSuspended", 4, 4],
       ["virtway-api", "applied", "ScaleOut", 2, 5],
     ]);
-    expect(mutating(calls).map((c) => c.command)).toEqual([
-      "CreateDBInstance",
-      "CreateDBInstance",
-      "ModifyDBCluster",
-      "SetDesiredCapacity",
-      "SetDesiredCapacity",
+    expect(
+      mutating(calls).map((c) => [c.command, c.command === "CreateDBInstance" ? null : c.input]),
+    ).toEqual([
+      ["CreateDBInstance", null],
+      [
+        "RegisterScalableTarget",
+        {
+          ...replicaTarget,
+          SuspendedState: {
+            DynamicScalingInSuspended: true,
+            DynamicScalingOutSuspended: false,
+            ScheduledScalingSuspended: false,
+          },
+        },
+      ],
+      [
+        "ModifyDBCluster",
+        {
+          DBClusterIdentifier: "virtway-aurora",
+          ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
+          ApplyImmediately: true,
+        },
+      ],
+      ["CreateDBInstance", null],
+      [
+        "SetDesiredCapacity",
+        { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 4, HonorCooldown: false },
+      ],
+      [
+        "PutScalingPolicy",
+        expect.objectContaining({
+          AutoScalingGroupName: "virtway-frontend-php",
+          PolicyName: "frontend-native-cpu-70",
+          TargetTrackingConfiguration: expect.objectContaining({ DisableScaleIn: true, TargetValue: 70 }),
+        }),
+      ],
+      [
+        "SetDesiredCapacity",
+        { AutoScalingGroupName: "virtway-api-tomcat", DesiredCapacity: 5, HonorCooldown: false },
+      ],
     ]);
 
     const ttl = await new DynamoDBClient({ region, endpoint: moto.endpoint, credentials }).send(
@@ -248,7 +289,7 @@ describe("invoke --live against moto_server", () => {
     ]);
     const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "virtway-aurora" })))
       .DBClusters?.[0];
-    expect(cluster?.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 3, MaxCapacity: 32 });
+    expect(cluster?.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 16, MaxCapacity: 32 });
     expect(cluster?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier).toBe(
       "virtway-writer",
     );
@@ -280,41 +321,24 @@ describe("invoke --live against moto_server", () => {
     return seen;
   };
 
-  it("tick sees the readers available: nothing left in flight, native scale-in switched off during the cooldowns", async () => {
+  it("tick sees the readers available: nothing left in flight, the floor's buffer stabilising, native scale-in still off during the cooldowns", async () => {
     const before = await readers();
     const { decisions, calls, ledger } = await invokeLive("tick", ...stampNow(["events/tick.json"]));
-    // No metrics in moto: every layer reads no data, so nothing scales; coexistence still acts.
+    // No metrics in moto: every layer reads no data, so nothing scales. The readers are available:
+    // the floor's buffer may come down, after the stabilisation window.
     expect(decisions.map((d) => [d.target, d.reason, d.from, d.to])).toEqual([
       ["virtway-readers", "NoData", 3, 3],
-      ["virtway-readers", "NativeScaleInSuspended", 3, 3],
       ["virtway-frontend", "NoData", 4, 4],
-      ["virtway-frontend", "NativeScaleInSuspended", 4, 4],
       ["virtway-api", "NoData", 5, 5],
-      ["virtway-acu-floor", "NoData", 3, 3],
+      ["virtway-acu-floor", "ScaleInStabilizing", 16, 1],
     ]);
     expect(decisions.filter((d) => d.status === "applied")).toEqual([]);
     expect(calls.filter((c) => c.command === "GetMetricData")).toHaveLength(1);
-    expect(mutating(calls).map((c) => [c.command, c.input])).toEqual([
-      [
-        "RegisterScalableTarget",
-        {
-          ...replicaTarget,
-          SuspendedState: {
-            DynamicScalingInSuspended: true,
-            DynamicScalingOutSuspended: false,
-            ScheduledScalingSuspended: false,
-          },
-        },
-      ],
-      [
-        "PutScalingPolicy",
-        expect.objectContaining({
-          AutoScalingGroupName: "virtway-frontend-php",
-          PolicyName: "frontend-native-cpu-70",
-          TargetTrackingConfiguration: expect.objectContaining({ DisableScaleIn: true, TargetValue: 70 }),
-        }),
-      ],
-    ]);
+    // The scale-outs' cooldowns still run: what the alarms switched off stays off.
+    expect(mutating(calls)).toEqual([]);
+    expect(
+      allCalls.filter((c) => c.command === "RegisterScalableTarget" || c.command === "PutScalingPolicy"),
+    ).toHaveLength(2);
     expect(ledgerWrites(ledger).length).toBeGreaterThan(0);
 
     const readersState = (await ledgerOf("virtway-readers")).state;
@@ -348,11 +372,12 @@ describe("invoke --live against moto_server", () => {
   it("a second tick right after changes nothing: no mutating call, no ledger write", async () => {
     const before = { readers: await readers(), versions: await versions() };
     const { decisions, calls, ledger } = await invokeLive("tick", ...stampNow(["events/tick.json"]));
+    // The floor's buffer held as a minute ago: quiet, not recorded again.
     expect(decisions.map((d) => [d.target, d.reason])).toEqual([
       ["virtway-readers", "NoData"],
       ["virtway-frontend", "NoData"],
       ["virtway-api", "NoData"],
-      ["virtway-acu-floor", "NoData"],
+      ["virtway-acu-floor", "ScaleInStabilizing"],
     ]);
     expect(mutating(calls)).toEqual([]);
     expect(ledgerWrites(ledger)).toEqual([]);

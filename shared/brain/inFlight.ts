@@ -1,6 +1,7 @@
 /**
  * Capacity in flight, settled against what AWS shows: a reader counts once DescribeDBInstances
- * shows it `available` (rule 2 keeps counting it until then). Pure.
+ * shows it `available`, a group's instance once DescribeAutoScalingGroups shows it `InService`
+ * (rule 2 keeps counting them until then). Pure.
  */
 import type { Observation } from "../actuators/port.js";
 import type { InFlightChange, TargetState } from "../engine/targetState.js";
@@ -15,7 +16,15 @@ export const dueInFlight = (state: TargetState, now: Date): InFlightChange[] =>
  * without known resources is done once the available readers cover the capacity it counted on.
  */
 export function settleInFlight(state: TargetState, observation: Observation): TargetState {
-  if (observation.kind !== "aurora-readers" || state.inFlight.length === 0) return state;
+  if (state.inFlight.length === 0 || observation.kind === "aurora-capacity") return state;
+  if (observation.kind === "asg") {
+    // A group's instances are not told apart: a change is done once the instances InService
+    // cover the capacity it counted on (the changes after it still pending).
+    const remaining = state.inFlight.filter(
+      (change) => observation.inService < state.capacity - pendingAfter(state, change),
+    );
+    return remaining.length === state.inFlight.length ? state : { ...state, inFlight: remaining };
+  }
   const status = new Map(observation.readers.map((r) => [r.id, r.status]));
   const remaining = state.inFlight.filter((change) => {
     if (change.resources && change.resources.length > 0) {

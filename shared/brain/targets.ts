@@ -14,10 +14,18 @@ export function hardMaxOf(target: Target): number {
 }
 
 /**
- * How long added capacity takes to count as in service. A new Aurora reader takes minutes (it is
- * in flight until DescribeDBInstances shows it `available`); an ACU floor moves in seconds and a
- * group's desired capacity is set at once (its instances' warm-up is the policies' cooldown).
+ * How long added capacity is expected to take to count as in service. A new Aurora reader takes
+ * minutes (it is in flight until DescribeDBInstances shows it `available`); a group's new instances
+ * launch and are in flight until DescribeAutoScalingGroups shows them `InService`; an ACU floor
+ * moves in seconds.
  */
 export function provisioningSecondsOf(target: Target, settings: Settings): number {
-  return target.kind === "aurora-readers" ? settings.readerProvisioningSeconds : 0;
+  switch (target.kind) {
+    case "aurora-readers":
+      return settings.readerProvisioningSeconds;
+    case "asg":
+      return settings.instanceWarmupSeconds;
+    case "aurora-capacity":
+      return 0;
+  }
 }

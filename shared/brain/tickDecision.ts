@@ -239,7 +239,8 @@ function reconcile(input: TickInput): Reconciled {
 /**
  * What is in flight once AWS's count is adopted: the changes whose readers are still being
  * created (each counting only those), and one change for readers being created that no change of
- * the brain's knows (added by hand, or by an invocation that died before recording them).
+ * the brain's knows (added by hand, or by an invocation that died before recording them); for a
+ * group, the instances not InService yet.
  */
 function adoptInFlight(
   state: TargetState,
@@ -247,7 +248,21 @@ function adoptInFlight(
   now: Date,
   provisioningSeconds: number,
 ): InFlightChange[] {
-  if (observation.kind !== "aurora-readers") return [];
+  if (observation.kind === "aurora-capacity") return [];
+  if (observation.kind === "asg") {
+    // The group's desired capacity as AWS shows it; what is not InService yet is still launching.
+    const launching = observation.capacity - observation.inService;
+    if (launching <= 0) return [];
+    const at = now.toISOString();
+    return [
+      {
+        decisionId: `drift@${at}`,
+        delta: launching,
+        requestedAt: at,
+        expectedReadyAt: addSeconds(now, provisioningSeconds).toISOString(),
+      },
+    ];
+  }
   const pending = new Map<string, ReaderInstance>(
     observation.readers
       .filter((r) => !r.isWriter && r.status !== "available" && !GONE.has(r.status))

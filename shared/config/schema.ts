@@ -308,6 +308,11 @@ export const SettingsSchema = z.strictObject({
   defaultCooldownSeconds: z.int().min(0).default(300),
   /** How long a new Aurora reader takes to become available (simulated account, expectations). */
   readerProvisioningSeconds: z.int().positive().default(480),
+  /**
+   * How long a new EC2 instance is expected to take to be InService in its group (simulated
+   * account, expectations); DescribeAutoScalingGroups says when it is.
+   */
+  instanceWarmupSeconds: z.int().positive().default(180),
   /** A reservation whose invocation died is reconciled after this long. */
   reservationTimeoutSeconds: z.int().positive().default(900),
   targetTracking: TargetTrackingSettingsSchema.prefault({}),

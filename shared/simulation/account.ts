@@ -52,7 +52,8 @@ type Instance = {
   tier: number;
 };
 type Cluster = { id: string; engine: string; writer: string; minAcu: number; maxAcu: number };
-type Group = { name: string; desired: number; min: number; max: number };
+/** A group's instances are counted, not named: each launch's InService time, oldest first. */
+type Group = { name: string; desired: number; min: number; max: number; inServiceAt: Date[] };
 
 /** Where a dry run starts: per target id, its capacity (else the target's MinCapacity). */
 export type StartingPoint = Record<string, { capacity?: number }>;
@@ -74,11 +75,16 @@ export class SimulatedAccount {
   constructor(
     private readonly clock: () => Date,
     private readonly provisioningSeconds = 480,
+    private readonly instanceWarmupSeconds = 180,
   ) {}
 
   /** An account holding what a configuration scales, at the starting point given. */
   static forConfig(config: BrainConfig, clock: () => Date, start: StartingPoint = {}): SimulatedAccount {
-    const account = new SimulatedAccount(clock, config.settings.readerProvisioningSeconds);
+    const account = new SimulatedAccount(
+      clock,
+      config.settings.readerProvisioningSeconds,
+      config.settings.instanceWarmupSeconds,
+    );
     const long_ago = new Date(Date.UTC(2026, 0, 1));
     for (const target of config.targets) {
       const capacity = start[target.id]?.capacity ?? target.MinCapacity;
@@ -88,6 +94,7 @@ export class SimulatedAccount {
           desired: capacity,
           min: 0,
           max: Math.max(target.MaxCapacity, capacity),
+          inServiceAt: Array.from({ length: capacity }, () => long_ago),
         });
         continue;
       }
@@ -248,9 +255,10 @@ export class SimulatedAccount {
           AutoScalingGroups: names.flatMap((n) => {
             const g = this.groups.get(n);
             if (!g) return [];
-            const instances = Array.from({ length: g.desired }, (_, k) => ({
+            const now = this.clock().getTime();
+            const instances = g.inServiceAt.map((ready, k) => ({
               InstanceId: `i-${n}-${k}`,
-              LifecycleState: "InService",
+              LifecycleState: ready.getTime() <= now ? "InService" : "Pending",
               HealthStatus: "Healthy",
             }));
             return [
@@ -274,6 +282,10 @@ export class SimulatedAccount {
             `New SetDesiredCapacity value ${desired} is outside the group's bounds ${g.min}-${g.max}`,
           );
         }
+        // New instances launch and are InService after the warm-up; a scale-in ends the newest.
+        const ready = new Date(this.clock().getTime() + this.instanceWarmupSeconds * 1000);
+        while (g.inServiceAt.length < desired) g.inServiceAt.push(ready);
+        g.inServiceAt.length = desired;
         g.desired = desired;
         return {};
       }

@@ -341,6 +341,52 @@ describe("tick: drift", () => {
     );
     const drift = of((await world.tick(60)).decisions, "virtway-frontend");
     expect(brief(drift)).toEqual([["virtway-frontend", "recorded", "CapacityDrift", 5, 9]]);
+    // Of the 9, the brain's one and the 4 added by hand are still launching.
+    expect(drift[0]?.message).toBe(
+      "AWS shows 9 instances, 5 of them in flight, the brain believed 5: adopted, not fought",
+    );
+    expect((await world.ledger.read("virtway-frontend"))?.inFlight.map((c) => c.delta)).toEqual([5]);
+  });
+});
+
+describe("tick: a group's instances in flight", () => {
+  it("count once DescribeAutoScalingGroups shows them InService; until then no scale-in, and tracking counts those that serve", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
+    await world.tick(0); // ceil(4 × 85/70) = 5
+    const inFlight = async () => (await world.ledger.read("virtway-frontend"))?.inFlight.map((c) => c.delta);
+    expect(await inFlight()).toEqual([1]);
+    // 19:02: still Pending (the simulated warm-up is 180 s); the metric holds: 5 is what it asks for.
+    const pending = of((await world.tick(120)).decisions, "virtway-frontend");
+    expect(brief(pending)).toEqual([["virtway-frontend", "held", "CooldownRepeat", 5, 5]]);
+    expect(await inFlight()).toEqual([1]);
+    // 19:03: InService. The in-flight change goes, written without a record.
+    await world.tick(180);
+    expect(await inFlight()).toEqual([]);
+    const groups = world.account.calls.filter((c) => c.command === "DescribeAutoScalingGroups");
+    expect(groups.length).toBeGreaterThanOrEqual(3);
+    expect(world.mutating().map((c) => (c.input as { DesiredCapacity: number }).DesiredCapacity)).toEqual([
+      5,
+    ]);
+  });
+
+  it("hold a scale-in while they launch (rule 4), whatever the cooldowns", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
+    await world.tick(0); // 4 → 5, launching until 19:03
+    // The cooldown forgotten (an operator's edit, say): only the instance in flight holds the scale-in.
+    const stored = (await world.ledger.read("virtway-frontend"))!;
+    await world.ledger.write({ ...stored, cooldowns: [], version: stored.version + 1 }, stored.version, []);
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 20);
+    const requests = {
+      Namespace: "AWS/ApplicationELB",
+      MetricName: "RequestCountPerTarget",
+      Dimensions: [{ Name: "TargetGroup", Value: "targetgroup/virtway-frontend/943f017f100becff" }],
+    };
+    world.cloudWatch.set(requests, "Sum", 100);
+    const held = of((await world.tick(60)).decisions, "virtway-frontend");
+    expect(brief(held).map((d) => d.slice(0, 3))).toEqual([["virtway-frontend", "held", "CapacityInFlight"]]);
+    expect(world.mutating()).toHaveLength(1);
   });
 });
 
@@ -509,9 +555,14 @@ describe("tick: coexistence with native policies kept attached", () => {
       },
     });
     expect(world.mutating().filter((c) => c.command === "PutScalingPolicy")).toEqual([disable(true)]);
-    // 19:01: the cooldown ended at 19:01:10; 19:02: nothing is in flight on a group.
-    await world.tick(60);
-    await world.tick(120);
+    // The cooldown ends at 19:01:10, but the two new instances launch until 19:03:10 (the
+    // simulated warm-up, 180 s): native scale-in stays off until they are InService.
+    const restoredAt: string[] = [];
+    for (const s of [60, 120, 180, 240]) {
+      const { decisions } = await world.tick(s);
+      for (const d of decisions) if (d.reason === "NativeScaleInResumed") restoredAt.push(d.at.slice(11, 16));
+    }
+    expect(restoredAt).toEqual(["19:04"]);
     expect(world.mutating().filter((c) => c.command === "PutScalingPolicy")).toEqual([
       disable(true),
       disable(false),

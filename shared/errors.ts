@@ -49,3 +49,87 @@ export class PayloadError extends Error {
 export class UsageError extends Error {
   override name = "UsageError";
 }
+
+// --- The ledger (both adapters raise it) ----------------------------------------------------------
+
+/**
+ * The state item's version is not the one the write was conditional on: another invocation wrote
+ * first. Transient by design: the loser re-reads and decides again (see withState).
+ */
+export class LedgerConflictError extends Error {
+  override name = "LedgerConflictError";
+  /** Set when withState gave up: how many times it read, decided and lost. */
+  readonly attempts: number | undefined;
+
+  constructor(
+    readonly target: string,
+    readonly expectedVersion: number,
+    options?: { cause?: unknown; attempts?: number },
+  ) {
+    const attempts = options?.attempts;
+    super(
+      attempts === undefined
+        ? `ledger: ${target} is no longer at version ${expectedVersion}: another decision was written first`
+        : `ledger: ${target} still contended after ${attempts} attempts`,
+      { cause: options?.cause },
+    );
+    this.attempts = attempts;
+  }
+}
+
+// --- Recorded streams and the alarm evaluator: input errors, the file named -----------------------
+
+/** A file in which no line is a metric record (empty, another format, every line malformed). */
+export class NotAStreamError extends Error {
+  override name = "NotAStreamError";
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: not a metric stream: ${reason}`, options);
+  }
+}
+
+/** A stream file that cannot be opened or read (missing, a folder, no permission). */
+export class StreamFileError extends Error {
+  override name = "StreamFileError";
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: cannot read the file: ${reason}`, options);
+  }
+}
+
+/**
+ * An alarm that cannot be evaluated from a recording: anomaly detection (CloudWatch's model is
+ * trained on two weeks of history that a stream does not carry), a statistic or a metric-math
+ * function this evaluator does not implement. Carries the alarm's name and why.
+ */
+export class UnsupportedAlarmError extends Error {
+  override name = "UnsupportedAlarmError";
+  constructor(
+    readonly alarm: string,
+    readonly reason: string,
+  ) {
+    super(`${alarm}: not evaluated: ${reason}`);
+  }
+}
+
+/** A metric-math expression that does not parse; `at` is the character position of the problem. */
+export class ExpressionSyntaxError extends Error {
+  override name = "ExpressionSyntaxError";
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+  }
+}
+
+/** An AlarmRule (composite alarm) that does not parse: what is wrong, and where in the rule. */
+export class AlarmRuleSyntaxError extends Error {
+  override name = "AlarmRuleSyntaxError";
+}

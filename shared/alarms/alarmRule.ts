@@ -7,6 +7,7 @@
  * not document the operators' precedence; this parser binds NOT tightest, then AND, then OR, as
  * boolean algebra does, and users who mix AND and OR should group with parentheses anyway.
  */
+import { AlarmRuleSyntaxError } from "../errors.js";
 
 export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
@@ -16,9 +17,7 @@ export type AlarmRuleNode =
   | { op: "not"; operand: AlarmRuleNode }
   | { op: "and" | "or"; operands: AlarmRuleNode[] };
 
-export class AlarmRuleSyntaxError extends Error {
-  override name = "AlarmRuleSyntaxError";
-}
+export { AlarmRuleSyntaxError };
 
 type Token = { kind: "word"; text: string; at: number } | { kind: "(" | ")"; at: number };
 

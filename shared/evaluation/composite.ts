@@ -30,7 +30,7 @@ import {
   parseAlarmRule,
 } from "../alarms/alarmRule.js";
 import type { CompositeAlarm } from "../config/schema.js";
-import { UnsupportedAlarmError } from "../streams/errors.js";
+import { UnsupportedAlarmError } from "../errors.js";
 import { compositeReason, compositeReasonData, type TriggeringAlarm } from "./reason.js";
 import type { StateChange, SuppressedBy } from "./stateChange.js";
 

@@ -16,7 +16,7 @@
  * names one sees it as INSUFFICIENT_DATA.
  */
 import { type Alarm, type CompositeAlarm, isCompositeAlarm, type MetricAlarm } from "../config/schema.js";
-import { UnsupportedAlarmError } from "../streams/errors.js";
+import { UnsupportedAlarmError } from "../errors.js";
 import type { MetricRecord } from "../streams/record.js";
 import { evaluateComposites } from "./composite.js";
 import { compileMetricAlarm, MetricAlarmRun, recordKey } from "./metricAlarm.js";

@@ -12,7 +12,7 @@
  */
 import type { AlarmStateValue } from "../alarms/alarmRule.js";
 import type { ComparisonOperator, MetricAlarm, TreatMissingData } from "../config/schema.js";
-import { UnsupportedAlarmError } from "../streams/errors.js";
+import { UnsupportedAlarmError } from "../errors.js";
 import { dimensionsFromList, type MetricRecord, seriesKey } from "../streams/record.js";
 import { type CompiledMath, compileMetricMath } from "./metricMath.js";
 import { metricReason, metricReasonData } from "./reason.js";

@@ -16,7 +16,7 @@
  * refused, like every other function, with a message naming it.
  */
 import type { MetricDataQuery } from "../config/schema.js";
-import { ExpressionSyntaxError, UnsupportedAlarmError } from "../streams/errors.js";
+import { ExpressionSyntaxError, UnsupportedAlarmError } from "../errors.js";
 import { tidy } from "./statistics.js";
 
 export type Expr =

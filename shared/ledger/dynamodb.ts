@@ -20,7 +20,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { TargetState } from "../engine/targetState.js";
-import { LedgerConflictError } from "./errors.js";
+import { LedgerConflictError } from "../errors.js";
 import {
   assertWritable,
   DECISION_PREFIX,

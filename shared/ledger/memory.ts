@@ -4,7 +4,7 @@
  * Stored values are copies, so callers cannot change what the ledger holds behind its back.
  */
 import type { TargetState } from "../engine/targetState.js";
-import { LedgerConflictError } from "./errors.js";
+import { LedgerConflictError } from "../errors.js";
 import {
   assertWritable,
   DEFAULT_DECISIONS_LIMIT,

@@ -5,7 +5,7 @@
  * decided from).
  */
 import type { Reservation, TargetState } from "../engine/targetState.js";
-import { LedgerConflictError } from "./errors.js";
+import { LedgerConflictError } from "../errors.js";
 import { type DecisionRecord, type Ledger, plain, type WriteResult } from "./port.js";
 
 /** A pure decision on the state read: what the state becomes (null: nothing to write), what to record. */

@@ -27,7 +27,7 @@ import { getManyValues, isMany, none } from "stream-chain/defs.js";
 import { Assembler } from "stream-json/core/assembler.js";
 import { jsonParser, type Token } from "stream-json/core/parser.js";
 import { z } from "zod";
-import { NotAStreamError, StreamFileError } from "./errors.js";
+import { NotAStreamError, StreamFileError } from "../errors.js";
 import { PointSpill, type Segment } from "./pointSpill.js";
 import {
   type Dimensions,

@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { NotAStreamError, StreamFileError } from "./errors.js";
+import { NotAStreamError, StreamFileError } from "../errors.js";
 import type { MetricRecord, OnSkip, SkippedInput } from "./record.js";
 
 /** What a line parser says about one line. */

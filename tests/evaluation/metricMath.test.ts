@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { MetricDataQuery } from "../../shared/config/schema.js";
+import { ExpressionSyntaxError, UnsupportedAlarmError } from "../../shared/errors.js";
 import { compileMetricMath, parseExpression } from "../../shared/evaluation/metricMath.js";
-import { ExpressionSyntaxError, UnsupportedAlarmError } from "../../shared/streams/errors.js";
 
 const metric = (Id: string): MetricDataQuery => ({
   Id,

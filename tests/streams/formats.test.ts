@@ -1,8 +1,8 @@
 /** Each format's parser, line by line (Metric Streams, CSV) or document by document (get-metric-data). */
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { NotAStreamError } from "../../shared/errors.js";
 import { csvLineParser, parseDimensionList, splitCsvLine } from "../../shared/streams/csv.js";
-import { NotAStreamError } from "../../shared/streams/errors.js";
 import { readGetMetricData } from "../../shared/streams/getMetricData.js";
 import type { LineResult } from "../../shared/streams/lines.js";
 import { metricStreamsLineParser } from "../../shared/streams/metricStreams.js";

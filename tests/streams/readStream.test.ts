@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { NotAStreamError, StreamFileError } from "../../shared/streams/errors.js";
+import { NotAStreamError, StreamFileError } from "../../shared/errors.js";
 import { readLines } from "../../shared/streams/lines.js";
 import { detectFormat, readStreams } from "../../shared/streams/readStream.js";
 import { formatSkipped, type MetricRecord } from "../../shared/streams/record.js";

@@ -3,7 +3,8 @@
  * "Scheduled Event"): target tracking, step policies whose alarms stay in ALARM, capacity in flight,
  * the vertical buffer, stabilised scale-in and coexistence with native policies (docs/tick.md).
  * Any other payload is acknowledged with a reason, a malformed one refused as `alarm` refuses it;
- * a ledger error fails the invocation so that Lambda retries (the next minute's tick would do as well).
+ * a ledger error fails the invocation, and the next minute's tick starts again from the ledger (it
+ * is not retried: serverless.yml sets no retries, a tick a minute late is replaced by the next).
  */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";

@@ -20,6 +20,10 @@
  *   4. Bounds again (rule 7): the chosen capacity is clamped into the bounds; a proposal that
  *      clamps to the current capacity is held.                       → AtMaxCapacity, AtMinCapacity
  *   5. Pause (rule 8): a paused target records what it would have done, and acts not. → Paused
+ *
+ * Rule 6 (the same state change delivered twice acts once) comes before the pipeline: a change the
+ * target's state already holds in `seen` is held as a duplicate without proposing anything
+ * (alarmDecision.ts).                                                       → DuplicateStateChange
  */
 import type { Decision, Direction, Proposal, Reason } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";

@@ -11,10 +11,9 @@
  *      reconciles records that and decides nothing more: the next minute decides on what AWS shows.
  *                                                          → CapacityDrift, ReservationExpired
  *   2. The layers' proposals, every one of them (the tick has the full view):
- *      - target tracking, counted from the capacity in service, or from the capacity before a running
- *        scale-out cooldown began (rule 3: what it added is part of the next ask, not compounded);
- *        several policies per target: out if any asks, in only if every policy whose scale-in is
- *        enabled agrees;
+ *      - target tracking, counted from the capacity in service (what is in flight is part of the
+ *        next ask, not compounded); several policies per target: out if any asks, in only if every
+ *        policy whose scale-in is enabled agrees;
  *      - step policies whose alarms the ledger holds in ALARM, run again with the alarm's current
  *        value, counted from stepBaseline, so they ask only for what is still missing; → StepRepeated
  *      - the vertical buffer of an ACU floor: while readers are in flight on the same cluster (or
@@ -292,8 +291,7 @@ function adoptInFlight(
 
 /**
  * Target tracking: every policy of the target on its metric, counted from the capacity in service
- * (a per-instance metric is spread over the instances that serve) or, during a scale-out cooldown,
- * from the capacity before it began; combined as AWS combines them.
+ * (a per-instance metric is spread over the instances that serve), combined as AWS combines them.
  */
 function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | Abstention | null {
   const policies = input.target.policies.filter(
@@ -301,14 +299,13 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
   );
   if (policies.length === 0) return null;
   const options = input.config.settings.targetTracking;
+  // The capacity in service: a reader being created or an instance still launching serves nothing
+  // and is not in the metric, so what it will add is not compounded on top of it; what it adds is
+  // counted against the ask by coordination (rule 2: only what is still missing). This is what AWS's
+  // scale-out cooldown aims at: "the capacity added by the initiating scale-out activity is calculated
+  // as part of the desired capacity for the next scale-out activity"
+  // (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html).
   const ready = readyCapacity(state);
-  // During a scale-out cooldown the capacity it added is still warming up and not yet in the metric:
-  // a scale-out counts from the capacity before the cooldown began, so that the added capacity is
-  // part of the next desired capacity, as AWS's target tracking does, instead of compounding on top
-  // of it (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html,
-  // "Define cooldown periods"). A scale-in counts from the capacity in service: it waits for every
-  // scale-out cooldown anyway (rule 4), and says what it would do then.
-  const baseline = stepBaseline(state, input.now);
   const results = policies.map((policy): Proposal | Abstention => {
     const datapoints = input.metrics.policies[policy.PolicyName];
     if (datapoints === undefined) {
@@ -319,15 +316,10 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
         message: "its metric resolves to no CloudWatch series for this target",
       };
     }
-    const result = targetTracking(policy, ready, datapoints, options);
-    return isProposal(result) && result.direction === "out" && baseline < ready
-      ? targetTracking(policy, baseline, datapoints, options)
-      : result;
+    return targetTracking(policy, ready, datapoints, options);
   });
-  const scalesOut = results.some((r) => isProposal(r) && r.direction === "out");
-  const from = scalesOut ? baseline : ready;
 
-  const combined = combineTargetTracking(results, from);
+  const combined = combineTargetTracking(results, ready);
   let chosen = combined;
   if (!(isProposal(combined) && combined.direction === "out")) {
     // AWS leaves a policy with DisableScaleIn out of the scale-in vote altogether: a policy that is
@@ -335,7 +327,7 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
     const voters = results.filter(
       (_, i) => policies[i]?.TargetTrackingScalingPolicyConfiguration.DisableScaleIn !== true,
     );
-    if (voters.length > 0) chosen = combineTargetTracking(voters, from);
+    if (voters.length > 0) chosen = combineTargetTracking(voters, ready);
   }
   if (!isProposal(chosen)) return chosen;
   if (chosen.direction === "in") {

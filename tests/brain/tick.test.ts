@@ -75,24 +75,25 @@ describe("tick: target tracking through the ledger and the actuators", () => {
     });
   });
 
-  it("during its own scale-out cooldown target tracking counts from the capacity before it: no compounding, escalation allowed", async () => {
+  it("counts from the instances in service: what is still launching is not compounded; once in service, it counts", async () => {
     const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
     world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
     const steps: unknown[] = [];
     for (const s of [0, 60, 120])
       steps.push(...brief(of((await world.tick(s)).decisions, "virtway-frontend")));
-    // The metric climbs while the cooldown (AWS's default 300 s) still runs: ceil(4 × 120/70) = 7.
+    // 19:03: the fifth instance is InService (the simulated warm-up is 180 s), the metric climbed.
     world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 120);
     steps.push(...brief(of((await world.tick(180)).decisions, "virtway-frontend")));
     expect(steps).toEqual([
       ["virtway-frontend", "applied", "ScaleOut", 4, 5],
-      // ceil(4 × 85/70) = 5: what the first scale-out added is what it asks for again.
+      // ceil(4 × 85/70) = 5 while the fifth launches: what it asks for is already ordered.
       ["virtway-frontend", "held", "CooldownRepeat", 5, 5],
       ["virtway-frontend", "held", "CooldownRepeat", 5, 5],
-      ["virtway-frontend", "applied", "ScaleOut", 5, 7],
+      // ceil(5 × 120/70) = 9, during the scale-out cooldown too: the ask exceeds what was added.
+      ["virtway-frontend", "applied", "ScaleOut", 5, 9],
     ]);
     expect(world.mutating().map((c) => (c.input as { DesiredCapacity: number }).DesiredCapacity)).toEqual([
-      5, 7,
+      5, 9,
     ]);
   });
 
@@ -360,7 +361,8 @@ describe("tick: a group's instances in flight", () => {
     const pending = of((await world.tick(120)).decisions, "virtway-frontend");
     expect(brief(pending)).toEqual([["virtway-frontend", "held", "CooldownRepeat", 5, 5]]);
     expect(await inFlight()).toEqual([1]);
-    // 19:03: InService. The in-flight change goes, written without a record.
+    // 19:03: InService, and the five of them within the target. The in-flight change goes.
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 68);
     await world.tick(180);
     expect(await inFlight()).toEqual([]);
     const groups = world.account.calls.filter((c) => c.command === "DescribeAutoScalingGroups");

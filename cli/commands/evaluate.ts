@@ -4,19 +4,24 @@
  * recording (merged in time order): Metric Streams JSON lines, get-metric-data JSON or the CSV
  * (docs/streams.md). Lines that are not records are reported on standard error as
  * `file:line: reason` and skipped; a file none of whose lines is a record exits 1.
+ *
+ * The changes are printed as the evaluator releases them, in time order, never collected: a
+ * month of changes does not sit in memory. With `--json` the one object is written the same way
+ * (its `stateChanges` array opened at the first change, `skipped` written at the end), as
+ * JSON.stringify(…, null, 2) would print it whole.
  */
 import type { Command } from "commander";
 import { alarmNameOf } from "../../shared/alarms/alarmRule.js";
 import type { BrainConfig } from "../../shared/config/schema.js";
 import { loadConfig } from "../../shared/config/validate.js";
 import { formatProblem, NotAStreamError, StreamFileError } from "../../shared/errors.js";
-import { AlarmEvaluator, type EvaluationResult } from "../../shared/evaluation/evaluator.js";
+import { AlarmEvaluator, type EvaluationSummary } from "../../shared/evaluation/evaluator.js";
 import { javaDouble } from "../../shared/evaluation/reason.js";
 import type { StateChange } from "../../shared/evaluation/stateChange.js";
 import { APPROXIMATIONS, type Approximation } from "../../shared/evaluation/statistics.js";
 import { readStreams } from "../../shared/streams/readStream.js";
 import { formatSkipped } from "../../shared/streams/record.js";
-import { ExitCode } from "../io.js";
+import { type CliIo, ExitCode } from "../io.js";
 import type { CommandContext } from "../main.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
@@ -59,9 +64,8 @@ async function evaluate(
   let skipped = 0;
   const evaluator = new AlarmEvaluator(config.alarms, { account: config.account, region: config.region });
   for (const u of evaluator.unsupported) io.err(`warning: ${u.message}`);
-  const reported = evaluator.unsupported.length;
-  let count = 0;
-  let result: EvaluationResult;
+  const output = json ? jsonOutput(io) : textOutput(io);
+  let summary: EvaluationSummary;
   try {
     const records = readStreams(files, {
       onSkip: (s) => {
@@ -69,44 +73,71 @@ async function evaluate(
         io.err(formatSkipped(s));
       },
     });
-    for await (const record of records) {
-      evaluator.push(record);
-      if (++count % PROGRESS_EVERY === 0) {
+    const changes = evaluator.changes(records, (count, record) => {
+      if (count % PROGRESS_EVERY === 0) {
         io.err(`… ${count} records read, up to ${new Date(record.timestamp).toISOString()}`);
       }
-    }
-    result = evaluator.finish();
+    });
+    let next = await changes.next();
+    for (; !next.done; next = await changes.next()) output.change(next.value);
+    summary = next.value;
   } catch (error) {
+    // Not a stream, or not readable: found before the first record (readStreams opens every file
+    // first), so nothing is on standard output; a read failing part way leaves the JSON unclosed.
     if (error instanceof NotAStreamError || error instanceof StreamFileError) {
       io.err(error.message);
       return ExitCode.failed;
     }
     throw error;
   }
-  // Composites that cannot be evaluated (a rule that does not parse, a cycle) are known at the end.
-  for (const u of result.unsupported.slice(reported)) io.err(`warning: ${u.message}`);
-  for (const note of result.notes) io.err(describeNote(note));
+  for (const note of summary.notes) io.err(describeNote(note));
   io.err(
-    `${result.records} records from ${files.length} file${files.length === 1 ? "" : "s"}: ${result.series} series, ${result.unusedSeries} used by no alarm (ignored)${skipped ? `, ${skipped} line${skipped === 1 ? "" : "s"} skipped` : ""}`,
+    `${summary.records} records from ${files.length} file${files.length === 1 ? "" : "s"}: ${summary.series} series, ${summary.unusedSeries} used by no alarm (ignored)${skipped ? `, ${skipped} line${skipped === 1 ? "" : "s"} skipped` : ""}`,
   );
+  output.end(skipped);
+  return ExitCode.ok;
+}
 
-  if (json) {
-    const out: EvaluateJson = {
-      stateChanges: result.stateChanges.map((c) => ({
+type Output = { change: (change: StateChange) => void; end: (skipped: number) => void };
+
+/** One line per change, as it comes. */
+function textOutput(io: CliIo): Output {
+  let printed = false;
+  return {
+    change: (change) => {
+      printed = true;
+      io.out(describeChange(change));
+    },
+    end: () => {
+      if (!printed) io.out("no state changes");
+    },
+  };
+}
+
+/**
+ * The `--json` object written as it grows, the text JSON.stringify(out, null, 2) gives: each
+ * change is held until the next (or the end) says whether a comma follows it.
+ */
+function jsonOutput(io: CliIo): Output {
+  let held: string | null = null;
+  return {
+    change: (c) => {
+      const entry: EvaluateJson["stateChanges"][number] = {
         at: c.at,
         alarm: c.alarm,
         from: c.from,
         to: c.to,
         value: c.value,
-      })),
-      skipped,
-    };
-    io.out(JSON.stringify(out, null, 2));
-    return ExitCode.ok;
-  }
-  if (result.stateChanges.length === 0) io.out("no state changes");
-  for (const change of result.stateChanges) io.out(describeChange(change));
-  return ExitCode.ok;
+      };
+      const text = JSON.stringify(entry, null, 2).replace(/^/gm, "    ");
+      io.out(held === null ? '{\n  "stateChanges": [' : `${held},`);
+      held = text;
+    },
+    end: (skipped) => {
+      const close = `"skipped": ${JSON.stringify(skipped)}\n}`;
+      io.out(held === null ? `{\n  "stateChanges": [],\n  ${close}` : `${held}\n  ],\n  ${close}`);
+    },
+  };
 }
 
 function describeChange(c: StateChange): string {
@@ -124,7 +155,7 @@ function describeChange(c: StateChange): string {
   return `${c.at}  ${c.alarm}  ${c.from} -> ${c.to}  ${decided}${held}`;
 }
 
-function describeNote(note: EvaluationResult["notes"][number]): string {
+function describeNote(note: EvaluationSummary["notes"][number]): string {
   const parts = Object.entries(note.approximated).map(
     ([kind, n]) => `${n} datapoint${n === 1 ? "" : "s"}: ${APPROXIMATIONS[kind as Approximation]}`,
   );

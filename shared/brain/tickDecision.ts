@@ -304,7 +304,7 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
   // counted against the ask by coordination (rule 2: only what is still missing). This is what AWS's
   // scale-out cooldown aims at: "the capacity added by the initiating scale-out activity is calculated
   // as part of the desired capacity for the next scale-out activity"
-  // (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html).
+  // (ScaleOutCooldown, https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html).
   const ready = readyCapacity(state);
   const results = policies.map((policy): Proposal | Abstention => {
     const datapoints = input.metrics.policies[policy.PolicyName];

@@ -1,7 +1,8 @@
 /**
  * One metric alarm (single metric or metric math) run over a recording, one period at a time:
- * records are added in time order; a period is evaluated once a record of a later period arrives
- * (or the recording ends), so only the open period and the evaluation range are in memory.
+ * records are added in time order; a period is evaluated once the recording has passed its end
+ * (a later record of the alarm, `advanceTo` with the time of any later record, or the end), so
+ * only the open period and the evaluation range are in memory.
  *
  * The alarm is evaluated at the end of every period from the one holding its first record to the
  * one holding its last, starting INSUFFICIENT_DATA as a new alarm does; periods before its first
@@ -9,6 +10,11 @@
  * GetMetricData aligns them, and a record belongs to the period holding its timestamp.
  * Semantics: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
  * (Period, EvaluationPeriods, DatapointsToAlarm) and window.ts (missing data).
+ *
+ * Periods without records after the alarm's last one are evaluated as the recording passes them,
+ * but their changes are tentative: they count only if the alarm has a later record (it is not
+ * evaluated past its last), and are dropped at the end otherwise. Once the evaluation range holds
+ * no datapoint, further missing periods change nothing, so there are at most N + 2 periods of them.
  */
 import type { AlarmStateValue } from "../alarms/alarmRule.js";
 import type { ComparisonOperator, MetricAlarm, TreatMissingData } from "../config/schema.js";
@@ -158,16 +164,25 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export class MetricAlarmRun {
   state: AlarmStateValue = "INSUFFICIENT_DATA";
-  readonly changes: StateChange[] = [];
+  /** Changes that are final, in time order, until the evaluator collects them (`takeChanges`). */
+  private changes: StateChange[] = [];
   readonly approximated = new Map<Approximation, number>();
   /** Periods that had records but not the statistic the alarm needs. */
   unavailable = 0;
   account: string | null = null;
   region: string | null = null;
   firstMs: number | null = null;
+  /** Epoch ms: the start of the last period with records that was evaluated. */
   lastEvaluatedMs: number | null = null;
 
+  /** The period receiving records, not evaluated yet. */
   private open: number | null = null;
+  /** The first period not evaluated yet, when no period is open (null before the first record). */
+  private next: number | null = null;
+  /** Changes of missing periods after the last record: they count if a later record comes. */
+  private tentative: StateChange[] = [];
+  /** The evaluation range holds no datapoint: a missing period changes nothing. */
+  private drained = false;
   private buckets: PeriodAccumulator[] = [];
   private readonly range: (Datapoint | null)[];
   private previous: StateChange["previous"] | null = null;
@@ -176,11 +191,23 @@ export class MetricAlarmRun {
     this.range = Array.from({ length: spec.evaluationPeriods + EVALUATION_RANGE_EXTRA }, () => null);
   }
 
+  /** Epoch ms of the earliest tentative change (Infinity: none): the changes after it wait on it. */
+  get tentativeFromMs(): number {
+    return this.tentative[0]?.atMs ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The final changes made since the last call, in time order. */
+  takeChanges(): StateChange[] {
+    const taken = this.changes;
+    this.changes = [];
+    return taken;
+  }
+
   /** Adds a record of query `queryIndex`; records come in time order. */
   add(queryIndex: number, record: MetricRecord): void {
     const { periodMs } = this.spec;
     const start = Math.floor(record.timestamp / periodMs) * periodMs;
-    if (this.open === null) {
+    if (this.open === null && this.next === null) {
       this.firstMs = start;
       this.previous = {
         state: "INSUFFICIENT_DATA",
@@ -191,18 +218,35 @@ export class MetricAlarmRun {
       this.account = record.account;
       this.region = record.region;
       this.openPeriod(start);
-    } else if (start > this.open) {
-      this.close();
-      this.advance(this.open + periodMs, start);
-      this.openPeriod(start);
+    } else {
+      if (this.open !== null && start > this.open) this.close();
+      if (this.open === null) {
+        // A later record: the missing periods before it count after all.
+        this.changes.push(...this.tentative);
+        this.tentative = [];
+        this.evaluateMissing(start, false);
+        this.openPeriod(start);
+      }
     }
     this.buckets[queryIndex]?.add(record.stats);
   }
 
-  /** Evaluates the open period: the recording ended. */
+  /**
+   * The recording has reached `timeMs` (no record of this alarm before it will come): the open
+   * period is evaluated once it has ended, the missing periods after it tentatively.
+   */
+  advanceTo(timeMs: number): void {
+    const { periodMs } = this.spec;
+    if (this.open !== null && this.open + periodMs <= timeMs) this.close();
+    if (this.open === null && this.next !== null) {
+      this.evaluateMissing(Math.floor(timeMs / periodMs) * periodMs, true);
+    }
+  }
+
+  /** Evaluates the open period and drops the tentative changes: the recording ended. */
   finish(): void {
     if (this.open !== null) this.close();
-    this.open = null;
+    this.tentative = [];
   }
 
   private openPeriod(start: number): void {
@@ -210,24 +254,24 @@ export class MetricAlarmRun {
     this.buckets = this.spec.queries.map((q) => new PeriodAccumulator(q.stat));
   }
 
-  /** Periods without records between two that have some: evaluated as missing. */
-  private advance(from: number, to: number): void {
-    let allMissingSeen = false;
-    for (let start = from; start < to; start += this.spec.periodMs) {
-      if (allMissingSeen && this.range.every((d) => d === null)) {
-        // Every further evaluation of an all-missing range gives the same state: skip to the end.
-        this.lastEvaluatedMs = to - this.spec.periodMs;
-        this.range.fill(null);
-        return;
-      }
-      this.evaluate(start, null);
-      allMissingSeen = this.range.every((d) => d === null);
-    }
-  }
-
   private close(): void {
     const start = this.open as number;
-    this.evaluate(start, this.datapoint(start));
+    this.evaluate(start, this.datapoint(start), false);
+    this.lastEvaluatedMs = start;
+    this.buckets = [];
+    this.open = null;
+    this.next = start + this.spec.periodMs;
+  }
+
+  /** Periods without records from `next` up to `to` (excluded): evaluated as missing. */
+  private evaluateMissing(to: number, tentative: boolean): void {
+    const { periodMs } = this.spec;
+    for (let start = this.next as number; start < to; start += periodMs) {
+      // Every further evaluation of an all-missing range gives the same state: skip to the end.
+      if (this.drained) break;
+      this.evaluate(start, null, tentative);
+    }
+    this.next = Math.max(this.next as number, to);
   }
 
   private datapoint(start: number): Datapoint | null {
@@ -250,11 +294,11 @@ export class MetricAlarmRun {
     return { start, value, sampleCount: null, approximation };
   }
 
-  private evaluate(start: number, datapoint: Datapoint | null): void {
+  private evaluate(start: number, datapoint: Datapoint | null, tentative: boolean): void {
     const spec = this.spec;
     this.range.shift();
     this.range.push(datapoint);
-    this.lastEvaluatedMs = start;
+    this.drained = this.range.every((d) => d === null);
     const lowP = spec.lowSampleIgnoreP;
     if (
       lowP !== null &&
@@ -311,7 +355,7 @@ export class MetricAlarmRun {
       account: this.account,
       region: this.region,
     };
-    this.changes.push(change);
+    (tentative ? this.tentative : this.changes).push(change);
     this.previous = { state: to, reason: change.reason, at: change.at, reasonData: change.reasonData };
     this.state = to;
   }

@@ -369,6 +369,6 @@ export function decideOnAlarm(input: {
     fullView: false,
   });
   const act = coordinated.decision.outcome === "scale-out" || coordinated.decision.outcome === "scale-in";
-  if (alsoProposed.length > 0) rememberFloorBeforeBuffer(coordinated.decision, coordinated.next);
+  rememberFloorBeforeBuffer(coordinated.decision, coordinated.next, alsoProposed);
   return { decision: coordinated.decision, next: coordinated.next, changed: true, act };
 }

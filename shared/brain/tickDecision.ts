@@ -141,7 +141,7 @@ export function decideOnTick(input: TickInput): Decided {
     };
   }
 
-  rememberFloorBeforeBuffer(decision, next);
+  rememberFloorBeforeBuffer(decision, next, proposals);
 
   // 4. Records: a held-back decision identical to the last one recorded is quiet.
   const last = stored.lastHeld;

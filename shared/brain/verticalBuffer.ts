@@ -6,7 +6,7 @@
 import type { BrainConfig, Target } from "../config/schema.js";
 import { coordinate } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
-import type { TargetState } from "../engine/targetState.js";
+import type { Cooldown, TargetState } from "../engine/targetState.js";
 import { formatNumber } from "../policies/proposal.js";
 import type { Decided } from "./applyDecision.js";
 import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
@@ -81,14 +81,33 @@ export function verticalBuffer(
   };
 }
 
-/** The buffer's cooldown remembers where the floor was before the buffer raised it. */
-export function rememberFloorBeforeBuffer(decision: Decision, next: TargetState): void {
-  if (decision.outcome !== "scale-out" || decision.policy !== VERTICAL_BUFFER) return;
-  next.cooldowns = next.cooldowns.map((c) =>
-    c.layer === VERTICAL_BUFFER && c.direction === "out" && c.startedAt === decision.at
-      ? { ...c, baseline: decision.from }
-      : c,
-  );
+/**
+ * Where the floor was before the buffer raised it, kept as the buffer's cooldown's baseline, so that
+ * it comes back there once the readers are available. Kept whenever the buffer was proposed and the
+ * floor went up, whichever layer won: the floor's own step asking as much as the buffer, or more
+ * (then clamped to MaxCapacity), raises it all the same, and must not leave it up for good.
+ */
+export function rememberFloorBeforeBuffer(
+  decision: Decision,
+  next: TargetState,
+  proposals: readonly Proposal[],
+): void {
+  if (decision.outcome !== "scale-out") return;
+  const buffered = proposals.some((p) => p.layer === VERTICAL_BUFFER && p.direction === "out");
+  if (!buffered && decision.policy !== VERTICAL_BUFFER) return;
+  const memory: Cooldown = {
+    layer: VERTICAL_BUFFER,
+    direction: "out",
+    startedAt: decision.at,
+    // No cooldown of its own: it lasts as long as the readers are in flight.
+    endsAt: decision.at,
+    baseline: decision.from,
+    desired: decision.to,
+  };
+  next.cooldowns = [
+    ...next.cooldowns.filter((c) => !(c.layer === VERTICAL_BUFFER && c.direction === "out")),
+    memory,
+  ];
 }
 
 /**
@@ -111,7 +130,7 @@ export function decideVerticalBuffer(
     fullView: false,
   });
   const { decision, next } = coordinated;
-  rememberFloorBeforeBuffer(decision, next);
+  rememberFloorBeforeBuffer(decision, next, proposals);
   const act = decision.outcome === "scale-out";
   // Already raised: nothing worth a record, nothing written.
   return { decision, next, changed: act, act, trigger: input.trigger, quiet: !act };

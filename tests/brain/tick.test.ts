@@ -240,6 +240,35 @@ describe("tick: capacity in flight and the vertical buffer", () => {
   });
 });
 
+describe("tick: the buffer when the floor's own step raised it", () => {
+  it("a floor raised by its own step while readers are in flight comes back down once they are available", async () => {
+    // A scheduled floor of 8 ACU: the 85% alarm's +100% step asks for 16, as much as the buffer.
+    const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-acu-floor": { capacity: 8 } });
+    const raised = await world.alarm("virtway-readers-cpu-high-85", 0, 90);
+    expect(raised.map((r) => ("status" in r ? [r.target, r.status, r.from, r.to] : r))).toEqual([
+      ["virtway-readers", "applied", 2, 4],
+      ["virtway-acu-floor", "applied", 8, 16],
+    ]);
+    await world.alarm("virtway-readers-cpu-high-85", 60, null, "OK");
+    const floor: Decisions = [];
+    for (let s = 60; s <= 900; s += 60)
+      floor.push(...of((await world.tick(s)).decisions, "virtway-acu-floor"));
+    // The readers are available at 19:08; after the 300 s stabilisation window the floor is back at 8.
+    expect(
+      floor.filter((d) => d.outcome === "scale-in").map((d) => [d.at.slice(11, 16), d.from, d.to]),
+    ).toEqual([["19:13", 16, 8]]);
+    const floors = world
+      .mutating()
+      .filter((c) => c.command === "ModifyDBCluster")
+      .map(
+        (c) =>
+          (c.input as { ServerlessV2ScalingConfiguration: { MinCapacity: number } })
+            .ServerlessV2ScalingConfiguration.MinCapacity,
+      );
+    expect(floors).toEqual([16, 8]);
+  });
+});
+
 describe("tick: readers AWS refuses to create", () => {
   it("the tick asks again every minute while the layer wants them, and the ACU floor carries the load meanwhile", async () => {
     const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-acu-floor": { capacity: 2 } });

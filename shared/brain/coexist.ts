@@ -14,7 +14,7 @@ import {
 } from "../coexistence/coexistence.js";
 import type { Target } from "../config/schema.js";
 import type { Decision, Reason } from "../engine/decision.js";
-import type { TargetState } from "../engine/targetState.js";
+import type { NativeScaleInSuspension, TargetState } from "../engine/targetState.js";
 import type { DecisionRecord, Ledger } from "../ledger/port.js";
 import { withState } from "../ledger/transact.js";
 import type { AppliedDecision } from "./applyDecision.js";
@@ -99,16 +99,31 @@ export async function coexist(
     target.id,
     () => state,
     (current) => {
-      const { nativeScaleIn: _, ...rest } = current;
+      const { nativeScaleIn: stored, ...rest } = current;
+      // Another invocation may have recorded a suspension since this one read (the alarm function
+      // and the tick, a minute apart, both after a scale-out): what either switched off is kept, so
+      // that the restore switches back on everything that was switched off.
+      const kept = action === "suspend" && stored && next ? mergeSuspensions(stored, next) : next;
       return {
-        next: next ? { ...rest, nativeScaleIn: next } : rest,
+        next: kept ? { ...rest, nativeScaleIn: kept } : rest,
         records: touched ? [record] : [],
         result: null,
       };
     },
+    // Decided on the state just read: a write in between makes the write conflict and re-read.
+    { state },
   );
   return {
     record: touched ? record : null,
     problem: change.error ? `${target.id}: ${reason}: ${change.error}` : null,
+  };
+}
+
+/** Two records of what was switched off, as one: the earlier time, everything either switched. */
+function mergeSuspensions(a: NativeScaleInSuspension, b: NativeScaleInSuspension): NativeScaleInSuspension {
+  return {
+    since: a.since < b.since ? a.since : b.since,
+    scalableTarget: a.scalableTarget ?? b.scalableTarget,
+    policies: [...new Set([...a.policies, ...b.policies])],
   };
 }

@@ -18,14 +18,21 @@ import {
   type RDSClient,
 } from "@aws-sdk/client-rds";
 import type { AuroraReadersTarget } from "../config/schema.js";
-import type { Actuator, AppliedChange, Observation, ReaderInstance, ScalingChange } from "./port.js";
+import {
+  type Actuator,
+  type AppliedChange,
+  type Observation,
+  READER_NOT_SERVING,
+  type ReaderInstance,
+  type ScalingChange,
+} from "./port.js";
 
 /** The tag that marks a reader as the brain's; only such readers are ever removed. */
 export const MANAGED_TAG = "surge-brain:managed";
 export const TARGET_TAG = "surge-brain:target";
 export const DECISION_TAG = "surge-brain:decision";
 
-const GONE = new Set(["deleting", "failed", "inaccessible-encryption-credentials"]);
+const GONE = READER_NOT_SERVING;
 
 /**
  * A new reader's identifier: says it is the brain's, names the cluster, the time and the reader's

@@ -15,6 +15,24 @@ export type ReaderInstance = {
   createdAt: string | null;
 };
 
+/**
+ * Reader statuses that mean the reader is going, gone, or stuck where AWS lets it only be rebooted
+ * or deleted: neither capacity nor capacity in flight
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/accessing-monitoring.html).
+ */
+export const READER_NOT_SERVING: ReadonlySet<string> = new Set([
+  "deleting",
+  "deleted",
+  "failed",
+  "inaccessible-encryption-credentials",
+  "inaccessible-encryption-credentials-recoverable",
+  "incompatible-network",
+  "incompatible-option-group",
+  "incompatible-parameters",
+  "incompatible-restore",
+  "restore-error",
+]);
+
 /** What AWS shows of a target now. */
 export type Observation =
   | { kind: "aurora-readers"; capacity: number; available: number; readers: ReaderInstance[] }

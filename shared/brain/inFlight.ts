@@ -3,7 +3,7 @@
  * shows it `available`, a group's instance once DescribeAutoScalingGroups shows it `InService`
  * (rule 2 keeps counting them until then). Pure.
  */
-import type { Observation } from "../actuators/port.js";
+import { type Observation, READER_NOT_SERVING } from "../actuators/port.js";
 import type { InFlightChange, TargetState } from "../engine/targetState.js";
 
 /** In-flight changes whose expected ready time has passed: worth one Describe call to confirm. */
@@ -30,7 +30,7 @@ export function settleInFlight(state: TargetState, observation: Observation): Ta
     if (change.resources && change.resources.length > 0) {
       return change.resources.some((id) => {
         const s = status.get(id);
-        return s !== undefined && s !== "available" && s !== "deleting";
+        return s !== undefined && s !== "available" && !READER_NOT_SERVING.has(s);
       });
     }
     return observation.available < state.capacity - pendingAfter(state, change);
@@ -42,4 +42,21 @@ export function settleInFlight(state: TargetState, observation: Observation): Ta
 function pendingAfter(state: TargetState, change: InFlightChange): number {
   const index = state.inFlight.indexOf(change);
   return state.inFlight.slice(index + 1).reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+}
+
+/**
+ * How many times its expected provisioning time a change may take before it stops counting as
+ * capacity on its way: a reader stuck in `creating`, or instances a group never gets InService (no
+ * capacity in the zone, a broken launch template), must not hold every scale-in (rule 4) and the
+ * vertical buffer for good.
+ */
+export const OVERDUE_FACTOR = 3;
+
+/** In-flight changes past their deadline: requested more than OVERDUE_FACTOR × their expected time ago. */
+export function overdueInFlight(state: TargetState, now: Date): InFlightChange[] {
+  return state.inFlight.filter((c) => {
+    const requested = Date.parse(c.requestedAt);
+    const expected = Math.max(Date.parse(c.expectedReadyAt) - requested, 60_000);
+    return now.getTime() > requested + OVERDUE_FACTOR * expected;
+  });
 }

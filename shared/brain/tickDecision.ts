@@ -26,7 +26,7 @@
  *      as it did a minute ago, is quiet: nothing is recorded, and nothing written unless the state
  *      changed.
  */
-import type { Observation, ReaderInstance } from "../actuators/port.js";
+import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../actuators/port.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../config/schema.js";
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
@@ -41,7 +41,7 @@ import { stepScaling } from "../policies/stepScaling.js";
 import { combineTargetTracking, targetTracking } from "../policies/targetTracking.js";
 import { breachOf, evaluationSpanSeconds, policiesAnswering } from "./alarmDecision.js";
 import type { Decided } from "./applyDecision.js";
-import { settleInFlight } from "./inFlight.js";
+import { overdueInFlight, settleInFlight } from "./inFlight.js";
 import { rememberFloorBeforeBuffer, VERTICAL_BUFFER, verticalBuffer } from "./verticalBuffer.js";
 
 export { VERTICAL_BUFFER };
@@ -83,8 +83,7 @@ export type TickInput = {
   readersInFlight: number;
 };
 
-/** Reader statuses that mean the reader is going or gone (not capacity, not in flight). */
-const GONE = new Set(["deleting", "deleted", "failed", "inaccessible-encryption-credentials"]);
+const GONE = READER_NOT_SERVING;
 
 const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
@@ -191,6 +190,27 @@ function reconcile(input: TickInput): Reconciled {
   state = settleInFlight(state, observation);
   // A live reservation's AWS call may not have reached AWS yet: what AWS shows proves nothing.
   if (state.reservation !== null) return { state, record: null };
+  const overdue = overdueInFlight(state, now);
+  if (overdue.length > 0) {
+    const late = overdue.reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+    const unit = target.kind === "asg" ? "instance(s)" : "reader(s)";
+    state = { ...state, inFlight: state.inFlight.filter((c) => !overdue.includes(c)) };
+    return {
+      state,
+      record: {
+        id: decisionId,
+        at: now.toISOString(),
+        target: target.id,
+        policy: null,
+        from: state.capacity,
+        to: state.capacity,
+        outcome: "none",
+        reason: "InFlightOverdue",
+        blockedBy: null,
+        message: `${late} ${unit} asked for at ${overdue.map((c) => c.requestedAt).join(", ")} still not in service, long past ${overdue.map((c) => c.expectedReadyAt).join(", ")}: no longer counted as on the way, so scale-in and the buffer are not held for them`,
+      },
+    };
+  }
 
   const believed = state.capacity;
   const observed = observation.capacity;

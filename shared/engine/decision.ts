@@ -55,6 +55,8 @@ export const Reasons = {
 
   // The tick's own bookkeeping
   CapacityDrift: "AWS shows another capacity than the brain believed (changed by hand): adopted, not fought",
+  InFlightOverdue:
+    "capacity asked for is still not in service long after it was expected: no longer counted as on its way",
   ReservationExpired:
     "a decision's invocation died before recording its outcome: reconciled with what AWS shows",
   ObservationFailed: "AWS could not be asked for the target's capacity: the target waits for the next tick",

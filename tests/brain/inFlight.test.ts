@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Observation } from "../../shared/actuators/port.js";
-import { settleInFlight } from "../../shared/brain/inFlight.js";
+import { overdueInFlight, settleInFlight } from "../../shared/brain/inFlight.js";
 import { type InFlightChange, initialState, type TargetState } from "../../shared/engine/targetState.js";
 
 const change = (decisionId: string, delta: number, resources?: string[]): InFlightChange => ({
@@ -61,6 +61,12 @@ describe("settleInFlight", () => {
       ["b"],
     ],
     [
+      "readers: a reader stuck where AWS only lets it be rebooted or deleted is no longer awaited",
+      state(3, [change("a", 1, ["r3"])]),
+      readers({ r1: "available", r2: "available", r3: "incompatible-parameters" }),
+      [],
+    ],
+    [
       "readers: a reader deleted by hand is no longer awaited",
       state(3, [change("a", 1, ["r3"])]),
       readers({ r1: "available", r2: "available" }),
@@ -73,5 +79,17 @@ describe("settleInFlight", () => {
   it("leaves the state as it is (the same object) when nothing settled", () => {
     const before = state(5, [change("a", 1)]);
     expect(settleInFlight(before, group(5, 4))).toBe(before);
+  });
+});
+
+describe("overdueInFlight", () => {
+  // Requested at 19:00, expected at 19:03: overdue after three times that, 19:09.
+  it.each([
+    ["19:08:59", []],
+    ["19:09:00", []],
+    ["19:09:01", ["a"]],
+  ])("at %s", (time, overdue) => {
+    const now = new Date(`2026-11-23T${time}.000Z`);
+    expect(overdueInFlight(state(5, [change("a", 1)]), now).map((c) => c.decisionId)).toEqual(overdue);
   });
 });

@@ -240,6 +240,42 @@ describe("tick: capacity in flight and the vertical buffer", () => {
   });
 });
 
+describe("tick: capacity that never arrives", () => {
+  it("instances a group never gets InService stop counting as on their way after three times the warm-up", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
+    await world.tick(0); // 4 → 5
+    // The fifth never launches (no capacity in the zone): AWS keeps showing 4 InService of 5.
+    world.account.handle("Auto Scaling", "DescribeAutoScalingGroups", () => ({
+      AutoScalingGroups: [
+        {
+          AutoScalingGroupName: "virtway-frontend-php",
+          DesiredCapacity: 5,
+          MinSize: 0,
+          MaxSize: 20,
+          Instances: [0, 1, 2, 3, 4].map((k) => ({
+            InstanceId: `i-${k}`,
+            LifecycleState: k < 4 ? "InService" : "Pending",
+            HealthStatus: "Healthy",
+          })),
+        },
+      ],
+    }));
+    world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 66);
+    const seen: Decisions = [];
+    for (let s = 60; s <= 600; s += 60) seen.push(...of((await world.tick(s)).decisions, "virtway-frontend"));
+    const overdue = seen.filter((d) => d.reason === "InFlightOverdue");
+    // Expected InService at 19:03; overdue after 19:09.
+    expect(overdue.map((d) => [d.at.slice(11, 16), d.status, d.from, d.to])).toEqual([
+      ["19:10", "recorded", 5, 5],
+    ]);
+    expect(overdue[0]?.message).toContain(
+      "1 instance(s) asked for at 2026-11-23T19:00:00.000Z still not in service",
+    );
+    expect((await world.ledger.read("virtway-frontend"))?.inFlight).toEqual([]);
+  });
+});
+
 describe("tick: the buffer when the floor's own step raised it", () => {
   it("a floor raised by its own step while readers are in flight comes back down once they are available", async () => {
     // A scheduled floor of 8 ACU: the 85% alarm's +100% step asks for 16, as much as the buffer.

@@ -82,34 +82,46 @@ export class AuroraReadersActuator implements Actuator {
 
   private async add(change: ScalingChange): Promise<AppliedChange> {
     const cluster = await this.cluster();
-    const writer = await this.writer(cluster);
+    const model = await this.model(cluster);
     // A new reader is reached and configured as the writer is. Left out, PubliclyAccessible
     // defaults by the subnets' VPC (public where it has an internet gateway) and the parameter
     // group to the engine's default
     // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
-    const parameterGroup = writer?.DBParameterGroups?.[0]?.DBParameterGroupName;
+    const parameterGroup = model?.DBParameterGroups?.[0]?.DBParameterGroupName;
     const likeTheWriter = {
-      ...(writer?.PubliclyAccessible !== undefined ? { PubliclyAccessible: writer.PubliclyAccessible } : {}),
+      ...(model?.PubliclyAccessible !== undefined ? { PubliclyAccessible: model.PubliclyAccessible } : {}),
       ...(parameterGroup ? { DBParameterGroupName: parameterGroup } : {}),
     };
     const created: string[] = [];
     for (let position = change.from + 1; position <= change.to; position++) {
       const id = readerIdentifier(this.target.DBClusterIdentifier, change.at, position);
-      await this.rds.send(
-        new CreateDBInstanceCommand({
-          DBInstanceIdentifier: id,
-          DBClusterIdentifier: this.target.DBClusterIdentifier,
-          Engine: cluster.Engine,
-          DBInstanceClass: this.target.DBInstanceClass ?? "db.serverless",
-          PromotionTier: 15,
-          ...likeTheWriter,
-          Tags: [
-            { Key: MANAGED_TAG, Value: "true" },
-            { Key: TARGET_TAG, Value: this.target.id },
-            { Key: DECISION_TAG, Value: change.decisionId.slice(0, 256) },
-          ],
-        }),
-      );
+      try {
+        await this.rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            DBClusterIdentifier: this.target.DBClusterIdentifier,
+            Engine: cluster.Engine,
+            DBInstanceClass: this.target.DBInstanceClass ?? "db.serverless",
+            PromotionTier: 15,
+            ...likeTheWriter,
+            Tags: [
+              { Key: MANAGED_TAG, Value: "true" },
+              { Key: TARGET_TAG, Value: this.target.id },
+              { Key: DECISION_TAG, Value: change.decisionId.slice(0, 256) },
+            ],
+          }),
+        );
+      } catch (error) {
+        // Nothing created: the decision failed. Some created: those are real and in flight, and
+        // the decision is what AWS accepted (the rest is asked again while a layer wants it).
+        if (created.length === 0) throw error;
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return {
+          capacity: change.from + created.length,
+          resources: created,
+          note: `AWS created ${created.length} of the ${change.to - change.from} readers asked, then refused: ${why}`,
+        };
+      }
       created.push(id);
     }
     return { capacity: change.to, resources: created };
@@ -147,19 +159,23 @@ export class AuroraReadersActuator implements Actuator {
     return cluster;
   }
 
-  /** The cluster's writer instance, as DescribeDBInstances shows it (none while a failover runs). */
-  private async writer(cluster: DBCluster): Promise<DBInstance | undefined> {
-    const id = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
-    if (!id) return undefined;
-    const out = await this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
-    return out.DBInstances?.[0];
+  /**
+   * The instance a new reader copies its access and parameter group from: the cluster's writer, or,
+   * while a failover leaves none, a reader the user made (then any other instance of the cluster).
+   */
+  private async model(cluster: DBCluster): Promise<DBInstance | undefined> {
+    const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+    if (writer) {
+      const out = await this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: writer }));
+      if (out.DBInstances?.[0]) return out.DBInstances[0];
+    }
+    const instances = await this.instances();
+    const managed = (i: DBInstance) => (i.TagList ?? []).some((t) => t.Key === MANAGED_TAG);
+    return instances.find((i) => !managed(i)) ?? instances[0];
   }
 
-  private async readers(): Promise<ReaderInstance[]> {
-    const cluster = await this.cluster();
-    const writers = new Set(
-      (cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier),
-    );
+  /** Every instance of the cluster, as DescribeDBInstances pages them. */
+  private async instances(): Promise<DBInstance[]> {
     const instances: DBInstance[] = [];
     let marker: string | undefined;
     do {
@@ -172,7 +188,15 @@ export class AuroraReadersActuator implements Actuator {
       instances.push(...(page.DBInstances ?? []));
       marker = page.Marker;
     } while (marker);
-    return instances.map((i) => ({
+    return instances;
+  }
+
+  private async readers(): Promise<ReaderInstance[]> {
+    const cluster = await this.cluster();
+    const writers = new Set(
+      (cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier),
+    );
+    return (await this.instances()).map((i) => ({
       id: i.DBInstanceIdentifier ?? "",
       status: i.DBInstanceStatus ?? "unknown",
       isWriter: writers.has(i.DBInstanceIdentifier),

@@ -123,9 +123,13 @@ export async function commitDecision(input: {
       if (applied) {
         // A scale-in that removed fewer readers than asked leaves the rest in place.
         next.capacity = state.capacity + (applied.capacity - record.to);
-        next.inFlight = next.inFlight.map((c) =>
-          c.decisionId === record.id ? { ...c, resources: applied.resources } : c,
-        );
+        // What is in flight is what AWS accepted: readers created before AWS refused the rest.
+        const short = record.to - applied.capacity;
+        next.inFlight = next.inFlight.flatMap((c) => {
+          if (c.decisionId !== record.id) return [c];
+          const delta = c.delta > 0 ? c.delta - short : c.delta;
+          return delta === 0 ? [] : [{ ...c, delta, resources: applied.resources }];
+        });
         const done: AppliedDecision = {
           ...record,
           status: "applied",

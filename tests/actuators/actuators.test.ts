@@ -8,6 +8,7 @@ import {
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  InstanceQuotaExceededFault,
   ModifyDBClusterCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
@@ -49,6 +50,62 @@ beforeEach(() => {
 });
 
 describe("aurora-readers actuator", () => {
+  it("a batch AWS refuses part-way: the readers it created are the change, with AWS's reason", async () => {
+    clusterWith([{ id: "virtway-writer", writer: true }]);
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    rds
+      .on(CreateDBInstanceCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new InstanceQuotaExceededFault({ message: "DB instance quota exceeded", $metadata: {} }));
+    const applied = await actuatorFor(target("virtway-readers")).apply({
+      decisionId: "d-1",
+      from: 1,
+      to: 3,
+      at: AT,
+    });
+    expect(applied).toEqual({
+      capacity: 2,
+      resources: ["virtway-aurora-surge-20261123t190030-2"],
+      note: "AWS created 1 of the 2 readers asked, then refused: InstanceQuotaExceededFault: DB instance quota exceeded",
+    });
+    expect(rds.commandCalls(CreateDBInstanceCommand)).toHaveLength(2);
+  });
+
+  it("a batch AWS refuses at once fails as a whole", async () => {
+    clusterWith([{ id: "virtway-writer", writer: true }]);
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    rds
+      .on(CreateDBInstanceCommand)
+      .rejects(new InstanceQuotaExceededFault({ message: "quota", $metadata: {} }));
+    await expect(
+      actuatorFor(target("virtway-readers")).apply({ decisionId: "d-1", from: 1, to: 3, at: AT }),
+    ).rejects.toThrow("quota");
+  });
+
+  it("no writer while a failover runs: access and parameter group from a reader the user made", async () => {
+    clusterWith([{ id: "virtway-reader-1", writer: false }]);
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceIdentifier: "virtway-aurora-surge-20261123t180000-2",
+          PubliclyAccessible: true,
+          TagList: [tag("surge-brain:managed", "true")],
+        },
+        {
+          DBInstanceIdentifier: "virtway-reader-1",
+          PubliclyAccessible: false,
+          DBParameterGroups: [{ DBParameterGroupName: "virtway-pg16" }],
+        },
+      ],
+    });
+    rds.on(CreateDBInstanceCommand).resolves({});
+    await actuatorFor(target("virtway-readers")).apply({ decisionId: "d-1", from: 1, to: 2, at: AT });
+    expect(rds.commandCalls(CreateDBInstanceCommand)[0]?.args[0].input).toMatchObject({
+      PubliclyAccessible: false,
+      DBParameterGroupName: "virtway-pg16",
+    });
+  });
+
   it("adds readers with CreateDBInstance: engine from the cluster, access and parameter group from the writer, db.serverless, tier 15, the brain's tags", async () => {
     clusterWith([{ id: "virtway-writer", writer: true }]);
     rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: "virtway-writer" }).resolves({

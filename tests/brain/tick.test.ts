@@ -345,6 +345,35 @@ describe("tick: readers AWS refuses to create", () => {
   });
 });
 
+describe("readers AWS creates only in part", () => {
+  it("the decision is what AWS accepted: the reader created is in flight, the one refused is asked again", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 } });
+    let creates = 0;
+    const { account } = world;
+    const create = (input: Record<string, unknown>) => {
+      creates++;
+      if (creates === 2)
+        throw new InsufficientDBInstanceCapacityFault({ message: "no capacity", $metadata: {} });
+      account.unhandle("RDS", "CreateDBInstance");
+      const out = account.answer("RDS", "CreateDBInstance", input);
+      account.handle("RDS", "CreateDBInstance", create);
+      return out;
+    };
+    account.handle("RDS", "CreateDBInstance", create);
+    // The composite alarm's one step: +2.
+    const [readers] = await world.alarm("virtway-readers-pressure", 0, null);
+    expect(readers).toMatchObject({ status: "applied", from: 2, to: 3 });
+    expect("message" in readers! && readers.message).toContain(
+      "AWS created 1 of the 2 readers asked, then refused",
+    );
+    const state = await world.ledger.read("virtway-readers");
+    expect(state).toMatchObject({ capacity: 3, reservation: null });
+    expect(state?.inFlight.map((c) => [c.delta, c.resources])).toEqual([
+      [1, ["virtway-aurora-surge-20261123t190000-3"]],
+    ]);
+  });
+});
+
 describe("tick: a step policy whose action AWS refused", () => {
   it("runs again on the tick while its alarm stays in ALARM, until AWS accepts", async () => {
     const world = tickWorld({ "virtway-readers": { capacity: 2 } });

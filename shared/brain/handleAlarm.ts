@@ -96,7 +96,7 @@ export async function handleAlarmChange(input: {
     ...targets.filter((t) => t.kind !== "aurora-capacity"),
     ...targets.filter((t) => t.kind === "aurora-capacity"),
   ];
-  /** Per cluster, the readers this state change added. */
+  /** Per cluster, the readers this state change added (or asked for, and AWS refused). */
   const readersAdded = new Map<string, number>();
   const commit = async (
     target: Target,
@@ -139,26 +139,37 @@ export async function handleAlarmChange(input: {
 
   for (const target of ordered) {
     const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
-    const record = await commit(target, (state, decisionId) => ({
-      ...decideOnAlarm({
-        config,
-        target,
-        state,
-        signal: change,
-        now,
-        decisionId,
-        // One decision for the floor: its own step policy and the buffer, the larger wins.
-        alsoProposed:
-          added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
-      }),
-      trigger,
-    }));
+    let asked = 0;
+    const record = await commit(target, (state, decisionId) => {
+      const decided: Decided = {
+        ...decideOnAlarm({
+          config,
+          target,
+          state,
+          signal: change,
+          now,
+          decisionId,
+          // One decision for the floor: its own step policy and the buffer, the larger wins.
+          alsoProposed:
+            added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
+        }),
+        trigger,
+      };
+      asked =
+        decided.act && decided.decision.outcome === "scale-out"
+          ? decided.decision.to - decided.decision.from
+          : 0;
+      return decided;
+    });
     results.push(record);
-    if (target.kind === "aurora-readers" && scaledOut(record)) {
-      readersAdded.set(
-        target.DBClusterIdentifier,
-        (readersAdded.get(target.DBClusterIdentifier) ?? 0) + record.to - record.from,
-      );
+    if (target.kind === "aurora-readers") {
+      // Readers created, or asked for and refused by AWS (the tick asks again): the floor covers them.
+      const wanted = scaledOut(record) ? record.to - record.from : record.status === "failed" ? asked : 0;
+      if (wanted > 0)
+        readersAdded.set(
+          target.DBClusterIdentifier,
+          (readersAdded.get(target.DBClusterIdentifier) ?? 0) + wanted,
+        );
     }
     if (scaledOut(record))
       results.push(...(await coexistWith(input.ports, target, now, trigger, input.invocationId)));

@@ -132,6 +132,8 @@ export function decideVerticalBuffer(
   const { decision, next } = coordinated;
   rememberFloorBeforeBuffer(decision, next, proposals);
   const act = decision.outcome === "scale-out";
-  // Already raised: nothing worth a record, nothing written.
-  return { decision, next, changed: act, act, trigger: input.trigger, quiet: !act };
+  // Already raised: nothing worth a record, nothing written. Held back (a paused floor, rule 8):
+  // recorded, as what the brain would have done.
+  const quiet = decision.outcome === "none";
+  return { decision, next, changed: !quiet, act, trigger: input.trigger, quiet };
 }

@@ -3,6 +3,7 @@ import { DeleteDBInstanceCommand, InsufficientDBInstanceCapacityFault } from "@a
 import { describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/actuators/actuators.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
+import { initialState } from "../../shared/engine/targetState.js";
 import { NO_METRICS } from "../../shared/metrics/port.js";
 import { at, config, readerMetric, tickWorld } from "./tickWorld.js";
 
@@ -240,6 +241,24 @@ describe("tick: capacity in flight and the vertical buffer", () => {
   });
 });
 
+describe("the buffer on a paused floor", () => {
+  it("records what it would have done and acts not (rule 8)", async () => {
+    const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-acu-floor": { capacity: 2 } });
+    await world.ledger.write(
+      { ...initialState("virtway-acu-floor", { min: 1, max: 16 }, 2), paused: true, version: 1 },
+      0,
+      [],
+    );
+    const results = await world.alarm("virtway-readers-cpu-high-70", 0, 72);
+    expect(results.map((r) => ("status" in r ? [r.target, r.status, r.reason, r.from, r.to] : r))).toEqual([
+      ["virtway-readers", "applied", "ScaleOut", 2, 3],
+      ["virtway-acu-floor", "held", "Paused", 2, 16],
+    ]);
+    expect((await world.ledger.decisions("virtway-acu-floor")).map((r) => r.reason)).toEqual(["Paused"]);
+    expect(world.mutating().map((c) => c.command)).toEqual(["CreateDBInstance"]);
+  });
+});
+
 describe("tick: capacity that never arrives", () => {
   it("instances a group never gets InService stop counting as on their way after three times the warm-up", async () => {
     const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
@@ -381,8 +400,10 @@ describe("tick: a step policy whose action AWS refused", () => {
       throw new InsufficientDBInstanceCapacityFault({ message: "no capacity", $metadata: {} });
     });
     const first = await world.alarm("virtway-readers-connections-high", 0, 320);
+    // The reader AWS refused is still wanted: the ACU floor carries the load meanwhile, at once.
     expect(first.map((r) => ("status" in r ? [r.target, r.status, r.reason, r.from, r.to] : r))).toEqual([
       ["virtway-readers", "failed", "ActionFailed", 2, 2],
+      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
     ]);
     // The alarm stays in ALARM: CloudWatch sends nothing more; the tick reads its metric.
     world.cloudWatch.set(readerMetric("DatabaseConnections"), "Average", 320);
@@ -391,11 +412,11 @@ describe("tick: a step policy whose action AWS refused", () => {
     const readers = of(retried.decisions, "virtway-readers");
     expect(brief(readers)).toEqual([["virtway-readers", "applied", "ScaleOut", 2, 3]]);
     expect(readers[0]?.message).toContain("virtway-readers-connections-high still in ALARM");
-    // Refused, then created; the reader in flight raises the ACU floor.
+    // Refused (the floor raised meanwhile), then created; the floor stays up while it provisions.
     expect(world.mutating().map((c) => c.command)).toEqual([
       "CreateDBInstance",
-      "CreateDBInstance",
       "ModifyDBCluster",
+      "CreateDBInstance",
     ]);
   });
 });

@@ -85,6 +85,9 @@ export class AlarmEvaluator {
   private readonly decided: MinHeap<StateChange>;
   /** Released changes, in time order, until `take`. */
   private released: StateChange[] = [];
+  /** Epoch ms: every alarm's Period is a multiple of this (their greatest common divisor). */
+  private readonly tick: number;
+  private advancedTo: number | null = null;
   private records = 0;
   private firstMs: number | null = null;
   private lastMs: number | null = null;
@@ -121,6 +124,7 @@ export class AlarmEvaluator {
     const compiled = compileComposites(composites);
     this.unsupported.push(...compiled.unsupported);
     this.composites = compiled.order.map((c) => new CompositeAlarmRun(c));
+    this.tick = this.runs.reduce((g, r) => gcd(g, r.spec.periodMs), 0) || 60_000;
     this.compare = compareChanges(this.order);
     this.decided = new MinHeap((a, b) => this.compare(a, b) < 0);
   }
@@ -133,14 +137,18 @@ export class AlarmEvaluator {
         `records must come in time order: ${new Date(record.timestamp).toISOString()} after ${new Date(this.lastMs).toISOString()}`,
       );
     }
-    const later = this.lastMs === null || record.timestamp > this.lastMs;
     this.records++;
     this.firstMs ??= record.timestamp;
     this.lastMs = record.timestamp;
     if (!this.options.account) this.account ??= record.account;
     if (!this.options.region) this.region ??= record.region;
-    // Once per instant, not per record: every period that ended by now is evaluated and released.
-    if (later) this.advance(record.timestamp);
+    // Periods end on multiples of `tick`: once past one, every period that ended by now is
+    // evaluated and released (between two, nothing more could be).
+    const boundary = Math.floor(record.timestamp / this.tick) * this.tick;
+    if (boundary !== this.advancedTo) {
+      this.advancedTo = boundary;
+      this.advance(record.timestamp);
+    }
     const key = recordKey(record);
     const routes = this.routes.get(key) ?? [];
     let used = false;
@@ -252,6 +260,8 @@ export class AlarmEvaluator {
     }
   }
 }
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** The state changes of `alarms` on a recording given as records in time order, as they are released. */
 export function evaluateStream(

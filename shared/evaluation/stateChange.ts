@@ -45,6 +45,8 @@ export type StateChange = {
    * When the alarm's actions ran for this change (SNS notifications are actions): `at` when
    * nothing holds them, later after a WaitPeriod or ExtensionPeriod, null when they never ran
    * (suppressed, or superseded before the wait ended, or still waiting when the recording ends).
+   * The evaluator releases a change when its state changes, not when its actions run: while they
+   * wait or are held, this is null, and it is set on the same object when they run.
    */
   actionsAt: string | null;
   /** Carried from the alarm's records (Metric Streams' account_id and region), or the options. */

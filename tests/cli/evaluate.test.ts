@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvaluateJson } from "../../cli/commands/evaluate.js";
+import { main } from "../../cli/main.js";
+import { loadConfig } from "../../shared/config/validate.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "brain-evaluate-"));
@@ -177,6 +179,93 @@ describe("brain evaluate's output", () => {
     );
     expect(json.stateChanges).toHaveLength(6);
   });
+});
+
+describe("brain evaluate prints the changes as they are decided", () => {
+  /** The command line with standard output and standard error in one log, in the order written. */
+  async function logged(...argv: string[]) {
+    const log: { to: "out" | "err"; text: string }[] = [];
+    const code = await main(argv, {
+      out: (text) => log.push({ to: "out", text }),
+      err: (text) => log.push({ to: "err", text }),
+    });
+    const out = log.flatMap((l) => (l.to === "out" ? [l.text.endsWith("\n") ? l.text : `${l.text}\n`] : []));
+    return { code, log, out: out.join("") };
+  }
+  // Half an hour of the front end's requests, crossing 1,800 a minute every minute, and a bad last
+  // line: it is reported when the reader reaches it, 10 minutes (the reorder window) of records
+  // after the first changes were decided.
+  const rows = Array.from({ length: 31 }, (_, m) => {
+    const at = new Date(Date.UTC(2026, 10, 23, 19, m)).toISOString();
+    return `${at},AWS/ApplicationELB,RequestCountPerTarget,TargetGroup=targetgroup/virtway-frontend/943f017f100becff,${m % 2 ? 1000 : 2000}`;
+  });
+  const file = write("half-hour.csv", ["timestamp,namespace,metric,dimensions,value", ...rows, "not,a,row"]);
+  const lastLine = `${file}:33:`;
+
+  it("text: the first lines come out before the reader has reached the end of the file", async () => {
+    const { code, log } = await logged("evaluate", file);
+    expect(code).toBe(0);
+    const firstOut = log.findIndex((l) => l.to === "out");
+    const lastRead = log.findIndex((l) => l.to === "err" && l.text.startsWith(lastLine));
+    expect(firstOut).toBeGreaterThanOrEqual(0);
+    expect(lastRead).toBeGreaterThan(firstOut);
+    expect(log[firstOut]?.text).toBe(
+      "2026-11-23T19:01:00.000Z  virtway-frontend-requests-high  INSUFFICIENT_DATA -> ALARM  2000.0 at 19:00:00",
+    );
+    // Every change is printed once, in time order: one a minute.
+    const lines = log.filter((l) => l.to === "out").map((l) => l.text.slice(0, 24));
+    expect(lines).toEqual(rows.map((_, m) => new Date(Date.UTC(2026, 10, 23, 19, m + 1)).toISOString()));
+  });
+
+  it("--json: the object is opened before the end of the file is read, and is still exactly one JSON object", async () => {
+    const { code, log, out } = await logged("evaluate", file, "--json");
+    expect(code).toBe(0);
+    const firstOut = log.findIndex((l) => l.to === "out");
+    const lastRead = log.findIndex((l) => l.to === "err" && l.text.startsWith(lastLine));
+    expect(lastRead).toBeGreaterThan(firstOut);
+    expect(log.filter((l) => l.to === "out").length).toBeGreaterThan(2);
+    const json = JSON.parse(out) as EvaluateJson;
+    expect(json.skipped).toBe(1);
+    expect(json.stateChanges).toHaveLength(31);
+    // The text JSON.stringify gives for the whole object, as when it was printed in one piece.
+    expect(out).toBe(`${JSON.stringify(json, null, 2)}\n`);
+  });
+
+  it("--json with no change: an empty array, and skipped", async () => {
+    const other = write("no-change.csv", [
+      "timestamp,namespace,metric,value",
+      "2026-11-23T19:00:00Z,App,Other,1",
+    ]);
+    const { out } = await logged("evaluate", other, "--json");
+    expect(out).toBe(`${JSON.stringify({ stateChanges: [], skipped: 0 }, null, 2)}\n`);
+  });
+
+  const { config } = loadConfig("brain.config.json");
+  const order = new Map(config.alarms.map((a, i) => [a.AlarmName, i]));
+  const composite = new Set(config.alarms.flatMap((a) => ("AlarmRule" in a ? [a.AlarmName] : [])));
+  const streams = readdirSync("events/streams").filter((f) => !f.endsWith(".md"));
+
+  it.each(streams)(
+    "events/streams/%s: the whole object as JSON.stringify prints it, in time order, the text one line per change",
+    async (name) => {
+      const path = `events/streams/${name}`;
+      const { out } = await logged("evaluate", path, "--json");
+      const json = JSON.parse(out) as EvaluateJson;
+      expect(out).toBe(`${JSON.stringify(json, null, 2)}\n`);
+      expect(json.stateChanges.length).toBeGreaterThan(0);
+      const key = (c: EvaluateJson["stateChanges"][number]) =>
+        [c.at, composite.has(c.alarm) ? 1 : 0, order.get(c.alarm) ?? -1] as const;
+      const sorted = [...json.stateChanges].sort((a, b) => {
+        const [x, y] = [key(a), key(b)];
+        return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1] || x[2] - y[2];
+      });
+      expect(json.stateChanges).toEqual(sorted);
+      const text = await logged("evaluate", path);
+      expect(text.out.trimEnd().split("\n")).toEqual(
+        json.stateChanges.map((c) => expect.stringMatching(`^${c.at}  ${c.alarm}  ${c.from} -> ${c.to}  `)),
+      );
+    },
+  );
 });
 
 describe("brain evaluate's exit status", () => {

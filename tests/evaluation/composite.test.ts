@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AlarmStateValue } from "../../shared/alarms/alarmRule.js";
 import type { CompositeAlarm } from "../../shared/config/schema.js";
 import { applySuppressor, evaluateComposites } from "../../shared/evaluation/composite.js";
-import { evaluateRecords } from "../../shared/evaluation/evaluator.js";
+import { AlarmEvaluator, evaluateRecords } from "../../shared/evaluation/evaluator.js";
 import type { StateChange } from "../../shared/evaluation/stateChange.js";
 import { alarm, MINUTE, record, T0 } from "./support.js";
 
@@ -287,5 +287,30 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
       ["19:02", "OK", "ALARM", "WaitPeriod", null],
       ["19:04", "ALARM", "OK", "Alarm", null],
     ]);
+  });
+
+  it("a change is released when the state changes; its actionsAt is set on it when the wait ends", () => {
+    const maintenance = alarm({ AlarmName: "maintenance", MetricName: "Maintenance", Threshold: 0 });
+    const c: CompositeAlarm = {
+      AlarmName: "c",
+      AlarmRule: "ALARM(load-high)",
+      ActionsSuppressor: "maintenance",
+      ...periods,
+    };
+    const evaluator = new AlarmEvaluator([c, alarm(), maintenance]);
+    const minute = (t: number) => [record(t, 80), record(t, 0, { metricName: "Maintenance" })];
+    for (const r of [...minute(0), ...minute(1)]) evaluator.push(r);
+    const released = evaluator.take();
+    expect(released.map((x) => [x.at.slice(11, 16), x.alarm, x.to])).toEqual([
+      ["19:01", "load-high", "ALARM"],
+      ["19:01", "maintenance", "OK"],
+      ["19:01", "c", "ALARM"],
+    ]);
+    const change = released[2] as StateChange;
+    expect([change.actionsSuppressedBy, change.actionsAt]).toEqual(["WaitPeriod", null]);
+    for (const r of [...minute(2), ...minute(3), ...minute(4)]) evaluator.push(r);
+    evaluator.finish();
+    // The wait (2 minutes from 19:01) ended within the recording: the actions ran at 19:03.
+    expect(change.actionsAt).toBe(at(3));
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Alarm, MetricAlarm } from "../../shared/config/schema.js";
-import { AlarmEvaluator, evaluateRecords } from "../../shared/evaluation/evaluator.js";
+import { AlarmEvaluator, evaluateRecords, evaluateStream } from "../../shared/evaluation/evaluator.js";
+import { compareChanges, type StateChange } from "../../shared/evaluation/stateChange.js";
 import type { MetricRecord } from "../../shared/streams/record.js";
-import { alarm, brief, MINUTE, record, series, T0 } from "./support.js";
+import { alarm, brief, hhmm, MINUTE, record, series, T0 } from "./support.js";
 
 const run = (alarms: Alarm[], records: MetricRecord[]) => evaluateRecords(alarms, records);
 
@@ -400,5 +401,141 @@ describe("alarms the evaluator cannot reproduce offline", () => {
       ["19:02", "both", "OK"],
     ]);
     expect(T0 + MINUTE).toBe(Date.parse("2026-11-23T19:01:00Z"));
+  });
+});
+
+describe("changes released as they are decided, not collected", () => {
+  const other = { metricName: "Other" };
+  const label = (c: StateChange) => `${c.at.slice(11, 16)} ${c.alarm} ${c.to}`;
+  /** Pushes the records one by one; after each, what `take` released, labelled by the record's minute. */
+  function pushAll(evaluator: AlarmEvaluator, records: MetricRecord[]) {
+    const releases: [string, string[]][] = [];
+    for (const r of records) {
+      evaluator.push(r);
+      const taken = evaluator.take().map(label);
+      if (taken.length > 0) releases.push([hhmm((r.timestamp - T0) / MINUTE), taken]);
+    }
+    return releases;
+  }
+
+  it("the async iterator yields each change as soon as a record at its time is read, before the input ends", async () => {
+    let read = 0;
+    let ended = false;
+    async function* input() {
+      for (const r of series([60, 80, 60, 80, 60])) {
+        read++;
+        yield r;
+      }
+      ended = true;
+    }
+    const seen: [string, number, boolean][] = [];
+    const changes = evaluateStream([alarm()], input());
+    for await (const c of changes) seen.push([c.at.slice(11, 16), read, ended]);
+    // 19:01 is the end of the first period: released with the record of 19:01, the second one read.
+    expect(seen).toEqual([
+      ["19:01", 2, false],
+      ["19:02", 3, false],
+      ["19:03", 4, false],
+      ["19:04", 5, false],
+      ["19:05", 5, true],
+    ]);
+  });
+
+  it("the iterator returns the summary once the changes are out", async () => {
+    const changes = evaluateStream([alarm()], series([60, 80]));
+    const yielded: string[] = [];
+    let next = await changes.next();
+    for (; !next.done; next = await changes.next()) yielded.push(label(next.value));
+    expect(yielded).toEqual(["19:01 load-high OK", "19:02 load-high ALARM"]);
+    expect(next.value).toMatchObject({ records: 2, series: 1, unusedSeries: 0, firstMs: T0 });
+    expect(next.value).not.toHaveProperty("stateChanges");
+  });
+
+  it("releases an instant once the recording passes it, also for alarms whose series has no later record", () => {
+    // Five-minute periods on Other: 19:00–19:05 is closed by a record of Load at 19:05.
+    const slow = alarm({ AlarmName: "other-slow", MetricName: "Other", Period: 300 });
+    const evaluator = new AlarmEvaluator([alarm(), slow]);
+    const records = [...series([60, 60, 60, 60, 60, 80, 80]), ...series([90, 90, 90, 90, 90], 0, other)].sort(
+      (a, b) => a.timestamp - b.timestamp,
+    );
+    expect(pushAll(evaluator, records)).toEqual([
+      ["19:01", ["19:01 load-high OK"]],
+      ["19:05", ["19:05 other-slow ALARM"]],
+      ["19:06", ["19:06 load-high ALARM"]],
+    ]);
+    expect(evaluator.finish().stateChanges).toEqual([]);
+  });
+
+  it("a composite is released at the instant of its children, after them, in the order of the configuration", () => {
+    const both = { AlarmName: "both", AlarmRule: "ALARM(load-high) AND ALARM(other-high)" };
+    const evaluator = new AlarmEvaluator([
+      both,
+      alarm({ AlarmName: "other-high", MetricName: "Other" }),
+      alarm(),
+    ]);
+    const records = [...series([80, 80, 60]), ...series([90, 50, 50], 0, other)].sort(
+      (a, b) => a.timestamp - b.timestamp,
+    );
+    expect(pushAll(evaluator, records)).toEqual([
+      ["19:01", ["19:01 other-high ALARM", "19:01 load-high ALARM", "19:01 both ALARM"]],
+      ["19:02", ["19:02 other-high OK", "19:02 both OK"]],
+    ]);
+    expect(evaluator.finish().stateChanges.map(label)).toEqual(["19:03 load-high OK"]);
+  });
+
+  // Other breaches at 19:00–19:02, then has no record: its evaluation range (N + 2 = 3 periods)
+  // empties and it would go INSUFFICIENT_DATA at 19:06, but only if it has a later record.
+  const gappy = [...series([80, 80, 80], 0, other)];
+  const load = series([60, 80, 60, 80, 60, 80, 60, 80, 60, 80, 60, 80, 60]);
+  const alarms = () => [alarm(), alarm({ AlarmName: "other-high", MetricName: "Other" })];
+
+  it("holds what follows a silent alarm's pending change until its series resumes, then keeps the order", () => {
+    const evaluator = new AlarmEvaluator(alarms());
+    const records = [...load, ...gappy, record(10, 60, other)].sort((a, b) => a.timestamp - b.timestamp);
+    const releases = pushAll(evaluator, records);
+    expect(releases.slice(0, 5).map(([at]) => at)).toEqual(["19:01", "19:02", "19:03", "19:04", "19:05"]);
+    // Nothing from 19:06 on until Other's record of 19:10 has come (released with the next instant).
+    expect(releases[5]).toEqual([
+      "19:11",
+      [
+        "19:06 load-high ALARM",
+        "19:06 other-high INSUFFICIENT_DATA",
+        "19:07 load-high OK",
+        "19:08 load-high ALARM",
+        "19:09 load-high OK",
+        "19:10 load-high ALARM",
+        "19:11 load-high OK",
+        "19:11 other-high OK",
+      ],
+    ]);
+    expect(releases[6]).toEqual(["19:12", ["19:12 load-high ALARM"]]);
+    expect(evaluator.finish().stateChanges.map(label)).toEqual(["19:13 load-high OK"]);
+  });
+
+  it("drops a silent alarm's pending change when its series never resumes, and releases the rest in order at the end", () => {
+    const evaluator = new AlarmEvaluator(alarms());
+    const records = [...load, ...gappy].sort((a, b) => a.timestamp - b.timestamp);
+    const released = pushAll(evaluator, records).flatMap(([, changes]) => changes);
+    const rest = evaluator.finish().stateChanges.map(label);
+    expect(released.at(-1)).toBe("19:05 load-high OK");
+    expect(rest[0]).toBe("19:06 load-high ALARM");
+    expect([...released, ...rest].filter((c) => c.includes("other-high"))).toEqual([
+      "19:01 other-high ALARM",
+    ]);
+    expect(rest).toHaveLength(8);
+  });
+
+  it("gives the same changes, in the same order, as evaluating the whole recording and sorting", async () => {
+    const both = { AlarmName: "both", AlarmRule: "ALARM(load-high) OR ALARM(other-high)" };
+    const slow = alarm({ AlarmName: "slow", Period: 300, EvaluationPeriods: 2, DatapointsToAlarm: 1 });
+    const records = [...load, ...gappy, record(10, 60, other)].sort((a, b) => a.timestamp - b.timestamp);
+    const streamed: StateChange[] = [];
+    for await (const c of evaluateStream([both, slow, ...alarms()], records)) streamed.push(c);
+    const order = new Map([both, slow, ...alarms()].map((a, i) => [a.AlarmName, i]));
+    expect(streamed.map(label)).toEqual([...streamed].sort(compareChanges(order)).map(label));
+    expect(streamed.filter((c) => c.alarm === "slow").map(label)).toEqual([
+      "19:05 slow OK",
+      "19:10 slow ALARM",
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
 import type { Problem } from "../shared/errors.js";
 import { adaptersOn } from "./lib/adapters.js";
@@ -15,8 +16,11 @@ import { logger, metrics, report } from "./lib/observability.js";
 import { parsePayload } from "./lib/payload.js";
 import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
 
+/** A tick's decision that was not written (nothing decided, or held back as a minute ago). */
+export type QuietDecision = Omit<AppliedDecision, "status"> & { status: "quiet" };
+
 export type FunctionResult = {
-  decisions: AlarmResult[];
+  decisions: (AlarmResult | QuietDecision)[];
   /** Why the payload was acknowledged without a decision (a Configuration Change event, say). */
   ignored?: string;
   /** The payload could not be parsed: what is wrong, and where. */

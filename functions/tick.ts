@@ -10,8 +10,9 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
+import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { handleTick } from "../shared/brain/handleTick.js";
-import type { FunctionResult } from "./alarm.js";
+import type { FunctionResult, QuietDecision } from "./alarm.js";
 import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
 import { parsePayload } from "./lib/payload.js";
@@ -56,10 +57,15 @@ export function tickHandler(deps: () => FunctionDeps) {
       invocationId: context.awsRequestId,
     });
     for (const problem of problems) logger.warn(problem);
-    // Quiet decisions are returned (what each target saw) but neither recorded nor counted.
+    // Quiet decisions are returned (what each target saw) but neither recorded nor counted, and
+    // say so: their status is "quiet", not the ledger's.
     const unrecorded = new Set(quiet);
     report(decisions.filter((d) => !unrecorded.has(d.id)));
-    return { decisions };
+    return {
+      decisions: decisions.map((d): AppliedDecision | QuietDecision =>
+        unrecorded.has(d.id) ? { ...d, status: "quiet" } : d,
+      ),
+    };
   };
 }
 

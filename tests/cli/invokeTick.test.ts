@@ -37,7 +37,8 @@ describe("invoke tick", () => {
       ["virtway-readers", "applied", "ScaleOut", 2, 4],
       // CPU asks ceil(4 × 85/70) = 5, requests ceil(4 × 1500/1000) = 6: the larger wins.
       ["virtway-frontend", "applied", "ScaleOut", 4, 6],
-      ["virtway-api", "recorded", "WithinTarget", 2, 2],
+      // Within its targets: said, not written to the ledger.
+      ["virtway-api", "quiet", "WithinTarget", 2, 2],
       // Two readers in flight: the floor holds the load meanwhile.
       ["virtway-acu-floor", "applied", "ScaleOut", 2, 16],
     ]);

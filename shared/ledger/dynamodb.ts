@@ -4,6 +4,7 @@
  * the better design anyway), and a decision log that expires through TTL. Layout, access patterns
  * and the cost per decision: docs/ledger.md.
  */
+import { randomUUID } from "node:crypto";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -92,11 +93,14 @@ export class DynamoDBLedger implements Ledger {
     // between leaves them in both places (decisions() shows them once), never in neither.
     const drained = await this.#drain(target, plan.drain);
     const outbox = plan.keep(drained);
+    // Marks this very write: when its reply is lost and the SDK retries a write that already
+    // landed, the retry's failed condition is told from another invocation's write by it.
+    const writeToken = randomUUID();
     try {
       await this.#documents.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { ...plain(next), pk: targetKey(target), sk: STATE_SORT_KEY, outbox },
+          Item: { ...plain(next), pk: targetKey(target), sk: STATE_SORT_KEY, outbox, writeToken },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(pk)" }
             : {
@@ -107,10 +111,12 @@ export class DynamoDBLedger implements Ledger {
         }),
       );
     } catch (error) {
-      if (errorName(error) === "ConditionalCheckFailedException") {
+      if (errorName(error) !== "ConditionalCheckFailedException") throw error;
+      // One read, on a conflict only: our own write, landed on an attempt whose reply was lost, is
+      // a success; anything else is another decision's write.
+      if (!(await this.#landed(target, next.version, writeToken))) {
         throw new LedgerConflictError(target, expectedVersion, { cause: error });
       }
-      throw error;
     }
     this.#remember(target, next.version, outbox);
     return { drained: drained.size, outbox: outbox.length };
@@ -174,10 +180,24 @@ export class DynamoDBLedger implements Ledger {
       }),
     );
     if (!Item) return null;
-    const { pk, sk, outbox, ...state } = Item;
+    const { pk, sk, outbox, writeToken, ...state } = Item;
     const stored: StateItem = { state: state as TargetState, outbox: (outbox ?? []) as DecisionRecord[] };
     this.#remember(target, stored.state.version, stored.outbox);
     return plain(stored);
+  }
+
+  /** Whether the state item holds the write made with `writeToken` at `version`. */
+  async #landed(target: string, version: number, writeToken: string): Promise<boolean> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { pk: targetKey(target), sk: STATE_SORT_KEY },
+        ConsistentRead: true,
+        ProjectionExpression: "#version, writeToken",
+        ExpressionAttributeNames: { "#version": "version" },
+      }),
+    );
+    return Item?.version === version && Item?.writeToken === writeToken;
   }
 
   /** The outbox stored at `version`; throws LedgerConflictError when the item is past it. */

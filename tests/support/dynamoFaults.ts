@@ -16,6 +16,11 @@ export type Fault = {
   when?: (input: Record<string, unknown>) => boolean;
   /** How many matching attempts fail (default: all of them). */
   times?: number;
+  /**
+   * Fail after the call reached DynamoDB and was applied: the reply is lost (a timeout, a 500 on
+   * the way back), so the SDK retries a write that already landed.
+   */
+  afterApplied?: boolean;
   error: () => Error;
 };
 
@@ -66,6 +71,7 @@ export function injectFault(client: DynamoDBClient, fault: Fault): InjectedFault
         seen++;
         if (fault.times === undefined || failed < fault.times) {
           failed++;
+          if (fault.afterApplied) await next(args);
           throw fault.error();
         }
       }

@@ -74,10 +74,8 @@ function describeLedger(
     lines.push(`  cooldown: ${c.layer} scale-${c.direction} until ${c.endsAt}`);
   for (const [alarm, memory] of Object.entries(state.alarms))
     lines.push(`  alarm ${alarm}: ${memory.state} since ${memory.since}`);
-  if (state.reservation)
-    lines.push(
-      `  reserved: ${state.reservation.from} → ${state.reservation.to} by ${state.reservation.layer}, expires ${state.reservation.expiresAt}`,
-    );
+  for (const r of state.reservations)
+    lines.push(`  reserved: ${r.from} → ${r.to} by ${r.layer}, expires ${r.expiresAt}`);
   lines.push(decisions.length ? "decisions (oldest first):" : "no decisions recorded");
   for (const d of decisions) {
     lines.push(

@@ -20,7 +20,7 @@ import type { Target } from "../config/schema.js";
 import type { Decision } from "../engine/decision.js";
 import type { Reservation, TargetState } from "../engine/targetState.js";
 import type { DecisionRecord, DecisionStatus, Ledger } from "../ledger/port.js";
-import { expiredReservation, withState } from "../ledger/transact.js";
+import { expiredReservations, withState } from "../ledger/transact.js";
 
 /** The ports a decision goes through; the clock is passed in. */
 export type BrainPorts = { ledger: Ledger; actuatorFor: ActuatorFor };
@@ -67,9 +67,12 @@ export async function commitDecision(input: {
       // A reservation whose invocation died: its AWS call may or may not have happened; tick
       // reconciles the capacity with what AWS shows, so the reservation is released here and its
       // decision settled, in this same write.
-      const expired = expiredReservation(stored, now);
-      const state = expired ? { ...stored, reservation: null } : stored;
-      const settled = expired ? [expiredRecord(expired, target.id, now)] : [];
+      const expired = expiredReservations(stored, now);
+      const state =
+        expired.length > 0
+          ? { ...stored, reservations: stored.reservations.filter((r) => !expired.includes(r)) }
+          : stored;
+      const settled = expired.map((r) => expiredRecord(r, target.id, now));
       const decided = input.decide(state);
       const record: DecisionRecord = {
         ...decided.decision,
@@ -86,14 +89,17 @@ export async function commitDecision(input: {
       }
       const next: TargetState = {
         ...decided.next,
-        reservation: {
-          decisionId: decided.decision.id,
-          layer: decided.decision.policy ?? "bounds",
-          from: decided.decision.from,
-          to: decided.decision.to,
-          at,
-          expiresAt: new Date(now.getTime() + input.reservationTimeoutSeconds * 1000).toISOString(),
-        },
+        reservations: [
+          ...decided.next.reservations,
+          {
+            decisionId: decided.decision.id,
+            layer: decided.decision.policy ?? "bounds",
+            from: decided.decision.from,
+            to: decided.decision.to,
+            at,
+            expiresAt: new Date(now.getTime() + input.reservationTimeoutSeconds * 1000).toISOString(),
+          },
+        ],
       };
       return { next, records: [...settled, record], result: { decided, record } };
     },
@@ -118,8 +124,10 @@ export async function commitDecision(input: {
     target.id,
     input.init,
     (state) => {
-      const ours = state.reservation?.decisionId === record.id;
-      const next: TargetState = { ...state, reservation: ours ? null : state.reservation };
+      const next: TargetState = {
+        ...state,
+        reservations: state.reservations.filter((r) => r.decisionId !== record.id),
+      };
       if (applied) {
         // A scale-in that removed fewer readers than asked leaves the rest in place.
         next.capacity = state.capacity + (applied.capacity - record.to);

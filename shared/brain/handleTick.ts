@@ -13,7 +13,7 @@ import type { Observation } from "../actuators/port.js";
 import { type NativeScaling, nativeScaleInAction } from "../coexistence/coexistence.js";
 import type { BrainConfig, Target } from "../config/schema.js";
 import { initialState, type TargetState } from "../engine/targetState.js";
-import { expiredReservation } from "../ledger/transact.js";
+import { expiredReservations } from "../ledger/transact.js";
 import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "../metrics/metricQueries.js";
 import type { MetricSource, MetricValues } from "../metrics/port.js";
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
@@ -116,7 +116,7 @@ export async function handleTick(input: {
     };
     const init = () =>
       initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
-    const expired = stored ? expiredReservation(stored, now) : null;
+    const expired = stored ? expiredReservations(stored, now) : [];
     let recorded = true;
     let askedMore = 0;
     const record = await commitDecision({
@@ -138,7 +138,7 @@ export async function handleTick(input: {
           now,
           decisionId: id,
           observation: fresh ? observation : null,
-          expiredReservation: fresh ? expired : null,
+          expiredReservations: fresh ? expired : [],
           metrics,
           readersInFlight:
             target.kind === "aurora-capacity" ? (readersInFlight.get(target.DBClusterIdentifier) ?? 0) : 0,

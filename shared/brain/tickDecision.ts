@@ -73,8 +73,8 @@ export type TickInput = {
    * not show in it). Without it, nothing is reconciled this minute.
    */
   observation: Observation | null;
-  /** The reservation released because its invocation is presumed dead, when `state` had one. */
-  expiredReservation: Reservation | null;
+  /** The reservations released because their invocations are presumed dead. */
+  expiredReservations: Reservation[];
   metrics: TickMetrics;
   /**
    * For an ACU floor: the readers in flight on its cluster after the readers' own tick, and those
@@ -189,7 +189,7 @@ function reconcile(input: TickInput): Reconciled {
   }
   state = settleInFlight(state, observation);
   // A live reservation's AWS call may not have reached AWS yet: what AWS shows proves nothing.
-  if (state.reservation !== null) return { state, record: null };
+  if (state.reservations.length > 0) return { state, record: null };
   const overdue = overdueInFlight(state, now);
   if (overdue.length > 0) {
     const late = overdue.reduce((sum, c) => sum + Math.max(0, c.delta), 0);
@@ -214,8 +214,8 @@ function reconcile(input: TickInput): Reconciled {
 
   const believed = state.capacity;
   const observed = observation.capacity;
-  const expired = input.expiredReservation;
-  if (observed === believed && expired === null) return { state, record: null };
+  const expired = input.expiredReservations;
+  if (observed === believed && expired.length === 0) return { state, record: null };
 
   const unit = target.kind === "aurora-capacity" ? "ACU" : target.kind === "asg" ? "instances" : "readers";
   const drift = observed !== believed;
@@ -232,8 +232,8 @@ function reconcile(input: TickInput): Reconciled {
       }
     : state;
   const dead = expired
-    ? `decision ${expired.decisionId} (${expired.from} → ${expired.to}) died before recording its outcome; `
-    : "";
+    .map((r) => `decision ${r.decisionId} (${r.from} → ${r.to}) died before recording its outcome; `)
+    .join("");
   const inFlight =
     readyCapacity(adopted) < adopted.capacity
       ? `, ${adopted.capacity - readyCapacity(adopted)} of them in flight`

@@ -65,7 +65,12 @@ export type TargetState = {
   /** Rule 4: since when scale-in has been recommended, and the highest capacity recommended since. */
   scaleIn: { since: string; desired: number } | null;
   paused: boolean;
-  reservation: Reservation | null;
+  /**
+   * Taken decisions whose AWS call has not reported back yet, oldest first: more than one when
+   * decisions for the target overlap (an escalation while the first call is out), each settled by
+   * its own outcome or, its invocation dead, released once it expires.
+   */
+  reservations: Reservation[];
   /** Optimistic concurrency: every write is conditional on the version read. */
   version: number;
   /**
@@ -128,7 +133,7 @@ export function initialState(
     seen: {},
     scaleIn: null,
     paused: false,
-    reservation: null,
+    reservations: [],
     version: 0,
   };
 }

@@ -87,13 +87,12 @@ export async function withState<T>(
 }
 
 /**
- * The reservation of an invocation presumed dead (its expiresAt has passed), or null. The next
- * decision releases it and settles its decision as `expired` in the same write (commitDecision);
- * the tick reconciles the capacity with what AWS shows. No cooldown or pending decision stays stuck.
+ * The reservations of invocations presumed dead (their expiresAt has passed). The next decision
+ * releases them and settles their decisions as `expired` in the same write (commitDecision); the
+ * tick reconciles the capacity with what AWS shows. No cooldown or pending decision stays stuck.
  */
-export function expiredReservation(state: TargetState, now: Date): Reservation | null {
-  const reservation = state.reservation;
-  return reservation !== null && Date.parse(reservation.expiresAt) <= now.getTime() ? reservation : null;
+export function expiredReservations(state: TargetState, now: Date): Reservation[] {
+  return state.reservations.filter((r) => Date.parse(r.expiresAt) <= now.getTime());
 }
 
 export type PauseResult = { target: string; paused: boolean; changed: boolean; version: number };

@@ -197,7 +197,7 @@ describe("AWS's faults", () => {
       expect((failed as { error: string }).error).toMatch(new RegExp(`^${errorName}: `));
       expect(await ledger.read(fault.target)).toMatchObject({
         capacity: fault.from,
-        reservation: null,
+        reservations: [],
         cooldowns: [],
         inFlight: [],
       });
@@ -256,7 +256,7 @@ describe("the ledger's faults (middleware in front of dynalite)", () => {
     expect(account.mutatingCalls()).toHaveLength(1);
     // The reservation stays until it expires; then it is released and tick reconciles the capacity.
     const state = await ports.ledger.read("virtway-readers");
-    expect(state?.reservation).toMatchObject({ from: 1, to: 2 });
+    expect(state?.reservations).toMatchObject([{ from: 1, to: 2 }]);
     expect(state?.capacity).toBe(2);
   });
 

@@ -74,7 +74,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
       ["ModifyDBCluster", { MinCapacity: 16, MaxCapacity: 32 }],
     ]);
     const state = await ledger.read("virtway-readers");
-    expect(state).toMatchObject({ capacity: 3, reservation: null });
+    expect(state).toMatchObject({ capacity: 3, reservations: [] });
     expect(state!.inFlight[0]!.resources).toEqual(["virtway-aurora-surge-20261123t190000-3"]);
     expect((await ledger.decisions("virtway-readers")).map((r) => r.status)).toEqual(["applied"]);
   });
@@ -165,7 +165,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
       capacity: 2,
       inFlight: [],
       cooldowns: [],
-      reservation: null,
+      reservations: [],
     });
     expect((await ledger.decisions("virtway-readers")).map((r) => r.status)).toEqual(["failed"]);
   });

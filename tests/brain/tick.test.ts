@@ -352,7 +352,7 @@ describe("tick: readers AWS refuses to create", () => {
     expect(seen.find((d) => d.target === "virtway-acu-floor")?.message).toContain(
       "2 reader(s) in flight or still wanted on virtway-aurora",
     );
-    expect(await world.ledger.read("virtway-readers")).toMatchObject({ capacity: 4, reservation: null });
+    expect(await world.ledger.read("virtway-readers")).toMatchObject({ capacity: 4, reservations: [] });
     // Every attempt reaches AWS: refused at 19:00 and 19:01, two readers created at 19:02.
     expect(world.mutating().map((c) => c.command)).toEqual([
       "CreateDBInstance",
@@ -386,7 +386,7 @@ describe("readers AWS creates only in part", () => {
       "AWS created 1 of the 2 readers asked, then refused",
     );
     const state = await world.ledger.read("virtway-readers");
-    expect(state).toMatchObject({ capacity: 3, reservation: null });
+    expect(state).toMatchObject({ capacity: 3, reservations: [] });
     expect(state?.inFlight.map((c) => [c.delta, c.resources])).toEqual([
       [1, ["virtway-aurora-surge-20261123t190000-3"]],
     ]);

@@ -48,7 +48,7 @@ function tick(overrides: Partial<TickInput> & { state: TargetState }): ReturnTyp
     now: NOW,
     decisionId: "tick-1",
     observation: null,
-    expiredReservation: null,
+    expiredReservations: [],
     metrics: { policies: {}, alarms: {} },
     readersInFlight: 0,
     ...overrides,
@@ -354,7 +354,7 @@ describe("capacity in flight, drift and expired reservations", () => {
 
   it("no drift while a reservation is live (its call may not show yet), nor on a stale observation", () => {
     const reserved = state("virtway-readers", 3, {
-      reservation: { decisionId: "d-2", layer: "x", from: 2, to: 3, at: at(-1), expiresAt: at(899) },
+      reservations: [{ decisionId: "d-2", layer: "x", from: 2, to: 3, at: at(-1), expiresAt: at(899) }],
     });
     const live = tick({ state: reserved, observation: readersSeen(reader("r-1"), reader("r-2")) });
     expect([live.decision.outcome, live.next.capacity]).toEqual(["none", 3]);
@@ -374,13 +374,13 @@ describe("capacity in flight, drift and expired reservations", () => {
     const applied = tick({
       state: state("virtway-readers", 3),
       observation: readersSeen(reader("r-1"), reader("r-2"), reader("r-3")),
-      expiredReservation: expired,
+      expiredReservations: [expired],
     });
     expect(summary(applied)).toEqual(["none", "ReservationExpired", 3, 3, false, false]);
     const lost = tick({
       state: state("virtway-readers", 3),
       observation: readersSeen(reader("r-1"), reader("r-2")),
-      expiredReservation: expired,
+      expiredReservations: [expired],
     });
     expect(summary(lost)).toEqual(["none", "CapacityDrift", 3, 2, false, false]);
     expect(lost.decision.message).toMatch(
@@ -486,7 +486,7 @@ describe("the vertical buffer of the ACU floor", () => {
       now: new Date(NOW.getTime() + 300_000),
       decisionId: "tick-6",
       observation: null,
-      expiredReservation: null,
+      expiredReservations: [],
       metrics: { policies: {}, alarms: {} },
       readersInFlight: 0,
     });

@@ -49,7 +49,7 @@ type LedgerView = {
     version: number;
     capacity: number;
     inFlight: { delta: number; resources?: string[] }[];
-    reservation: unknown;
+    reservations: unknown[];
     nativeScaleIn?: { scalableTarget: string | null; policies: string[] };
   } | null;
 };
@@ -345,7 +345,7 @@ describe("invoke --live against moto_server", () => {
     expect(readersState).toMatchObject({
       capacity: 3,
       inFlight: [],
-      reservation: null,
+      reservations: [],
       nativeScaleIn: { scalableTarget: "cluster:virtway-aurora", policies: [] },
     });
     expect((await ledgerOf("virtway-frontend")).state?.nativeScaleIn).toMatchObject({

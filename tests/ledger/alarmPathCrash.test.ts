@@ -99,7 +99,7 @@ describe("a crash between reservation and outcome", () => {
     fault.remove();
     expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance"]);
     const crashed = await stateItem();
-    const reservation = crashed.reservation as { decisionId: string; from: number; to: number };
+    const reservation = (crashed.reservations as { decisionId: string; from: number; to: number }[])[0]!;
     expect(reservation).toMatchObject({ from: 1, to: 2 });
     expect((crashed.outbox as DecisionRecord[]).map((r) => [r.id, r.status])).toEqual([
       [reservation.decisionId, "reserved"],
@@ -107,7 +107,7 @@ describe("a crash between reservation and outcome", () => {
 
     // 2. Before the reservation expires, it still stands.
     await send(alarm("virtway-readers-cpu-high-70", 60, null, "OK"), 62);
-    expect((await stateItem()).reservation).toMatchObject({ decisionId: reservation.decisionId });
+    expect((await stateItem()).reservations).toMatchObject([{ decisionId: reservation.decisionId }]);
 
     // 3. Past reservationTimeoutSeconds, the next decision (an OK: 1 read, 1 write) settles it.
     const calls = recordCalls(dynamo.client);
@@ -116,7 +116,7 @@ describe("a crash between reservation and outcome", () => {
     expect(ok).toMatchObject({ status: "recorded", reason: "AlarmStateRecorded" });
     expect(calls.calls).toEqual(["GetItem", "PutItem"]);
     const released = await stateItem();
-    expect(released.reservation).toBeNull();
+    expect(released.reservations).toEqual([]);
     // The reader was created: the capacity the reservation counted stands.
     expect(released.capacity).toBe(2);
     const settled = (released.outbox as DecisionRecord[]).filter((r) => r.id === reservation.decisionId);
@@ -141,7 +141,7 @@ describe("a crash between reservation and outcome", () => {
     );
     expect(out).toMatchObject({ status: "applied", reason: "ScaleOut", from: 2, to: 4 });
     const after = await stateItem();
-    expect(after).toMatchObject({ capacity: 4, reservation: null });
+    expect(after).toMatchObject({ capacity: 4, reservations: [] });
     expect((after.outbox as DecisionRecord[]).some((r) => r.id === reservation.decisionId)).toBe(false);
     const logged = (await logItems()).filter((r) => r.id === reservation.decisionId);
     expect(logged.map((r) => r.status)).toEqual(["expired"]);

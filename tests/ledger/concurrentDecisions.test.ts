@@ -113,7 +113,7 @@ describe("50 concurrent decisions for one target, against dynalite", () => {
     const ledger = new DynamoDBLedger({ client: dynamo.client, tableName: "concurrent", retentionDays: 30 });
     const state = await ledger.read("virtway-readers");
     // Whatever the order: the +2 step counts from 2, target tracking asks ceil(2 × 50 / 30) = 4.
-    expect(state).toMatchObject({ capacity: 4, reservation: null });
+    expect(state).toMatchObject({ capacity: 4, reservations: [] });
     const created = account.mutatingCalls().filter((c) => c.command === "CreateDBInstance");
     expect(created).toHaveLength(2);
 

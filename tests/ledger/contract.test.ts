@@ -81,7 +81,7 @@ function state(version: number, over: Partial<TargetState> = {}): TargetState {
     seen: {},
     scaleIn: null,
     paused: false,
-    reservation: null,
+    reservations: [],
     version,
     ...over,
   };
@@ -313,14 +313,16 @@ function ledgerContract(adapter: Adapter): void {
       seen: { [`virtway-readers-cpu-high-70@${iso(6)}`]: iso(906) },
       scaleIn: { since: iso(3), desired: 2 },
       paused: true,
-      reservation: {
-        decisionId: "d0010",
-        layer: "readers-cpu-step-70",
-        from: 4,
-        to: 5,
-        at: iso(10),
-        expiresAt: iso(70),
-      },
+      reservations: [
+        {
+          decisionId: "d0010",
+          layer: "readers-cpu-step-70",
+          from: 4,
+          to: 5,
+          at: iso(10),
+          expiresAt: iso(70),
+        },
+      ],
     });
     await ledger.write(full, 0, []);
     const read = await ledger.read(T);

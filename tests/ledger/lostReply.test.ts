@@ -97,6 +97,6 @@ describe("a write whose reply was lost", () => {
       fault.remove();
     }
     expect(account.mutatingCalls().filter((c) => c.command === "CreateDBInstance")).toHaveLength(1);
-    expect(await ledgerOn().read("virtway-readers")).toMatchObject({ capacity: 3, reservation: null });
+    expect(await ledgerOn().read("virtway-readers")).toMatchObject({ capacity: 3, reservations: [] });
   });
 });

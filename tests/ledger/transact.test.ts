@@ -10,7 +10,7 @@ import { LedgerConflictError } from "../../shared/errors.js";
 import { createLedgerTable, DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
 import { MemoryLedger } from "../../shared/ledger/memory.js";
 import type { DecisionRecord, Ledger } from "../../shared/ledger/port.js";
-import { expiredReservation, pause, pauseAll, withState } from "../../shared/ledger/transact.js";
+import { expiredReservations, pause, pauseAll, withState } from "../../shared/ledger/transact.js";
 import { type Dynalite, dynamoClient, startDynalite } from "../support/dynalite.js";
 import {
   conditional,
@@ -249,7 +249,7 @@ describe("a taken decision, end to end", () => {
       blockedBy: null,
       status: "reserved",
     });
-    return { next: { ...s, reservation }, records: [decision], result: decision };
+    return { next: { ...s, reservations: [reservation] }, records: [decision], result: decision };
   };
 
   it("costs one read and one write before the AWS call, two writes after, one read for nothing", async () => {
@@ -269,7 +269,7 @@ describe("a taken decision, end to end", () => {
         T,
         init,
         (s) => ({
-          next: { ...s, capacity: s.capacity + 1, reservation: null },
+          next: { ...s, capacity: s.capacity + 1, reservations: [] },
           records: [{ ...reserved.result, status: "applied" as const }],
           result: null,
         }),
@@ -293,23 +293,23 @@ describe("a taken decision, end to end", () => {
     const reserved = await withState(ledger(), T, init, reserve(now));
     // The invocation dies here: no AWS call reported, no outcome written.
     const seen = await ledger().read(T);
-    expect(expiredReservation(seen!, later(30))).toBeNull(); // still within its time
-    expect(expiredReservation(seen!, later(60))).toEqual(reserved.state.reservation);
+    expect(expiredReservations(seen!, later(30))).toEqual([]); // still within its time
+    expect(expiredReservations(seen!, later(60))).toEqual(reserved.state.reservations);
     expect((await ledger().decisions(T)).map((d) => d.status)).toEqual(["reserved"]);
 
     // What the engine does with it: clear the reservation, settle the decision as failed.
     const reconciled = await withState(ledger(), T, init, (s) => {
-      const expired = expiredReservation(s, later(90));
-      if (!expired) return { next: null, records: [], result: false };
+      const expired = expiredReservations(s, later(90));
+      if (expired.length === 0) return { next: null, records: [], result: false };
       return {
-        next: { ...s, reservation: null },
+        next: { ...s, reservations: [] },
         records: [{ ...reserved.result, status: "failed" as const, error: "reservation expired" }],
         result: true,
       };
     });
     expect(reconciled.result).toBe(true);
     const after = await ledger().read(T);
-    expect(after?.reservation).toBeNull();
+    expect(after?.reservations).toEqual([]);
     expect(after?.capacity).toBe(2);
     expect((await ledger().decisions(T)).map((d) => [d.id, d.status])).toEqual([
       [reserved.result.id, "failed"],

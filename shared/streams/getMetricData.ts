@@ -101,7 +101,7 @@ type ResultEntry = {
   last: number;
 };
 
-/** One metric: the queries on it with the same Period and Unit make one series of records. */
+/** One metric: the queries on it with the same Period (and Unit, where two name one) make one series of records. */
 type Series = {
   rank: number;
   namespace: string;
@@ -478,14 +478,20 @@ class Resolver {
 
     const dimensions = dimensionsFromList(stat.Metric.Dimensions);
     const unit = stat.Unit ?? null;
-    const key = JSON.stringify([
+    // A query without Unit returns the metric in every unit it has, so it joins the queries of the
+    // same metric and period that name one (Average with Unit Percent, SampleCount without):
+    // one series, whose unit is the one named. Queries naming two different units stay apart.
+    const metricKey = JSON.stringify([
       stat.Metric.Namespace,
       stat.Metric.MetricName,
       dimensions,
-      unit,
       stat.Period,
     ]);
+    const known = this.series.get(metricKey);
+    const apart = known !== undefined && unit !== null && known.unit !== null && known.unit !== unit;
+    const key = apart ? JSON.stringify([metricKey, unit]) : metricKey;
     let series = this.series.get(key);
+    if (series && series.unit === null && unit !== null) series.unit = unit;
     if (!series) {
       series = {
         rank: this.series.size,

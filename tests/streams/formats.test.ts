@@ -1,5 +1,5 @@
 /** Each format's parser, line by line (Metric Streams, CSV) or document by document (get-metric-data). */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { NotAStreamError } from "../../shared/errors.js";
 import { csvLineParser, parseDimensionList, splitCsvLine } from "../../shared/streams/csv.js";
@@ -8,7 +8,7 @@ import type { LineResult } from "../../shared/streams/lines.js";
 import { metricStreamsLineParser } from "../../shared/streams/metricStreams.js";
 import { PointSpill } from "../../shared/streams/pointSpill.js";
 import type { MetricRecord, SkippedInput } from "../../shared/streams/record.js";
-import { msLine, T0, write } from "./support.js";
+import { msLine, read, T0, write } from "./support.js";
 
 const reason = (r: LineResult) => (r.kind === "skip" ? r.reason : r.kind);
 
@@ -461,5 +461,21 @@ describe("the spill file under the get-metric-data reader", () => {
     expect(existsSync(file)).toBe(true);
     spill.close();
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe("get-metric-data: queries of one metric with and without a Unit", () => {
+  it("are one series, whose unit is the one named (a query without Unit returns every unit)", async () => {
+    const bundled = JSON.parse(readFileSync("events/streams/avalanche-readers.json", "utf8")) as {
+      MetricDataQueries: { MetricStat?: { Unit?: string } }[];
+    };
+    const withUnits = await read(write("units-named.json", JSON.stringify(bundled)));
+    const unnamed = structuredClone(bundled);
+    // The SampleCount query of reader CPU without its Unit; the Average one keeps "Percent".
+    delete unnamed.MetricDataQueries[1]?.MetricStat?.Unit;
+    const withoutSome = await read(write("units-some.json", JSON.stringify(unnamed)));
+    const bare = (records: MetricRecord[]) => records.map(({ source: _, ...r }) => r);
+    expect(withoutSome.skipped).toEqual([]);
+    expect(bare(withoutSome.records)).toEqual(bare(withUnits.records));
   });
 });

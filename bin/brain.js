@@ -3,5 +3,13 @@
 import { register } from "tsx/esm/api";
 
 register();
+// Ctrl-C and kill end through process.exit, so that exit handlers (temporary files) run; a reader
+// that closed the pipe (`| head`) ends the command quietly.
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => process.exit(signal === "SIGINT" ? 130 : 143));
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 const { main } = await import("../cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -69,6 +69,7 @@ export class PointSpill {
     if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
     this.fd = null;
     this.dir = null;
+    open.delete(this);
   }
 
   private flush(): void {
@@ -76,9 +77,19 @@ export class PointSpill {
     if (this.fd === null) {
       this.dir = mkdtempSync(join(tmpdir(), "surge-brain-points-"));
       this.fd = openSync(join(this.dir, "points.f64"), "w+");
+      open.add(this);
     }
     writeSync(this.fd, this.buffer, 0, this.buffered, this.flushed);
     this.flushed += this.buffered;
     this.buffered = 0;
   }
 }
+
+/**
+ * The spills not closed yet: removed when the process exits however it ends (an error, Ctrl-C
+ * through the command line's signal handling, a closed pipe), so that no temporary file is left.
+ */
+const open = new Set<PointSpill>();
+process.on("exit", () => {
+  for (const spill of open) spill.close();
+});

@@ -16,6 +16,7 @@
  * A row gives either `value` or statistics, not both. Fields may be double-quoted as in RFC 4180
  * (a quoted field cannot span lines).
  */
+import { NotAStreamError } from "../errors.js";
 import type { LineParser, LineResult } from "./lines.js";
 import { type Dimensions, type MetricRecord, parseTimestamp, type Statistics } from "./record.js";
 
@@ -132,7 +133,14 @@ export function csvLineParser(file: string): LineParser {
       // Not a header yet: a line of preamble, reported; the file is not a stream only if no header
       // and no row ever follow (issue 9: a file is rejected only when no line is a record).
       const parsed = parseHeader(fields);
-      if (typeof parsed === "string") return { kind: "skip", reason: `not a stream header: ${parsed}` };
+      if (typeof parsed === "string") {
+        // A header with a mistake (a typo in a column's name) is not preamble: every row after it
+        // would be skipped one by one. The file is refused at once, the header's problem named.
+        const named = fields.map((f) => f.trim().toLowerCase());
+        if (fields.length > 1 && named.includes("timestamp"))
+          throw new NotAStreamError(file, `line ${lineNumber}: the CSV header: ${parsed}`);
+        return { kind: "skip", reason: `not a stream header: ${parsed}` };
+      }
       header = parsed;
       return { kind: "ignore" };
     }

@@ -7,6 +7,7 @@ import { readGetMetricData } from "../../shared/streams/getMetricData.js";
 import type { LineResult } from "../../shared/streams/lines.js";
 import { metricStreamsLineParser } from "../../shared/streams/metricStreams.js";
 import { PointSpill } from "../../shared/streams/pointSpill.js";
+import { readStreams } from "../../shared/streams/readStream.js";
 import type { MetricRecord, SkippedInput } from "../../shared/streams/record.js";
 import { msLine, read, T0, write } from "./support.js";
 
@@ -188,23 +189,27 @@ describe("the CSV", () => {
     expect(reason(rows(HEADER, row)[1] as LineResult)).toMatch(why);
   });
 
+  it("skips a line before the header that names no timestamp column: preamble, not a header", () => {
+    const [result] = rows("namespace,metric,value");
+    expect(result?.kind).toBe("skip");
+    expect(reason(result as LineResult)).toMatch(/no timestamp column/);
+  });
+
   it.each([
     {
       name: "an unknown column (a typo)",
       header: "timestamp,namespace,metric,vlaue",
       reason: /unknown column "vlaue"/,
     },
-    { name: "no timestamp", header: "namespace,metric,value", reason: /no timestamp column/ },
     {
       name: "no values",
       header: "timestamp,namespace,metric,unit",
       reason: /neither a value column nor statistic columns/,
     },
     { name: "a column twice", header: "timestamp,namespace,metric,value,value", reason: /appears twice/ },
-  ])("skips a line before the header that is not one: $name", ({ header, reason: why }) => {
-    const [result] = rows(header);
-    expect(result?.kind).toBe("skip");
-    expect(reason(result as LineResult)).toMatch(why);
+  ])("refuses a header with a mistake: $name", ({ header, reason: why }) => {
+    expect(() => rows(header)).toThrow(NotAStreamError);
+    expect(() => rows(header)).toThrow(why);
   });
 
   it("looks for its header past lines of preamble, and reads the rows under it", () => {
@@ -477,5 +482,33 @@ describe("get-metric-data: queries of one metric with and without a Unit", () =>
     const bare = (records: MetricRecord[]) => records.map(({ source: _, ...r }) => r);
     expect(withoutSome.skipped).toEqual([]);
     expect(bare(withoutSome.records)).toEqual(bare(withUnits.records));
+  });
+});
+
+describe("CSV: a header with a mistake", () => {
+  it("refuses the file at once, naming the header's line and problem, with no row reported one by one", async () => {
+    const rows = Array.from(
+      { length: 50 },
+      (_, m) =>
+        `${new Date(T0 + m * 60_000).toISOString()},AWS/RDS,CPUUtilization,DBClusterIdentifier=x,Percent,5`,
+    );
+    const skipped: SkippedInput[] = [];
+    let error: unknown;
+    try {
+      for await (const _ of readStreams(
+        [write("typo.csv", ["# hand-made", "timestamp,namespace,metric,dimension,unit,value", ...rows])],
+        {
+          onSkip: (s) => skipped.push(s),
+        },
+      ))
+        void _;
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NotAStreamError);
+    expect((error as Error).message).toMatch(
+      /typo\.csv: not a metric stream: line 2: the CSV header: unknown column "dimension"/,
+    );
+    expect(skipped).toEqual([]);
   });
 });

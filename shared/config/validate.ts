@@ -182,6 +182,15 @@ function parsePart<T>(schema: z.ZodType<T>, raw: unknown): T | undefined {
 
 // --- zod issues → problems -----------------------------------------------------------------
 
+/** How badly a union branch fits: unknown and missing fields count double, other problems once. */
+function misfit(issues: readonly z.core.$ZodIssue[]): number {
+  return issues.reduce((sum, issue) => {
+    if (issue.code === "unrecognized_keys") return sum + 2 * issue.keys.length;
+    if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) return sum + 2;
+    return sum + 1;
+  }, 0);
+}
+
 /** zod's issues with their full paths; of a union that matched no branch, the closest branch's. */
 function flatten(
   issues: readonly z.core.$ZodIssue[],
@@ -190,8 +199,10 @@ function flatten(
   return issues.flatMap((issue) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      // Report the branch that got furthest: the one with the fewest problems.
-      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      // Report the branch the input meant: the one its fields fit best. Fields a branch does not
+      // know, and fields it needs and does not find, weigh more than a value of the wrong type (a
+      // metric alarm with three mistyped values is no composite alarm missing its AlarmRule).
+      const best = [...issue.errors].sort((a, b) => misfit(a) - misfit(b))[0] ?? [];
       return flatten(best, path);
     }
     return [{ path, issue }];

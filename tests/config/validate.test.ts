@@ -380,6 +380,17 @@ describe("validate lists every problem when shapes are wrong too", () => {
 
   it.each<[string, (c: any) => void, string[]]>([
     [
+      // A metric alarm with three mistyped values is no composite alarm missing its AlarmRule.
+      "three mistyped values of a metric alarm, named as such",
+      (c) => {
+        const a = alarm(c, "virtway-readers-cpu-high-70");
+        a.EvaluationPeriods = "1";
+        a.Period = "60";
+        a.Threshold = "70";
+      },
+      ["error $.alarms[0].Period", "error $.alarms[0].EvaluationPeriods", "error $.alarms[0].Threshold"],
+    ],
+    [
       "a typo, a missing schedules and MinCapacity above MaxCapacity",
       (c) => {
         alarm(c, "virtway-readers-cpu-high-70").Treshold = 70;

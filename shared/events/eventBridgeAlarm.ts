@@ -175,7 +175,15 @@ export function alarmDetailToStateChange(
       ? (fromData.threshold ?? configuration?.threshold ?? fromText.threshold)
       : null,
     actionsSuppressedBy: state.actionsSuppressedBy ?? null,
+    ...(alarmType === "anomaly-detection" && reasonData ? bandOf(reasonData) : {}),
   };
+}
+
+/** The band at the newest datapoint: the thresholds run in time order, as recentDatapoints do. */
+function bandOf(data: ReasonData): { band: { lower: number | null; upper: number | null } } | object {
+  const lower = data.recentLowerThresholds?.at(-1) ?? null;
+  const upper = data.recentUpperThresholds?.at(-1) ?? null;
+  return lower === null && upper === null ? {} : { band: { lower, upper } };
 }
 
 function detailAlarmType(

@@ -47,6 +47,11 @@ export type AlarmStateChange = {
   threshold: number | null;
   /** "Alarm" | "ExtensionPeriod" | "WaitPeriod": CloudWatch held the alarm's actions back. */
   actionsSuppressedBy: string | null;
+  /**
+   * An anomaly-detection alarm's band at the newest datapoint, where the event's reasonData
+   * carries it (`recentLowerThresholds`, `recentUpperThresholds`); else read from the reason text.
+   */
+  band?: { lower: number | null; upper: number | null };
 };
 
 export type ParsedEvent =

@@ -233,8 +233,11 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
       },
     });
     if (parsed.type !== "alarm-state-change") throw new Error(parsed.type);
+    expect(parsed.changes[0]?.band).toEqual({ lower: 450, upper: 1500 });
+    // The band comes from reasonData: a reason text that names no threshold changes nothing.
+    const change = { ...parsed.changes[0]!, reason: "Thresholds Crossed: 1 out of the last 1 datapoints" };
     const { account, send } = brain({ "virtway-frontend": { capacity: 6 } }, validated.config);
-    const [d] = await send(parsed.changes[0]!);
+    const [d] = await send(change);
     // 1700 is 200 over the band's 1500: the [0, 500) step, +1 (counted from 0 it would be +3).
     expect(d).toMatchObject({ status: "applied", policy: "frontend-band-out", from: 6, to: 7 });
     expect(account.mutatingCalls().map((c) => [c.command, c.input])).toEqual([

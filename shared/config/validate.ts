@@ -101,7 +101,13 @@ type Checkable = {
   alarms: At<Alarm>[];
   /** Every alarm the file names, parsed or not: a reference to a broken alarm is not a second problem. */
   alarmKinds: Map<string, AlarmKind>;
-  targets: At<{ fields: TargetFields; policies: At<ScalingPolicy>[]; schedules: At<ScheduledAction>[] }>[];
+  targets: At<{
+    fields: TargetFields;
+    /** Its own fields did not parse: only its policies and schedules are checked, not against its identifiers. */
+    partial?: boolean;
+    policies: At<ScalingPolicy>[];
+    schedules: At<ScheduledAction>[];
+  }>[];
 };
 
 const indexed = <T>(items: readonly T[]): At<T>[] => items.map((value, at) => ({ at, value }));
@@ -139,13 +145,17 @@ function salvage(raw: unknown): Checkable {
   const targets = arrayAt(raw, "targets").flatMap((t, at) => {
     if (!isRecord(t)) return [];
     const { policies, schedules, ...own } = t;
-    const fields = parsePart(TargetFieldsSchema, own);
+    const whole = parsePart(TargetFieldsSchema, own);
+    // A target whose own fields are wrong (already reported) still has its policies and schedules
+    // checked, against what can be told of it: its kind and identifier.
+    const fields = whole ?? standIn(own);
     if (fields === undefined) return [];
     return [
       {
         at,
         value: {
           fields,
+          partial: whole === undefined,
           policies: parseEach(ScalingPolicySchema, Array.isArray(policies) ? policies : []),
           schedules: parseEach(ScheduledActionSchema, Array.isArray(schedules) ? schedules : []),
         },
@@ -153,6 +163,36 @@ function salvage(raw: unknown): Checkable {
     ];
   });
   return { alarms: parseEach(AlarmSchema, arrayAt(raw, "alarms")), alarmKinds, targets };
+}
+
+/**
+ * A target's own fields with those that do not parse put by neutral values, so that its policies
+ * and schedules can be checked; undefined when not even its kind is known. Only the checks of its
+ * policies and schedules look at it (`partial`): its own were reported from the schema.
+ */
+function standIn(own: Record<string, unknown>): TargetFields | undefined {
+  if (!["aurora-readers", "aurora-capacity", "asg"].includes(String(own.kind))) return undefined;
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : "?");
+  const number = (v: unknown, fallback: number) =>
+    typeof v === "number" && Number.isFinite(v) ? v : fallback;
+  const base = {
+    id: text(own.id),
+    MinCapacity: number(own.MinCapacity, 0),
+    MaxCapacity: number(own.MaxCapacity, 1),
+  };
+  const candidate =
+    own.kind === "asg"
+      ? { ...base, kind: "asg", AutoScalingGroupName: text(own.AutoScalingGroupName) }
+      : own.kind === "aurora-capacity"
+        ? {
+            ...base,
+            kind: "aurora-capacity",
+            DBClusterIdentifier: text(own.DBClusterIdentifier),
+            AcuMaximum: number(own.AcuMaximum, 256),
+          }
+        : { ...base, kind: "aurora-readers", DBClusterIdentifier: text(own.DBClusterIdentifier) };
+  const parsed = TargetFieldsSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The items that parse, each with its index. */
@@ -277,13 +317,13 @@ function crossCheck({ alarms, alarmKinds, targets }: Checkable): Problem[] {
 
   const ids = new Set<string>();
   for (const { at, value } of targets) {
-    const { fields: target } = value;
+    const { fields: target, partial } = value;
     const path = ["targets", at];
-    if (ids.has(target.id))
+    if (!partial && ids.has(target.id))
       problems.push(error([...path, "id"], `another target already has the id "${target.id}"`));
-    ids.add(target.id);
-    problems.push(...checkBounds(target, path, target.MinCapacity, target.MaxCapacity));
-    if (target.kind === "aurora-capacity") {
+    if (!partial) ids.add(target.id);
+    if (!partial) problems.push(...checkBounds(target, path, target.MinCapacity, target.MaxCapacity));
+    if (!partial && target.kind === "aurora-capacity") {
       const acuMax = target.AcuMaximum;
       problems.push(...checkAcu([...path, "AcuMaximum"], acuMax));
       if (acuMax < 1) problems.push(error([...path, "AcuMaximum"], "the ACU ceiling must be at least 1"));
@@ -305,7 +345,7 @@ function crossCheck({ alarms, alarmKinds, targets }: Checkable): Problem[] {
         );
       }
       policyNames.add(policy.PolicyName);
-      problems.push(...checkScalableTargetFields(target, policy, ppath));
+      if (!partial) problems.push(...checkScalableTargetFields(target, policy, ppath));
       problems.push(...checkPolicy(target, policy, ppath, alarmKinds));
     }
     const scheduleNames = new Set<string>();
@@ -320,7 +360,7 @@ function crossCheck({ alarms, alarmKinds, targets }: Checkable): Problem[] {
         );
       }
       scheduleNames.add(schedule.ScheduledActionName);
-      problems.push(...checkScalableTargetFields(target, schedule, spath));
+      if (!partial) problems.push(...checkScalableTargetFields(target, schedule, spath));
       problems.push(...checkSchedule(target, schedule, spath));
     }
   }

@@ -391,6 +391,19 @@ describe("validate lists every problem when shapes are wrong too", () => {
       ["error $.alarms[0].Period", "error $.alarms[0].EvaluationPeriods", "error $.alarms[0].Threshold"],
     ],
     [
+      "a mistyped field of a target beside a policy naming a missing alarm and a bad schedule of it",
+      (c) => {
+        readers(c).MaxCapacity = "8";
+        policy(readers(c), "readers-cpu-step-70").Alarms = ["no-such-alarm"];
+        readers(c).schedules[0].Schedule = "cron(0 0 * * * *)";
+      },
+      [
+        "error $.targets[0].MaxCapacity",
+        "error $.targets[0].policies[1].Alarms[0]",
+        "error $.targets[0].schedules[0].Schedule",
+      ],
+    ],
+    [
       "a typo, a missing schedules and MinCapacity above MaxCapacity",
       (c) => {
         alarm(c, "virtway-readers-cpu-high-70").Treshold = 70;

@@ -40,12 +40,33 @@ export async function coexist(
   let next: TargetState["nativeScaleIn"];
   let reason: Reason;
   let what: string;
+  let known: TargetState = state;
   if (action === "suspend") {
+    // What is about to be switched off is recorded before it is (one conditional write), so that
+    // an invocation dying after the AWS call still leaves the restore knowing what to switch on.
+    const beforeChanging = async (names: readonly string[]) => {
+      const intent = suspensionRecord(target, { done: [...names], error: null }, now);
+      const written = await withState(
+        ports.ledger,
+        target.id,
+        () => state,
+        (current) => {
+          const { nativeScaleIn: stored, ...rest } = current;
+          return {
+            next: { ...rest, nativeScaleIn: stored ? mergeSuspensions(stored, intent) : intent },
+            records: [],
+            result: null,
+          };
+        },
+        { state: known },
+      );
+      known = written.state;
+    };
     change =
       target.kind === "aurora-readers"
-        ? await native.suspendReplicaScaleIn(target.DBClusterIdentifier)
+        ? await native.suspendReplicaScaleIn(target.DBClusterIdentifier, beforeChanging)
         : target.kind === "asg"
-          ? await native.disableGroupScaleIn(target.AutoScalingGroupName)
+          ? await native.disableGroupScaleIn(target.AutoScalingGroupName, beforeChanging)
           : { done: [], error: null };
     // Nothing done and an error: nothing to remember, the next tick tries again.
     if (change.error !== null && change.done.length === 0) {
@@ -103,6 +124,8 @@ export async function coexist(
       // Another invocation may have recorded a suspension since this one read (the alarm function
       // and the tick, a minute apart, both after a scale-out): what either switched off is kept, so
       // that the restore switches back on everything that was switched off.
+      // What was switched off joins what is on record: this suspension's own record written ahead
+      // of its calls (which names nothing that was not found switched on), and another's.
       const kept = action === "suspend" && stored && next ? mergeSuspensions(stored, next) : next;
       return {
         next: kept ? { ...rest, nativeScaleIn: kept } : rest,
@@ -110,8 +133,8 @@ export async function coexist(
         result: null,
       };
     },
-    // Decided on the state just read: a write in between makes the write conflict and re-read.
-    { state },
+    // Decided on the state last read or written: a write in between makes it conflict and re-read.
+    { state: known },
   );
   return {
     record: touched ? record : null,

@@ -25,7 +25,7 @@ import {
   PutScalingPolicyCommand,
   type ScalingPolicy,
 } from "@aws-sdk/client-auto-scaling";
-import type { NativeChange, NativeScaling } from "./coexistence.js";
+import type { BeforeChanging, NativeChange, NativeScaling } from "./coexistence.js";
 
 /** Aurora replicas as Application Auto Scaling names them. */
 export const READ_REPLICA_COUNT = {
@@ -46,16 +46,16 @@ export class AwsNativeScaling implements NativeScaling {
     },
   ) {}
 
-  suspendReplicaScaleIn(cluster: string): Promise<NativeChange> {
-    return this.setReplicaScaleIn(cluster, true);
+  suspendReplicaScaleIn(cluster: string, beforeChanging?: BeforeChanging): Promise<NativeChange> {
+    return this.setReplicaScaleIn(cluster, true, beforeChanging);
   }
 
   resumeReplicaScaleIn(cluster: string): Promise<NativeChange> {
     return this.setReplicaScaleIn(cluster, false);
   }
 
-  async disableGroupScaleIn(group: string): Promise<NativeChange> {
-    return this.setGroupScaleIn(group, true, null);
+  async disableGroupScaleIn(group: string, beforeChanging?: BeforeChanging): Promise<NativeChange> {
+    return this.setGroupScaleIn(group, true, null, beforeChanging);
   }
 
   async restoreGroupScaleIn(group: string, policies: readonly string[]): Promise<NativeChange> {
@@ -63,7 +63,11 @@ export class AwsNativeScaling implements NativeScaling {
     return this.setGroupScaleIn(group, false, policies);
   }
 
-  private async setReplicaScaleIn(cluster: string, suspended: boolean): Promise<NativeChange> {
+  private async setReplicaScaleIn(
+    cluster: string,
+    suspended: boolean,
+    beforeChanging?: BeforeChanging,
+  ): Promise<NativeChange> {
     const ResourceId = clusterResourceId(cluster);
     try {
       const found = await this.clients.applicationAutoScaling.send(
@@ -77,6 +81,7 @@ export class AwsNativeScaling implements NativeScaling {
       if (!target || (target.SuspendedState?.DynamicScalingInSuspended ?? false) === suspended) {
         return { done: [], error: null };
       }
+      await beforeChanging?.([ResourceId]);
       await this.clients.applicationAutoScaling.send(
         new RegisterScalableTargetCommand({
           ...READ_REPLICA_COUNT,
@@ -99,6 +104,7 @@ export class AwsNativeScaling implements NativeScaling {
     group: string,
     disable: boolean,
     names: readonly string[] | null,
+    beforeChanging?: BeforeChanging,
   ): Promise<NativeChange> {
     const done: string[] = [];
     try {
@@ -117,13 +123,19 @@ export class AwsNativeScaling implements NativeScaling {
         nextToken = page.NextToken;
       } while (nextToken);
 
-      for (const policy of policies) {
+      // Suspending: a policy that does not scale in (or is disabled) is left as it is.
+      // Restoring: only what the brain set, and only if it is still set.
+      const changing = policies.filter(
+        (p) =>
+          p.PolicyName &&
+          p.TargetTrackingConfiguration &&
+          (p.TargetTrackingConfiguration.DisableScaleIn ?? false) !== disable &&
+          !(disable && p.Enabled === false),
+      );
+      if (changing.length > 0) await beforeChanging?.(changing.map((p) => p.PolicyName as string));
+      for (const policy of changing) {
         const cfg = policy.TargetTrackingConfiguration;
         if (!policy.PolicyName || !cfg) continue;
-        // Suspending: a policy that does not scale in (or is disabled) is left as it is.
-        // Restoring: only what the brain set, and only if it is still set.
-        if ((cfg.DisableScaleIn ?? false) === disable) continue;
-        if (disable && policy.Enabled === false) continue;
         await this.clients.autoScaling.send(
           new PutScalingPolicyCommand({
             AutoScalingGroupName: group,

@@ -2,7 +2,10 @@ import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { DeleteDBInstanceCommand, InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
+import { AwsNativeScaling } from "../../shared/coexistence/awsNativeScaling.js";
+import type { NativeScaling } from "../../shared/coexistence/coexistence.js";
 import { initialState } from "../../shared/engine/targetState.js";
 import { NO_METRICS } from "../../shared/metrics/port.js";
 import { at, config, readerMetric, tickWorld } from "./tickWorld.js";
@@ -684,6 +687,57 @@ describe("tick: coexistence with native policies kept attached", () => {
       disable(true),
       disable(false),
     ]);
+    expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn).toBeUndefined();
+  });
+
+  it("an invocation that dies between switching native scale-in off and its record: the tick still switches it back on", async () => {
+    const world = tickWorld({ "virtway-frontend": { capacity: 2 } });
+    const tracking = {
+      TargetValue: 60,
+      PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" },
+    };
+    world.native.putGroupPolicy({
+      AutoScalingGroupName: "virtway-frontend-php",
+      PolicyName: "native-cpu-60",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: tracking,
+    });
+    const real = new AwsNativeScaling(world.clients);
+    // The policy is switched off, then the invocation dies before recording it.
+    const dying: NativeScaling = {
+      ...real,
+      suspendReplicaScaleIn: (c, b) => real.suspendReplicaScaleIn(c, b),
+      resumeReplicaScaleIn: (c) => real.resumeReplicaScaleIn(c),
+      restoreGroupScaleIn: (g, p) => real.restoreGroupScaleIn(g, p),
+      disableGroupScaleIn: async (group, before) => {
+        await real.disableGroupScaleIn(group, before);
+        throw new Error("the invocation died");
+      },
+    };
+    world.setNow(10);
+    await expect(
+      handleAlarmChange({
+        ports: { ledger: world.ledger, actuatorFor: actuatorsOn(world.clients), nativeScaling: dying },
+        config,
+        change: {
+          account: null,
+          region: null,
+          alarmName: "virtway-frontend-requests-high",
+          state: "ALARM",
+          stateChangedAt: at(10).toISOString(),
+          value: 2000,
+          actionsSuppressedBy: null,
+        },
+        now: at(10),
+        invocationId: "dies",
+        initialCapacity: async () => 2,
+      }),
+    ).rejects.toThrow("the invocation died");
+    expect(world.native.groupPolicies[0]?.TargetTrackingConfiguration?.DisableScaleIn).toBe(true);
+    // Recorded before the call: the restore knows what to switch back on.
+    expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn?.policies).toEqual(["native-cpu-60"]);
+    for (const s of [60, 120, 180, 240]) await world.tick(s);
+    expect(world.native.groupPolicies[0]?.TargetTrackingConfiguration?.DisableScaleIn).toBe(false);
     expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn).toBeUndefined();
   });
 

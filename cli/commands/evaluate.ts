@@ -8,7 +8,8 @@
  * The changes are printed as the evaluator releases them, in time order, never collected: a
  * month of changes does not sit in memory. With `--json` the one object is written the same way
  * (its `stateChanges` array opened at the first change, `skipped` written at the end), as
- * JSON.stringify(…, null, 2) would print it whole.
+ * JSON.stringify(…, null, 2) would print it whole. A file that fails part way, after changes were
+ * printed, still closes the object, with an `error` naming the file and the problem.
  */
 import type { Command } from "commander";
 import { alarmNameOf } from "../../shared/alarms/alarmRule.js";
@@ -34,6 +35,8 @@ type Options = { config: string; json?: boolean };
 export type EvaluateJson = {
   stateChanges: { at: string; alarm: string; from: string; to: string; value: number | null }[];
   skipped: number;
+  /** Only when a file failed after changes were printed: the file and the problem (exit status 1). */
+  error?: string;
 };
 
 export function registerEvaluate(program: Command, ctx: CommandContext): Command {
@@ -82,10 +85,13 @@ async function evaluate(
     for (; !next.done; next = await changes.next()) output.change(next.value);
     summary = next.value;
   } catch (error) {
-    // Not a stream, or not readable: found before the first record (readStreams opens every file
-    // first), so nothing is on standard output; a read failing part way leaves the JSON unclosed.
+    // Not a stream, or not readable. Usually found before any change is printed (every file is
+    // looked at first), leaving standard output empty; a file failing part way (an I/O error, a
+    // file gone by the time the recording reaches it) comes after some: the JSON object is closed
+    // all the same, with the error in it, so that standard output is still one object.
     if (error instanceof NotAStreamError || error instanceof StreamFileError) {
       io.err(error.message);
+      output.fail(skipped, error.message);
       return ExitCode.failed;
     }
     throw error;
@@ -98,7 +104,12 @@ async function evaluate(
   return ExitCode.ok;
 }
 
-type Output = { change: (change: StateChange) => void; end: (skipped: number) => void };
+type Output = {
+  change: (change: StateChange) => void;
+  end: (skipped: number) => void;
+  /** The reading failed: what was printed is closed (nothing is printed if nothing was). */
+  fail: (skipped: number, error: string) => void;
+};
 
 /** One line per change, as it comes. */
 function textOutput(io: CliIo): Output {
@@ -111,6 +122,7 @@ function textOutput(io: CliIo): Output {
     end: () => {
       if (!printed) io.out("no state changes");
     },
+    fail: () => {},
   };
 }
 
@@ -136,6 +148,13 @@ function jsonOutput(io: CliIo): Output {
     end: (skipped) => {
       const close = `"skipped": ${JSON.stringify(skipped)}\n}`;
       io.out(held === null ? `{\n  "stateChanges": [],\n  ${close}` : `${held}\n  ],\n  ${close}`);
+    },
+    fail: (skipped, error) => {
+      if (held === null) return;
+      io.out(
+        `${held}\n  ],\n  "skipped": ${JSON.stringify(skipped)},\n  "error": ${JSON.stringify(error)}\n}`,
+      );
+      held = null;
     },
   };
 }

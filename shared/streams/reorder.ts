@@ -103,9 +103,44 @@ export async function* reorder(
   while (heap.size > 0) yield (heap.pop() as Held).record;
 }
 
-/** Merges streams that are each in time order into one (a k-way merge: one record per stream held). */
+/**
+ * A stream the merge opens only when it is needed: `from` tells (cheaply, without opening it) the
+ * earliest time it can give, or null when that is not known, in which case it is opened at once.
+ */
+export type DeferredStream = {
+  from: () => Promise<number | null>;
+  open: () => AsyncIterable<MetricRecord>;
+};
+
+export type MergeInput = AsyncIterable<MetricRecord> | DeferredStream;
+
+export type MergeOptions = {
+  /**
+   * A record of a deferred stream earlier than what was already released (its stream said, wrongly,
+   * that it starts later): reported here and dropped, so that the output stays in time order.
+   */
+  onLate?: (skipped: SkippedInput) => void;
+  /** The window named in those reports. */
+  windowMs?: number;
+};
+
+const isDeferred = (input: MergeInput): input is DeferredStream =>
+  typeof (input as DeferredStream).open === "function" && !(Symbol.asyncIterator in input);
+
+/**
+ * Merges streams that are each in time order into one (a k-way merge: one record per open stream
+ * held). Ties go to the stream given first.
+ *
+ * Streams given as iterables, and deferred streams whose start is not known, are opened in the
+ * order given and their first record read before any record is released (so that a file that is
+ * not a stream fails first). A deferred stream whose start is known is opened only once the next
+ * record to release is at or after that start: until then it cannot hold anything to release. A
+ * recording split into thousands of files thus has open, at any time, only the files whose span
+ * reaches the current time.
+ */
 export async function* mergeInTimeOrder(
-  streams: AsyncIterable<MetricRecord>[],
+  inputs: readonly MergeInput[],
+  options: MergeOptions = {},
 ): AsyncGenerator<MetricRecord> {
   type Head = { record: MetricRecord; index: number; it: AsyncIterator<MetricRecord> };
   const heap = new MinHeap<Head>(
@@ -113,23 +148,66 @@ export async function* mergeInTimeOrder(
       a.record.timestamp < b.record.timestamp ||
       (a.record.timestamp === b.record.timestamp && a.index < b.index),
   );
-  const opened: AsyncIterator<MetricRecord>[] = [];
-  try {
-    // Opened in order, so that a file that is not a stream fails before any record is released.
-    for (const [index, stream] of streams.entries()) {
-      const it = stream[Symbol.asyncIterator]();
-      opened.push(it);
-      const first = await it.next();
-      if (!first.done) heap.push({ record: first.value, index, it });
+  const onLate = options.onLate ?? (() => {});
+  const windowMs = options.windowMs ?? DEFAULT_REORDER_WINDOW_MS;
+  /** The streams opened and not yet at their end. */
+  const live = new Set<AsyncIterator<MetricRecord>>();
+  let released = Number.NEGATIVE_INFINITY;
+
+  /** Puts the next record of a stream on the heap (nothing when the stream is at its end). */
+  const advance = async (it: AsyncIterator<MetricRecord>, index: number): Promise<void> => {
+    for (;;) {
+      const next = await it.next();
+      if (next.done) {
+        live.delete(it);
+        return;
+      }
+      if (next.value.timestamp < released) {
+        onLate(lateReport(next.value.source, next.value.timestamp, released, windowMs));
+        continue;
+      }
+      heap.push({ record: next.value, index, it });
+      return;
     }
-    while (heap.size > 0) {
-      const head = heap.pop() as Head;
+  };
+  const start = (stream: AsyncIterable<MetricRecord>, index: number): Promise<void> => {
+    const it = stream[Symbol.asyncIterator]();
+    live.add(it);
+    return advance(it, index);
+  };
+
+  type Waiting = { from: number; index: number; open: () => AsyncIterable<MetricRecord> };
+  const waiting: (Waiting | undefined)[] = [];
+  try {
+    for (const [index, input] of inputs.entries()) {
+      if (!isDeferred(input)) {
+        await start(input, index);
+        continue;
+      }
+      const from = await input.from();
+      if (from === null) await start(input.open(), index);
+      else waiting.push({ from, index, open: input.open });
+    }
+    waiting.sort(
+      (a, b) => (a as Waiting).from - (b as Waiting).from || (a as Waiting).index - (b as Waiting).index,
+    );
+    let w = 0;
+    for (;;) {
+      // Every stream that may hold a record at or before the next one to release is opened first.
+      for (let next = waiting[w]; next !== undefined; next = waiting[w]) {
+        const head = heap.peek();
+        if (head !== undefined && next.from > head.record.timestamp) break;
+        waiting[w++] = undefined;
+        await start(next.open(), next.index);
+      }
+      const head = heap.pop();
+      if (head === undefined) break;
+      released = head.record.timestamp;
       yield head.record;
-      const next = await head.it.next();
-      if (!next.done) heap.push({ record: next.value, index: head.index, it: head.it });
+      await advance(head.it, head.index);
     }
   } finally {
     // A failing or abandoned merge closes the files still open.
-    await Promise.allSettled(opened.map((it) => it.return?.()));
+    await Promise.allSettled([...live].map((it) => it.return?.()));
   }
 }

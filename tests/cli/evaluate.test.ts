@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -229,6 +229,56 @@ describe("brain evaluate prints the changes as they are decided", () => {
     expect(json.stateChanges).toHaveLength(31);
     // The text JSON.stringify gives for the whole object, as when it was printed in one piece.
     expect(out).toBe(`${JSON.stringify(json, null, 2)}\n`);
+  });
+
+  /** A day after the half hour: opened only when the recording reaches it. */
+  const nextDay = (name: string) =>
+    write(name, [
+      "timestamp,namespace,metric,dimensions,value",
+      "2026-11-24T19:00:00Z,AWS/ApplicationELB,RequestCountPerTarget,TargetGroup=targetgroup/virtway-frontend/943f017f100becff,2000",
+    ]);
+  /** The command line, with `later` deleted as soon as the first thing is printed. */
+  async function deletingAfterFirstOut(later: string, ...argv: string[]) {
+    let out = "";
+    let err = "";
+    const code = await main(argv, {
+      out: (text) => {
+        if (out === "") rmSync(later);
+        out += text.endsWith("\n") ? text : `${text}\n`;
+      },
+      err: (text) => {
+        err += text.endsWith("\n") ? text : `${text}\n`;
+      },
+    });
+    return { code, out, err };
+  }
+
+  it("--json: a file failing part way, after changes were printed, still leaves exactly one JSON object, with the error (exit 1)", async () => {
+    const later = nextDay("next-day.csv");
+    const { code, out, err } = await deletingAfterFirstOut(later, "evaluate", file, later, "--json");
+    expect(code).toBe(1);
+    const problem = `${later}: cannot read the file: no such file`;
+    expect(err).toContain(problem);
+    const json = JSON.parse(out) as EvaluateJson;
+    expect(out).toBe(`${JSON.stringify(json, null, 2)}\n`);
+    expect(Object.keys(json)).toEqual(["stateChanges", "skipped", "error"]);
+    expect(json.error).toBe(problem);
+    expect(json.skipped).toBe(1);
+    // The changes printed before the failure: the first ones of the half hour, in order.
+    const whole = JSON.parse((await logged("evaluate", file, "--json")).out) as EvaluateJson;
+    expect(json.stateChanges.length).toBeGreaterThan(0);
+    expect(json.stateChanges).toEqual(whole.stateChanges.slice(0, json.stateChanges.length));
+  });
+
+  it("text: a file failing part way ends the lines already printed, the error on standard error (exit 1)", async () => {
+    const later = nextDay("next-day-text.csv");
+    const { code, out, err } = await deletingAfterFirstOut(later, "evaluate", file, later);
+    expect(code).toBe(1);
+    expect(err).toContain(`${later}: cannot read the file: no such file`);
+    expect(out).toMatch(
+      /^2026-11-23T19:01:00\.000Z {2}virtway-frontend-requests-high {2}INSUFFICIENT_DATA -> ALARM/,
+    );
+    expect(out).not.toContain("no state changes");
   });
 
   it("--json with no change: an empty array, and skipped", async () => {

@@ -35,7 +35,7 @@ export function registerInvoke(program: Command, ctx: CommandContext): Command {
   return program
     .command("invoke")
     .description(
-      "run a function's real handler on each payload in turn, as a dry run against a simulated account",
+      "run a function's real handler on each payload in turn, as a dry run against a simulated account (or --live)",
     )
     .argument("<function>", `the function: ${Object.keys(FUNCTIONS).join(", ")}`)
     .argument("<event-file...>", "payloads (JSON), handled in order against one ledger")

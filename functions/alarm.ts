@@ -13,7 +13,7 @@ import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm
 import type { Problem } from "../shared/errors.js";
 import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
-import { parsePayload } from "./lib/payload.js";
+import { payloadFor } from "./lib/payload.js";
 import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
 
 /** A tick's decision that was not written (nothing decided, or held back as a minute ago). */
@@ -33,16 +33,15 @@ export function alarmHandler(deps: () => FunctionDeps) {
     context: Pick<Context, "awsRequestId">,
   ): Promise<FunctionResult> {
     const { config, ports, clients, clock } = deps();
-    const parsed = parsePayload(event, config.settings.maxPayloadBytes);
-    if (parsed.type === "invalid") return { decisions: [], error: parsed.error };
-    if (parsed.type !== "alarm-state-change") {
-      const ignored =
-        parsed.type === "ignored" ? parsed.reason : "a Scheduled Event is for the tick function";
-      logger.info(`acknowledged: ${ignored}`);
-      return { decisions: [], ignored };
-    }
+    const checked = payloadFor(
+      event,
+      config.settings.maxPayloadBytes,
+      "alarm-state-change",
+      "a Scheduled Event is for the tick function",
+    );
+    if ("acknowledged" in checked) return { decisions: [], ...checked.acknowledged };
     const decisions: AlarmResult[] = [];
-    for (const change of parsed.changes) {
+    for (const change of checked.event.changes) {
       logger.appendKeys({ alarm: change.alarmName });
       decisions.push(
         ...(await handleAlarmChange({

@@ -15,7 +15,7 @@ import { handleTick } from "../shared/brain/handleTick.js";
 import type { FunctionResult, QuietDecision } from "./alarm.js";
 import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
-import { parsePayload } from "./lib/payload.js";
+import { payloadFor } from "./lib/payload.js";
 import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
 
 /** `arn:aws:events:<region>:<account>:rule/<name>` → its region and account. */
@@ -30,14 +30,14 @@ export function tickHandler(deps: () => FunctionDeps) {
     context: Pick<Context, "awsRequestId">,
   ): Promise<FunctionResult> {
     const { config, ports, clients, clock } = deps();
-    const parsed = parsePayload(event, config.settings.maxPayloadBytes);
-    if (parsed.type === "invalid") return { decisions: [], error: parsed.error };
-    if (parsed.type !== "scheduled") {
-      const ignored =
-        parsed.type === "ignored" ? parsed.reason : "an alarm state change is for the alarm function";
-      logger.info(`acknowledged: ${ignored}`);
-      return { decisions: [], ignored };
-    }
+    const checked = payloadFor(
+      event,
+      config.settings.maxPayloadBytes,
+      "scheduled",
+      "an alarm state change is for the alarm function",
+    );
+    if ("acknowledged" in checked) return { decisions: [], ...checked.acknowledged };
+    const parsed = checked.event;
     const origin = ruleOrigin(parsed.ruleArns[0]);
     const foreign =
       config.account && origin.account && origin.account !== config.account

@@ -6,11 +6,9 @@ import { PayloadError } from "../../shared/errors.js";
 import { type ParsedEvent, parseEvent } from "../../shared/events/parseEvent.js";
 import { logger, metrics } from "./observability.js";
 
-export type CheckedPayload =
-  | ParsedEvent
-  | { type: "invalid"; error: { message: string; problems: Problem[] } };
+type CheckedPayload = ParsedEvent | { type: "invalid"; error: { message: string; problems: Problem[] } };
 
-export function parsePayload(event: unknown, maxPayloadBytes: number): CheckedPayload {
+function parsePayload(event: unknown, maxPayloadBytes: number): CheckedPayload {
   try {
     const bytes = Buffer.byteLength(JSON.stringify(event) ?? "");
     if (bytes > maxPayloadBytes) {
@@ -23,4 +21,25 @@ export function parsePayload(event: unknown, maxPayloadBytes: number): CheckedPa
     metrics.addMetric("Errors", MetricUnit.Count, 1);
     return { type: "invalid", error: { message: error.message, problems: error.problems } };
   }
+}
+
+/** What a function does not act on, as it answers it: the reason it was acknowledged, or the error. */
+export type Acknowledged = { ignored: string } | { error: { message: string; problems: Problem[] } };
+
+/**
+ * The payload if it is the kind this function takes; otherwise how the function acknowledges it
+ * (a malformed payload, an event the brain ignores, or one meant for the other function).
+ */
+export function payloadFor<K extends ParsedEvent["type"]>(
+  event: unknown,
+  maxPayloadBytes: number,
+  kind: K,
+  meantForTheOther: string,
+): { event: Extract<ParsedEvent, { type: K }> } | { acknowledged: Acknowledged } {
+  const parsed = parsePayload(event, maxPayloadBytes);
+  if (parsed.type === "invalid") return { acknowledged: { error: parsed.error } };
+  if (parsed.type === kind) return { event: parsed as Extract<ParsedEvent, { type: K }> };
+  const ignored = parsed.type === "ignored" ? parsed.reason : meantForTheOther;
+  logger.info(`acknowledged: ${ignored}`);
+  return { acknowledged: { ignored } };
 }

@@ -16,9 +16,10 @@ import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
 import { type AlarmStateValue, stateChangeKey, type TargetState } from "../engine/targetState.js";
+import { type AnomalyBand, bandOfReason } from "../events/stateChangeReason.js";
 import { formatNumber, isProposal } from "../policies/proposal.js";
 import { type AlarmBreach, stepScaling } from "../policies/stepScaling.js";
-import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
+import { coordinationOf } from "./targets.js";
 import { rememberFloorBeforeBuffer } from "./verticalBuffer.js";
 
 /** An alarm's state change as the brain needs it, whatever delivered it. */
@@ -39,9 +40,6 @@ export type AlarmSignal = {
   /** The state change's reason (SNS NewStateReason, EventBridge state.reason). */
   reason?: string;
 };
-
-/** The thresholds of an anomaly-detection band at one datapoint; null where not known. */
-export type AnomalyBand = { lower: number | null; upper: number | null };
 
 export type AlarmDecision = {
   decision: Decision;
@@ -165,58 +163,6 @@ export function breachOf(config: BrainConfig, alarmName: string, value: number |
   const resolved = resolveBreach(config, { alarmName, value });
   if (resolved.breach !== null) return resolved.breach;
   return { kind: "metric", threshold: Number.NaN, comparison: resolved.comparison, value: undefined };
-}
-
-// Java's Double.toString, which CloudWatch writes: "0.3006915352732461", "3.8E-4".
-const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
-const TIME = /\((\d{2})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})\)/;
-
-/**
- * The band an anomaly-detection alarm's reason states, at its newest datapoint. CloudWatch writes
- * "Thresholds Crossed: 1 out of the last 1 datapoints [0.0 (03/10/19 15:58:00)] was less than the
- * lower thresholds [0.020599444741798756] or greater than the upper thresholds
- * [0.3006915352732461] ..." (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html,
- * anomaly detection alarm), each list in the order of the datapoints. A list that does not line
- * up with the datapoints reads as unknown.
- */
-export function bandOfReason(reason: string): AnomalyBand {
-  const list = (label: RegExp): string[] | null => {
-    const items = label.exec(reason)?.[1];
-    return items === undefined
-      ? null
-      : items
-          .split(",")
-          .map((item) => item.trim())
-          .filter(Boolean);
-  };
-  const datapoints = list(/datapoints?:?\s*\[([^\]]*)\]/i) ?? [];
-  // Each datapoint's time (dd/MM/yy HH:mm:ss, UTC); the newest is the one the band is taken at.
-  const times = datapoints.map((d) => {
-    const m = TIME.exec(d);
-    if (!m) return Number.NaN;
-    const [dd, mm, yy, h, min, sec] = m.slice(1).map(Number) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    return Date.UTC(2000 + yy, mm - 1, dd, h, min, sec);
-  });
-  const latest = Math.max(...times);
-  const newest = Number.isFinite(latest) ? times.indexOf(latest) : null;
-  const at = (values: string[] | null): number | null => {
-    if (values === null) return null;
-    const index = values.length === 1 ? 0 : values.length === datapoints.length ? newest : null;
-    const text = index === null ? undefined : values[index];
-    if (text === undefined || !new RegExp(`^${NUMBER}$`).test(text)) return null;
-    return Number(text);
-  };
-  return {
-    lower: at(list(/lower thresholds?\s*\[([^\]]*)\]/i)),
-    upper: at(list(/upper thresholds?\s*\[([^\]]*)\]/i)),
-  };
 }
 
 /** How far back an alarm's evaluation reaches: EvaluationPeriods × Period (0 for a composite alarm). */
@@ -363,9 +309,7 @@ export function decideOnAlarm(input: {
     now,
     state: next,
     proposals,
-    hardMax: hardMaxOf(target),
-    provisioningSeconds: provisioningSecondsOf(target, settings),
-    scaleInStabilizationSeconds: settings.scaleInStabilizationSeconds,
+    ...coordinationOf(target, settings),
     fullView: false,
   });
   const act = coordinated.decision.outcome === "scale-out" || coordinated.decision.outcome === "scale-in";

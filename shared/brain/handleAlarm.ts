@@ -12,6 +12,7 @@ import { type AlarmSignal, decideOnAlarm, targetsAnswering } from "./alarmDecisi
 import { type AppliedDecision, type BrainPorts, commitDecision, type Decided } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
 import { dueInFlight, settleInFlight } from "./inFlight.js";
+import { readersBeforeFloors } from "./targets.js";
 import { decideVerticalBuffer, verticalBuffer } from "./verticalBuffer.js";
 
 /** A state change the brain answers without a target: why it did nothing. */
@@ -91,11 +92,6 @@ export async function handleAlarmChange(input: {
 
   const trigger = stateChangeKey(change.alarmName, change.stateChangedAt);
   const results: AlarmResult[] = [];
-  // Readers and groups before the ACU floors: a floor's buffer follows the readers this change adds.
-  const ordered = [
-    ...targets.filter((t) => t.kind !== "aurora-capacity"),
-    ...targets.filter((t) => t.kind === "aurora-capacity"),
-  ];
   /** Per cluster, the readers this state change added (or asked for, and AWS refused). */
   const readersAdded = new Map<string, number>();
   const commit = async (
@@ -137,7 +133,7 @@ export async function handleAlarmChange(input: {
     });
   };
 
-  for (const target of ordered) {
+  for (const target of readersBeforeFloors(targets)) {
     const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
     let asked = 0;
     const record = await commit(target, (state, decisionId) => {
@@ -162,14 +158,13 @@ export async function handleAlarmChange(input: {
       return decided;
     });
     results.push(record);
-    if (target.kind === "aurora-readers") {
-      // Readers created, or asked for and refused by AWS (the tick asks again): the floor covers them.
-      const wanted = scaledOut(record) ? record.to - record.from : record.status === "failed" ? asked : 0;
-      if (wanted > 0)
-        readersAdded.set(
-          target.DBClusterIdentifier,
-          (readersAdded.get(target.DBClusterIdentifier) ?? 0) + wanted,
-        );
+    if (target.kind === "aurora-readers" && asked > 0) {
+      // Readers asked for, whether AWS created them or refused them (the tick asks again): the
+      // floor covers them meanwhile.
+      readersAdded.set(
+        target.DBClusterIdentifier,
+        (readersAdded.get(target.DBClusterIdentifier) ?? 0) + asked,
+      );
     }
     if (scaledOut(record))
       results.push(...(await coexistWith(input.ports, target, now, trigger, input.invocationId)));

@@ -12,12 +12,13 @@
 import type { Observation } from "../actuators/port.js";
 import { type NativeScaling, nativeScaleInAction } from "../coexistence/coexistence.js";
 import type { BrainConfig, Target } from "../config/schema.js";
-import { initialState, type TargetState } from "../engine/targetState.js";
+import { arriving, initialState, type TargetState } from "../engine/targetState.js";
 import { expiredReservations } from "../ledger/transact.js";
 import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "../metrics/metricQueries.js";
 import type { MetricSource, MetricValues } from "../metrics/port.js";
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
+import { readersBeforeFloors } from "./targets.js";
 import { decideOnTick, type TickMetrics } from "./tickDecision.js";
 
 export type TickPorts = BrainPorts & {
@@ -38,12 +39,6 @@ export type TickResult = {
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-/** Readers first, the ACU floors last: a floor's buffer looks at its cluster's readers after their tick. */
-const tickOrder = (targets: readonly Target[]): Target[] => [
-  ...targets.filter((t) => t.kind !== "aurora-capacity"),
-  ...targets.filter((t) => t.kind === "aurora-capacity"),
-];
-
 export async function handleTick(input: {
   ports: TickPorts;
   config: BrainConfig;
@@ -55,7 +50,7 @@ export async function handleTick(input: {
   const { ledger } = ports;
   const at = now.toISOString();
   const problems: string[] = [];
-  const targets = tickOrder(config.targets);
+  const targets = readersBeforeFloors(config.targets);
 
   // 1. What the ledger holds, before anything is observed: a write after this read makes the
   //    observation of that target untrustworthy for this minute.
@@ -118,7 +113,7 @@ export async function handleTick(input: {
       initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
     const expired = stored ? expiredReservations(stored, now) : [];
     let recorded = true;
-    let askedMore = 0;
+    let decidedState: TargetState | null = stored;
     const record = await commitDecision({
       ports,
       target,
@@ -144,10 +139,7 @@ export async function handleTick(input: {
             target.kind === "aurora-capacity" ? (readersInFlight.get(target.DBClusterIdentifier) ?? 0) : 0,
         });
         recorded = decided.act || decided.quiet !== true;
-        askedMore =
-          decided.act && decided.decision.outcome === "scale-out"
-            ? decided.decision.to - decided.decision.from
-            : 0;
+        decidedState = decided.next;
         return decided;
       },
     });
@@ -155,14 +147,10 @@ export async function handleTick(input: {
     if (!recorded) quiet.push(record.id);
 
     if (target.kind === "aurora-readers") {
-      // The readers as their own tick left them: the buffer of the cluster's ACU floor follows them.
-      addInFlight(readersInFlight, target.DBClusterIdentifier, await ledger.read(target.id));
-      // Readers AWS refused to create (no capacity in the zone, a quota): the tick asks again every
-      // minute while the layer still wants them, and meanwhile the ACU floor carries the load.
-      if (record.status === "failed" && askedMore > 0) {
-        const cluster = target.DBClusterIdentifier;
-        readersInFlight.set(cluster, (readersInFlight.get(cluster) ?? 0) + askedMore);
-      }
+      // The readers as their decision left them, what it asked for counted whether AWS made it or
+      // refused it (no capacity in the zone, a quota: the tick asks again every minute while the
+      // layer still wants them): the buffer of the cluster's ACU floor covers them meanwhile.
+      addInFlight(readersInFlight, target.DBClusterIdentifier, decidedState);
     }
 
     // 4. Coexistence, on the state as the decision left it.
@@ -191,8 +179,7 @@ export async function handleTick(input: {
 
 /** Counts a readers target's capacity in flight for its cluster. */
 function addInFlight(perCluster: Map<string, number>, cluster: string, state: TargetState | null): void {
-  const pending = (state?.inFlight ?? []).reduce((sum, c) => sum + Math.max(0, c.delta), 0);
-  perCluster.set(cluster, (perCluster.get(cluster) ?? 0) + pending);
+  perCluster.set(cluster, (perCluster.get(cluster) ?? 0) + arriving(state?.inFlight ?? []));
 }
 
 /** A target AWS could not be asked about: nothing decided, nothing written; the next tick tries again. */

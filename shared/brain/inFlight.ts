@@ -4,7 +4,7 @@
  * (rule 2 keeps counting them until then). Pure.
  */
 import { type Observation, READER_NOT_SERVING } from "../actuators/port.js";
-import type { InFlightChange, TargetState } from "../engine/targetState.js";
+import { arriving, type InFlightChange, type TargetState } from "../engine/targetState.js";
 
 /** In-flight changes whose expected ready time has passed: worth one Describe call to confirm. */
 export const dueInFlight = (state: TargetState, now: Date): InFlightChange[] =>
@@ -41,7 +41,7 @@ export function settleInFlight(state: TargetState, observation: Observation): Ta
 /** The capacity still pending after `change` in request order (changes later than it). */
 function pendingAfter(state: TargetState, change: InFlightChange): number {
   const index = state.inFlight.indexOf(change);
-  return state.inFlight.slice(index + 1).reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+  return arriving(state.inFlight.slice(index + 1));
 }
 
 /**

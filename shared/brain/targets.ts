@@ -29,3 +29,19 @@ export function provisioningSecondsOf(target: Target, settings: Settings): numbe
       return 0;
   }
 }
+
+/**
+ * Readers and groups before the ACU floors: a floor's vertical buffer follows what its cluster's
+ * readers decided in the same invocation (the alarm function and the tick alike).
+ */
+export const readersBeforeFloors = (targets: readonly Target[]): Target[] => [
+  ...targets.filter((t) => t.kind !== "aurora-capacity"),
+  ...targets.filter((t) => t.kind === "aurora-capacity"),
+];
+
+/** What the coordination pipeline needs to know of a target's kind and of the settings. */
+export const coordinationOf = (target: Target, settings: Settings) => ({
+  hardMax: hardMaxOf(target),
+  provisioningSeconds: provisioningSecondsOf(target, settings),
+  scaleInStabilizationSeconds: settings.scaleInStabilizationSeconds,
+});

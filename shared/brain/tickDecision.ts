@@ -29,8 +29,9 @@
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../actuators/port.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../config/schema.js";
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
-import type { Abstention, Decision, Proposal } from "../engine/decision.js";
+import type { Abstention, Decision, Proposal, Reason } from "../engine/decision.js";
 import {
+  arriving,
   type InFlightChange,
   type Reservation,
   readyCapacity,
@@ -42,11 +43,8 @@ import { combineTargetTracking, targetTracking } from "../policies/targetTrackin
 import { breachOf, evaluationSpanSeconds, policiesAnswering } from "./alarmDecision.js";
 import type { Decided } from "./applyDecision.js";
 import { overdueInFlight, settleInFlight } from "./inFlight.js";
-import { rememberFloorBeforeBuffer, VERTICAL_BUFFER, verticalBuffer } from "./verticalBuffer.js";
-
-export { VERTICAL_BUFFER };
-
-import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
+import { coordinationOf, provisioningSecondsOf } from "./targets.js";
+import { rememberFloorBeforeBuffer, verticalBuffer } from "./verticalBuffer.js";
 
 /** What the metrics say, as the tick hands them to one target's decision. */
 export type TickMetrics = {
@@ -121,9 +119,7 @@ export function decideOnTick(input: TickInput): Decided {
     now,
     state,
     proposals,
-    hardMax: hardMaxOf(target),
-    provisioningSeconds: provisioningSecondsOf(target, settings),
-    scaleInStabilizationSeconds: settings.scaleInStabilizationSeconds,
+    ...coordinationOf(target, settings),
     fullView: true,
   });
   let decision: Decision = coordinated.decision;
@@ -181,6 +177,19 @@ type Reconciled = { state: TargetState; record: Decision | null };
 function reconcile(input: TickInput): Reconciled {
   const { observation, target, now, decisionId } = input;
   if (observation === null) return { state: input.state, record: null };
+  /** A record of the tick's own bookkeeping: nothing decided, what AWS shows adopted. */
+  const bookkeeping = (reason: Reason, from: number, to: number, message: string): Decision => ({
+    id: decisionId,
+    at: now.toISOString(),
+    target: target.id,
+    policy: null,
+    from,
+    to,
+    outcome: "none",
+    reason,
+    blockedBy: null,
+    message,
+  });
   let state = input.state;
   // A state an operator created before the brain ever asked AWS: its capacity was a guess.
   if (state.unobserved) {
@@ -192,23 +201,17 @@ function reconcile(input: TickInput): Reconciled {
   if (state.reservations.length > 0) return { state, record: null };
   const overdue = overdueInFlight(state, now);
   if (overdue.length > 0) {
-    const late = overdue.reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+    const late = arriving(overdue);
     const unit = target.kind === "asg" ? "instance(s)" : "reader(s)";
     state = { ...state, inFlight: state.inFlight.filter((c) => !overdue.includes(c)) };
     return {
       state,
-      record: {
-        id: decisionId,
-        at: now.toISOString(),
-        target: target.id,
-        policy: null,
-        from: state.capacity,
-        to: state.capacity,
-        outcome: "none",
-        reason: "InFlightOverdue",
-        blockedBy: null,
-        message: `${late} ${unit} asked for at ${overdue.map((c) => c.requestedAt).join(", ")} still not in service, long past ${overdue.map((c) => c.expectedReadyAt).join(", ")}: no longer counted as on the way, so scale-in and the buffer are not held for them`,
-      },
+      record: bookkeeping(
+        "InFlightOverdue",
+        state.capacity,
+        state.capacity,
+        `${late} ${unit} asked for at ${overdue.map((c) => c.requestedAt).join(", ")} still not in service, long past ${overdue.map((c) => c.expectedReadyAt).join(", ")}: no longer counted as on the way, so scale-in and the buffer are not held for them`,
+      ),
     };
   }
 
@@ -238,20 +241,14 @@ function reconcile(input: TickInput): Reconciled {
     readyCapacity(adopted) < adopted.capacity
       ? `, ${adopted.capacity - readyCapacity(adopted)} of them in flight`
       : "";
-  const record: Decision = {
-    id: decisionId,
-    at: now.toISOString(),
-    target: target.id,
-    policy: null,
-    from: believed,
-    to: observed,
-    outcome: "none",
-    reason: drift ? "CapacityDrift" : "ReservationExpired",
-    blockedBy: null,
-    message: drift
+  const record = bookkeeping(
+    drift ? "CapacityDrift" : "ReservationExpired",
+    believed,
+    observed,
+    drift
       ? `${dead}AWS shows ${formatNumber(observed)} ${unit}${inFlight}, the brain believed ${formatNumber(believed)}: adopted, not fought`
       : `${dead}AWS shows ${formatNumber(observed)} ${unit}, as the brain believed: reconciled`,
-  };
+  );
   return { state: adopted, record };
 }
 

@@ -9,7 +9,7 @@ import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import type { Cooldown, TargetState } from "../engine/targetState.js";
 import { formatNumber } from "../policies/proposal.js";
 import type { Decided } from "./applyDecision.js";
-import { hardMaxOf, provisioningSecondsOf } from "./targets.js";
+import { coordinationOf, hardMaxOf } from "./targets.js";
 
 /** The layer name of the vertical buffer (proposals, cooldowns, decisions). */
 export const VERTICAL_BUFFER = "vertical-buffer";
@@ -124,9 +124,7 @@ export function decideVerticalBuffer(
     now,
     state,
     proposals,
-    hardMax: hardMaxOf(target),
-    provisioningSeconds: provisioningSecondsOf(target, config.settings),
-    scaleInStabilizationSeconds: config.settings.scaleInStabilizationSeconds,
+    ...coordinationOf(target, config.settings),
     fullView: false,
   });
   const { decision, next } = coordinated;

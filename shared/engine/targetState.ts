@@ -142,7 +142,12 @@ const ms = (iso: string) => Date.parse(iso);
 
 /** The capacity in service now: what the brain believes in, less what is still provisioning. */
 export function readyCapacity(state: TargetState): number {
-  return state.capacity - state.inFlight.reduce((sum, c) => sum + Math.max(0, c.delta), 0);
+  return state.capacity - arriving(state.inFlight);
+}
+
+/** The capacity these in-flight changes are still adding (a removal adds nothing). */
+export function arriving(changes: readonly InFlightChange[]): number {
+  return changes.reduce((sum, c) => sum + Math.max(0, c.delta), 0);
 }
 
 /** Cooldowns still running at `now`. */

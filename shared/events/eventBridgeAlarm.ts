@@ -17,6 +17,7 @@ import {
 } from "./fields.js";
 import type { AlarmStateChange, AlarmType } from "./parseEvent.js";
 import {
+  type AnomalyBand,
   parseReasonData,
   parseStateChangeReason,
   type ReasonData,
@@ -180,7 +181,7 @@ export function alarmDetailToStateChange(
 }
 
 /** The band at the newest datapoint: the thresholds run in time order, as recentDatapoints do. */
-function bandOf(data: ReasonData): { band: { lower: number | null; upper: number | null } } | object {
+function bandOf(data: ReasonData): { band: AnomalyBand } | object {
   const lower = data.recentLowerThresholds?.at(-1) ?? null;
   const upper = data.recentUpperThresholds?.at(-1) ?? null;
   return lower === null && upper === null ? {} : { band: { lower, upper } };

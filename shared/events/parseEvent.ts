@@ -15,6 +15,7 @@ import { problemAt } from "./fields.js";
 import { parseLambdaAlarmAction } from "./lambdaAlarmAction.js";
 import { parseScheduledEvent } from "./scheduledEvent.js";
 import { parseSnsAlarmEvent } from "./snsAlarm.js";
+import type { AnomalyBand } from "./stateChangeReason.js";
 
 export const ALARM_TYPES = ["metric", "metric-math", "anomaly-detection", "composite"] as const;
 export type AlarmType = (typeof ALARM_TYPES)[number];
@@ -51,7 +52,7 @@ export type AlarmStateChange = {
    * An anomaly-detection alarm's band at the newest datapoint, where the event's reasonData
    * carries it (`recentLowerThresholds`, `recentUpperThresholds`); else read from the reason text.
    */
-  band?: { lower: number | null; upper: number | null };
+  band?: AnomalyBand;
 };
 
 export type ParsedEvent =

@@ -54,14 +54,7 @@ function reasonValue(text: string): number | null {
   if (list !== undefined) {
     const timed = [...list.matchAll(DATAPOINT_WITH_TIME)].map((m) => ({
       value: Number(m[1]),
-      at: Date.UTC(
-        2000 + Number(m[4]),
-        Number(m[3]) - 1,
-        Number(m[2]),
-        Number(m[5]),
-        Number(m[6]),
-        Number(m[7]),
-      ),
+      at: datapointTime(m.slice(2, 8)),
     }));
     if (timed.length > 0) {
       const newest = timed.reduce((a, b) => (b.at > a.at ? b : a));
@@ -80,6 +73,54 @@ function reasonThreshold(text: string): number | null {
 }
 
 const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
+
+/** A datapoint's time as the reason text writes it, dd/MM/yy HH:mm:ss in UTC (its six fields). */
+const datapointTime = (fields: readonly string[]): number => {
+  const [dd, mm, yy, h, min, sec] = fields.map(Number) as [number, number, number, number, number, number];
+  return Date.UTC(2000 + yy, mm - 1, dd, h, min, sec);
+};
+
+/** The thresholds of an anomaly-detection band at one datapoint; null where not known. */
+export type AnomalyBand = { lower: number | null; upper: number | null };
+
+/**
+ * The band an anomaly-detection alarm's reason states, at its newest datapoint. CloudWatch writes
+ * "Thresholds Crossed: 1 out of the last 1 datapoints [0.0 (03/10/19 15:58:00)] was less than the
+ * lower thresholds [0.020599444741798756] or greater than the upper thresholds
+ * [0.3006915352732461] ..." (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html,
+ * anomaly detection alarm), each list in the order of the datapoints. A list that does not line
+ * up with the datapoints reads as unknown.
+ */
+export function bandOfReason(reason: string): AnomalyBand {
+  const list = (label: RegExp): string[] | null => {
+    const items = label.exec(reason)?.[1];
+    return items === undefined
+      ? null
+      : items
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean);
+  };
+  const datapoints = list(/datapoints?:?\s*\[([^\]]*)\]/i) ?? [];
+  // The newest datapoint is the one the band is taken at.
+  const times = datapoints.map((d) => {
+    const m = new RegExp(DATAPOINT_WITH_TIME.source).exec(d);
+    return m ? datapointTime(m.slice(2, 8)) : Number.NaN;
+  });
+  const latest = Math.max(...times);
+  const newest = Number.isFinite(latest) ? times.indexOf(latest) : null;
+  const at = (values: string[] | null): number | null => {
+    if (values === null) return null;
+    const index = values.length === 1 ? 0 : values.length === datapoints.length ? newest : null;
+    const text = index === null ? undefined : values[index];
+    if (text === undefined || !new RegExp(`^${NUMBER}$`).test(text)) return null;
+    return Number(text);
+  };
+  return {
+    lower: at(list(/lower thresholds?\s*\[([^\]]*)\]/i)),
+    upper: at(list(/upper thresholds?\s*\[([^\]]*)\]/i)),
+  };
+}
 
 // --- reasonData ------------------------------------------------------------------------------
 

@@ -2,14 +2,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   type AlarmSignal,
-  type AnomalyBand,
-  bandOfReason,
   breachOf,
   decideOnAlarm,
   targetsAnswering,
 } from "../../shared/brain/alarmDecision.js";
 import { loadConfig, validateConfig } from "../../shared/config/validate.js";
 import { initialState, type TargetState } from "../../shared/engine/targetState.js";
+import { type AnomalyBand, bandOfReason } from "../../shared/events/stateChangeReason.js";
 
 const { config } = loadConfig("brain.config.json");
 const readers = config.targets.find((t) => t.id === "virtway-readers")!;

@@ -5,7 +5,7 @@ import { actuatorsOn } from "../../shared/actuators/actuators.js";
 import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
 import { AwsNativeScaling } from "../../shared/coexistence/awsNativeScaling.js";
-import type { NativeScaling } from "../../shared/coexistence/coexistence.js";
+import type { BeforeChanging, NativeChange } from "../../shared/coexistence/coexistence.js";
 import { initialState } from "../../shared/engine/targetState.js";
 import { NO_METRICS } from "../../shared/metrics/port.js";
 import { at, config, readerMetric, tickWorld } from "./tickWorld.js";
@@ -510,6 +510,19 @@ describe("tick: a group's instances in flight", () => {
   });
 });
 
+/** A native target-tracking policy the user keeps on the front end's group, scaling in. */
+const NATIVE_CPU_60 = {
+  TargetValue: 60,
+  PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" },
+};
+const putNativeCpu60 = (world: ReturnType<typeof tickWorld>) =>
+  world.native.putGroupPolicy({
+    AutoScalingGroupName: "virtway-frontend-php",
+    PolicyName: "native-cpu-60",
+    PolicyType: "TargetTrackingScaling",
+    TargetTrackingConfiguration: NATIVE_CPU_60,
+  });
+
 describe("tick: coexistence with native policies kept attached", () => {
   it("suspends native scale-in once when the brain's scale-out cooldown starts and restores it once when it ends", async () => {
     const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-frontend": { capacity: 4 } });
@@ -648,16 +661,8 @@ describe("tick: coexistence with native policies kept attached", () => {
 
   it("an alarm's scale-out switches native scale-in off at once, before a short cooldown could end; the tick switches it back on", async () => {
     const world = tickWorld({ "virtway-frontend": { capacity: 2 } });
-    const tracking = {
-      TargetValue: 60,
-      PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" },
-    };
-    world.native.putGroupPolicy({
-      AutoScalingGroupName: "virtway-frontend-php",
-      PolicyName: "native-cpu-60",
-      PolicyType: "TargetTrackingScaling",
-      TargetTrackingConfiguration: tracking,
-    });
+    const tracking = NATIVE_CPU_60;
+    putNativeCpu60(world);
     // 2,000 requests per target: the +2 step, whose cooldown is 60 s.
     const results = await world.alarm("virtway-frontend-requests-high", 10, 2000);
     expect(results.map((r) => [r.target, r.reason])).toEqual([
@@ -692,28 +697,15 @@ describe("tick: coexistence with native policies kept attached", () => {
 
   it("an invocation that dies between switching native scale-in off and its record: the tick still switches it back on", async () => {
     const world = tickWorld({ "virtway-frontend": { capacity: 2 } });
-    const tracking = {
-      TargetValue: 60,
-      PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" },
-    };
-    world.native.putGroupPolicy({
-      AutoScalingGroupName: "virtway-frontend-php",
-      PolicyName: "native-cpu-60",
-      PolicyType: "TargetTrackingScaling",
-      TargetTrackingConfiguration: tracking,
-    });
-    const real = new AwsNativeScaling(world.clients);
+    putNativeCpu60(world);
     // The policy is switched off, then the invocation dies before recording it.
-    const dying: NativeScaling = {
-      ...real,
-      suspendReplicaScaleIn: (c, b) => real.suspendReplicaScaleIn(c, b),
-      resumeReplicaScaleIn: (c) => real.resumeReplicaScaleIn(c),
-      restoreGroupScaleIn: (g, p) => real.restoreGroupScaleIn(g, p),
-      disableGroupScaleIn: async (group, before) => {
-        await real.disableGroupScaleIn(group, before);
+    class Dying extends AwsNativeScaling {
+      override async disableGroupScaleIn(group: string, before?: BeforeChanging): Promise<NativeChange> {
+        await super.disableGroupScaleIn(group, before);
         throw new Error("the invocation died");
-      },
-    };
+      }
+    }
+    const dying = new Dying(world.clients);
     world.setNow(10);
     await expect(
       handleAlarmChange({

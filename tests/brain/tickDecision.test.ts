@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Observation, ReaderInstance } from "../../shared/actuators/port.js";
-import { decideOnTick, type TickInput, VERTICAL_BUFFER } from "../../shared/brain/tickDecision.js";
+import { decideOnTick, type TickInput } from "../../shared/brain/tickDecision.js";
+import { VERTICAL_BUFFER } from "../../shared/brain/verticalBuffer.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../../shared/config/schema.js";
 import { loadConfig } from "../../shared/config/validate.js";
 import { initialState, type TargetState } from "../../shared/engine/targetState.js";

@@ -7,14 +7,14 @@
  */
 import { z } from "zod";
 import type { FunctionDeps } from "../functions/lib/runtime.js";
-import { actuatorsOn } from "../shared/actuators/actuators.js";
-import { createAwsClients } from "../shared/aws/clients.js";
-import type { BrainConfig } from "../shared/config/schema.js";
-import { UsageError } from "../shared/errors.js";
-import { startLocalLedger } from "../shared/ledger/local.js";
-import { type Call, SimulatedAccount } from "../shared/simulation/account.js";
-import { simulateCloudWatch } from "../shared/simulation/cloudWatch.js";
-import { simulateNativePolicies } from "../shared/simulation/nativePolicies.js";
+import { actuatorsOn } from "../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../shared/adapters/aws/clients.js";
+import { startLocalLedger } from "../shared/adapters/ledger/local.js";
+import type { BrainConfig } from "../shared/core/config/schema.js";
+import { UsageError } from "../shared/core/errors.js";
+import { type Call, SimulatedAccount } from "../shared/offline/simulation/account.js";
+import { simulateCloudWatch } from "../shared/offline/simulation/cloudWatch.js";
+import { simulateNativePolicies } from "../shared/offline/simulation/nativePolicies.js";
 
 /** `--state F`: where the simulated account starts (PRODUCT.md). */
 export const StartingStateSchema = z.record(

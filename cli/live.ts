@@ -4,8 +4,8 @@
  * where it is set (an emulator, or dynalite).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { UsageError } from "../shared/errors.js";
-import { DynamoDBLedger } from "../shared/ledger/dynamodb.js";
+import { DynamoDBLedger } from "../shared/adapters/ledger/dynamodb.js";
+import { UsageError } from "../shared/core/errors.js";
 
 export function liveDynamoClient(): DynamoDBClient {
   const endpoint = process.env.AWS_ENDPOINT_URL;

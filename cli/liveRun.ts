@@ -4,11 +4,11 @@
  * --create-table where it is missing), and the wall clock.
  */
 
-import { actuatorsOn } from "../shared/actuators/actuators.js";
-import { createAwsClients } from "../shared/aws/clients.js";
-import { type Call, recordCalls } from "../shared/aws/recording.js";
-import type { BrainConfig } from "../shared/config/schema.js";
-import { createLedgerTable } from "../shared/ledger/dynamodb.js";
+import { actuatorsOn } from "../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../shared/adapters/aws/clients.js";
+import { type Call, recordCalls } from "../shared/adapters/aws/recording.js";
+import { createLedgerTable } from "../shared/adapters/ledger/dynamodb.js";
+import type { BrainConfig } from "../shared/core/config/schema.js";
 import type { FunctionWorld } from "./dryRun.js";
 import type { CliIo } from "./io.js";
 import { liveLedger } from "./live.js";

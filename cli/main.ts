@@ -4,15 +4,14 @@
  * the brain and reports. Exit status 0 on success, 1 when the input is wrong, 2 on misuse.
  */
 import { Command, CommanderError } from "commander";
-import { ConfigError, UsageError } from "../shared/errors.js";
+import { ConfigError, UsageError } from "../shared/core/errors.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInvoke } from "./commands/invoke.js";
 import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
 import { registerStart } from "./commands/start.js";
 import { registerValidate } from "./commands/validate.js";
+import type { CommandContext } from "./context.js";
 import { type CliIo, ExitCode, processIo } from "./io.js";
-
-export type CommandContext = { io: CliIo; setExit: (code: number) => void };
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let exit: number = ExitCode.ok;

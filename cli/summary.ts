@@ -4,7 +4,7 @@ import {
   isCompositeAlarm,
   type ScalingPolicy,
   type Target,
-} from "../shared/config/schema.js";
+} from "../shared/core/config/schema.js";
 
 const UNIT: Record<Target["kind"], string> = {
   "aurora-readers": "readers",

@@ -10,7 +10,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
-import type { Problem } from "../shared/errors.js";
+import type { Problem } from "../shared/core/errors.js";
 import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
 import { payloadFor } from "./lib/payload.js";

@@ -12,18 +12,18 @@
  * printed, still closes the object, with an `error` naming the file and the problem.
  */
 import type { Command } from "commander";
-import { alarmNameOf } from "../../shared/alarms/alarmRule.js";
-import type { BrainConfig } from "../../shared/config/schema.js";
-import { loadConfig } from "../../shared/config/validate.js";
-import { formatProblem, NotAStreamError, StreamFileError } from "../../shared/errors.js";
-import { AlarmEvaluator, type EvaluationSummary } from "../../shared/evaluation/evaluator.js";
-import { javaDouble } from "../../shared/evaluation/reason.js";
-import type { StateChange } from "../../shared/evaluation/stateChange.js";
-import { APPROXIMATIONS, type Approximation } from "../../shared/evaluation/statistics.js";
-import { readStreams } from "../../shared/streams/readStream.js";
-import { formatSkipped } from "../../shared/streams/record.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { alarmNameOf } from "../../shared/core/alarms/alarmRule.js";
+import type { BrainConfig } from "../../shared/core/config/schema.js";
+import { formatProblem, NotAStreamError, StreamFileError } from "../../shared/core/errors.js";
+import { AlarmEvaluator, type EvaluationSummary } from "../../shared/offline/evaluation/evaluator.js";
+import { javaDouble } from "../../shared/offline/evaluation/reason.js";
+import type { StateChange } from "../../shared/offline/evaluation/stateChange.js";
+import { APPROXIMATIONS, type Approximation } from "../../shared/offline/evaluation/statistics.js";
+import { readStreams } from "../../shared/offline/streams/readStream.js";
+import { formatSkipped } from "../../shared/offline/streams/record.js";
+import type { CommandContext } from "../context.js";
 import { type CliIo, ExitCode } from "../io.js";
-import type { CommandContext } from "../main.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 /** Progress on standard error every this many records (a month of one-minute data is millions). */

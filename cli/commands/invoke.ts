@@ -9,13 +9,14 @@ import type { Context } from "aws-lambda";
 import type { Command } from "commander";
 import { alarmFunction, type FunctionResult } from "../../functions/alarm.js";
 import { tickFunction } from "../../functions/tick.js";
-import type { BrainConfig } from "../../shared/config/schema.js";
-import { jsonPath, loadConfig } from "../../shared/config/validate.js";
-import { formatProblem, UsageError } from "../../shared/errors.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import type { BrainConfig } from "../../shared/core/config/schema.js";
+import { jsonPath } from "../../shared/core/config/validate.js";
+import { formatProblem, UsageError } from "../../shared/core/errors.js";
+import type { CommandContext } from "../context.js";
 import { dryRun, type StartingState, StartingStateSchema } from "../dryRun.js";
 import { ExitCode } from "../io.js";
 import { liveRun } from "../liveRun.js";
-import type { CommandContext } from "../main.js";
 import { withStdoutToStderr } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 

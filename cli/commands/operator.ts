@@ -4,14 +4,14 @@
  * or every target's with --all, while its decisions go on being recorded.
  */
 import type { Command } from "commander";
-import type { BrainConfig, Target } from "../../shared/config/schema.js";
-import { loadConfig } from "../../shared/config/validate.js";
-import { activeCooldowns, initialState, type TargetState } from "../../shared/engine/targetState.js";
-import { UsageError } from "../../shared/errors.js";
-import type { DecisionRecord } from "../../shared/ledger/port.js";
-import { type PauseResult, pause, pauseAll } from "../../shared/ledger/transact.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import type { DecisionRecord } from "../../shared/brain/ports/ledger.js";
+import { type PauseResult, pause, pauseAll } from "../../shared/brain/transact.js";
+import type { BrainConfig, Target } from "../../shared/core/config/schema.js";
+import { activeCooldowns, initialState, type TargetState } from "../../shared/core/engine/targetState.js";
+import { UsageError } from "../../shared/core/errors.js";
+import type { CommandContext } from "../context.js";
 import { liveLedger } from "../live.js";
-import type { CommandContext } from "../main.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 function targetOf(config: BrainConfig, id: string): Target {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../shared/config/validate.js";
-import { formatProblem } from "../../shared/errors.js";
-import type { CommandContext } from "../main.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { formatProblem } from "../../shared/core/errors.js";
+import type { CommandContext } from "../context.js";
 
 export const DEFAULT_CONFIG = "brain.config.json";
 

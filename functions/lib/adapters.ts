@@ -1,7 +1,7 @@
 /** The adapters the functions build on a set of clients, once per set (a Lambda container keeps one). */
-import type { AwsClients } from "../../shared/aws/clients.js";
-import { AwsNativeScaling } from "../../shared/coexistence/awsNativeScaling.js";
-import { CloudWatchMetricSource } from "../../shared/metrics/cloudWatch.js";
+import type { AwsClients } from "../../shared/adapters/aws/clients.js";
+import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
+import { CloudWatchMetricSource } from "../../shared/adapters/cloudWatch.js";
 
 type Adapters = { metrics: CloudWatchMetricSource; nativeScaling: AwsNativeScaling };
 

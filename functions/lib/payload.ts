@@ -1,9 +1,10 @@
 /** A payload checked for size, then parsed; a bad one becomes an acknowledged error, never a retry. */
 
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { Problem } from "../../shared/errors.js";
-import { PayloadError } from "../../shared/errors.js";
-import { type ParsedEvent, parseEvent } from "../../shared/events/parseEvent.js";
+import type { ParsedEvent } from "../../shared/adapters/events/alarmStateChange.js";
+import { parseEvent } from "../../shared/adapters/events/parseEvent.js";
+import type { Problem } from "../../shared/core/errors.js";
+import { PayloadError } from "../../shared/core/errors.js";
 import { logger, metrics } from "./observability.js";
 
 type CheckedPayload = ParsedEvent | { type: "invalid"; error: { message: string; problems: Problem[] } };

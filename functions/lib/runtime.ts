@@ -5,13 +5,13 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import configJson from "../../brain.config.json" with { type: "json" };
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import { type AwsClients, createAwsClients } from "../../shared/aws/clients.js";
+import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { type AwsClients, createAwsClients } from "../../shared/adapters/aws/clients.js";
+import { DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import type { BrainPorts } from "../../shared/brain/applyDecision.js";
-import type { BrainConfig } from "../../shared/config/schema.js";
-import { validateConfig } from "../../shared/config/validate.js";
-import { ConfigError } from "../../shared/errors.js";
-import { DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
+import type { BrainConfig } from "../../shared/core/config/schema.js";
+import { validateConfig } from "../../shared/core/config/validate.js";
+import { ConfigError } from "../../shared/core/errors.js";
 
 export type FunctionDeps = {
   config: BrainConfig;

@@ -15,26 +15,15 @@
  * it into the log. No extra write: the budget of docs/ledger.md holds.
  */
 
-import type { ActuatorFor, AppliedChange } from "../actuators/port.js";
-import type { Target } from "../config/schema.js";
-import type { Decision } from "../engine/decision.js";
-import type { Reservation, TargetState } from "../engine/targetState.js";
-import type { DecisionRecord, DecisionStatus, Ledger } from "../ledger/port.js";
-import { expiredReservations, withState } from "../ledger/transact.js";
+import type { Target } from "../core/config/schema.js";
+import type { Decided } from "../core/engine/decided.js";
+import type { Reservation, TargetState } from "../core/engine/targetState.js";
+import type { ActuatorFor, AppliedChange } from "./ports/actuator.js";
+import type { DecisionRecord, DecisionStatus, Ledger } from "./ports/ledger.js";
+import { expiredReservations, withState } from "./transact.js";
 
 /** The ports a decision goes through; the clock is passed in. */
 export type BrainPorts = { ledger: Ledger; actuatorFor: ActuatorFor };
-
-/** What a pure decision step returns for one target. */
-export type Decided = {
-  decision: Decision;
-  next: TargetState;
-  changed: boolean;
-  act: boolean;
-  trigger?: string;
-  /** Nothing worth a log record (a tick that decided nothing): only a changed state is written. */
-  quiet?: boolean;
-};
 
 export type AppliedDecision = DecisionRecord & { resources?: string[] };
 

@@ -4,20 +4,21 @@
  * flight), and back on when the window ends (coexistence.ts says when; this module makes the calls
  * through the NativeScaling port and records them in the ledger).
  */
+
+import type { Target } from "../core/config/schema.js";
 import {
   describeSuspension,
   type NativeChange,
-  type NativeScaling,
   nativeScaleInAction,
   remainingSuspension,
   suspensionRecord,
-} from "../coexistence/coexistence.js";
-import type { Target } from "../config/schema.js";
-import type { Decision, Reason } from "../engine/decision.js";
-import type { NativeScaleInSuspension, TargetState } from "../engine/targetState.js";
-import type { DecisionRecord, Ledger } from "../ledger/port.js";
-import { withState } from "../ledger/transact.js";
+} from "../core/deciders/coexistence.js";
+import type { Decision, Reason } from "../core/engine/decision.js";
+import type { NativeScaleInSuspension, TargetState } from "../core/engine/targetState.js";
 import type { AppliedDecision } from "./applyDecision.js";
+import type { DecisionRecord, Ledger } from "./ports/ledger.js";
+import type { NativeScaling } from "./ports/nativeScaling.js";
+import { withState } from "./transact.js";
 
 /**
  * Switches native scale-in off or back on when the brain's scale-out window starts or ends on the

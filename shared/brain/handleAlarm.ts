@@ -4,16 +4,18 @@
  * An alarm no policy answers, a stale change, or one from another account is acknowledged with its
  * reason and touches neither the ledger nor AWS.
  */
-import type { NativeScaling } from "../coexistence/coexistence.js";
-import type { BrainConfig, Target } from "../config/schema.js";
-import type { Reason } from "../engine/decision.js";
-import { initialState, stateChangeKey, type TargetState } from "../engine/targetState.js";
-import { type AlarmSignal, decideOnAlarm, targetsAnswering } from "./alarmDecision.js";
-import { type AppliedDecision, type BrainPorts, commitDecision, type Decided } from "./applyDecision.js";
+
+import type { BrainConfig, Target } from "../core/config/schema.js";
+import { type AlarmSignal, decideOnAlarm, targetsAnswering } from "../core/deciders/alarmDecision.js";
+import { dueInFlight, settleInFlight } from "../core/deciders/inFlight.js";
+import { readersBeforeFloors } from "../core/deciders/targets.js";
+import { decideVerticalBuffer, verticalBuffer } from "../core/deciders/verticalBuffer.js";
+import type { Decided } from "../core/engine/decided.js";
+import type { Reason } from "../core/engine/decision.js";
+import { initialState, stateChangeKey, type TargetState } from "../core/engine/targetState.js";
+import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
-import { dueInFlight, settleInFlight } from "./inFlight.js";
-import { readersBeforeFloors } from "./targets.js";
-import { decideVerticalBuffer, verticalBuffer } from "./verticalBuffer.js";
+import type { NativeScaling } from "./ports/nativeScaling.js";
 
 /** A state change the brain answers without a target: why it did nothing. */
 export type Acknowledgement = {

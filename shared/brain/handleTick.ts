@@ -9,17 +9,19 @@
  * A tick that finds nothing changed and decides nothing writes nothing and calls nothing that
  * mutates. What is written and called, and why, is in docs/tick.md.
  */
-import type { Observation } from "../actuators/port.js";
-import { type NativeScaling, nativeScaleInAction } from "../coexistence/coexistence.js";
-import type { BrainConfig, Target } from "../config/schema.js";
-import { arriving, initialState, type TargetState } from "../engine/targetState.js";
-import { expiredReservations } from "../ledger/transact.js";
-import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "../metrics/metricQueries.js";
-import type { MetricSource, MetricValues } from "../metrics/port.js";
+
+import type { BrainConfig, Target } from "../core/config/schema.js";
+import { nativeScaleInAction } from "../core/deciders/coexistence.js";
+import { readersBeforeFloors } from "../core/deciders/targets.js";
+import { decideOnTick, type TickMetrics } from "../core/deciders/tickDecision.js";
+import type { Observation } from "../core/engine/observation.js";
+import { arriving, initialState, type TargetState } from "../core/engine/targetState.js";
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
-import { readersBeforeFloors } from "./targets.js";
-import { decideOnTick, type TickMetrics } from "./tickDecision.js";
+import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "./metricQueries.js";
+import type { MetricSource, MetricValues } from "./ports/metrics.js";
+import type { NativeScaling } from "./ports/nativeScaling.js";
+import { expiredReservations } from "./transact.js";
 
 export type TickPorts = BrainPorts & {
   metrics: MetricSource;

@@ -4,11 +4,12 @@
  * switches it back on.
  */
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { coexist } from "../../shared/brain/coexist.js";
-import type { NativeChange, NativeScaling } from "../../shared/coexistence/coexistence.js";
-import { loadConfig } from "../../shared/config/validate.js";
-import { initialState } from "../../shared/engine/targetState.js";
-import { MemoryLedger } from "../../shared/ledger/memory.js";
+import type { NativeScaling } from "../../shared/brain/ports/nativeScaling.js";
+import type { NativeChange } from "../../shared/core/deciders/coexistence.js";
+import { initialState } from "../../shared/core/engine/targetState.js";
 
 const { config } = loadConfig("brain.config.json");
 const readers = config.targets.find((t) => t.id === "virtway-readers")!;

@@ -23,14 +23,14 @@ import {
 } from "@aws-sdk/client-rds";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import { createAwsClients } from "../../shared/aws/clients.js";
+import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../../shared/adapters/aws/clients.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { createLedgerTable, DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
+import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import { loadConfig } from "../../shared/config/validate.js";
-import { createLedgerTable, DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
-import { MemoryLedger } from "../../shared/ledger/memory.js";
-import type { Ledger } from "../../shared/ledger/port.js";
-import { SimulatedAccount } from "../../shared/simulation/account.js";
+import type { Ledger } from "../../shared/brain/ports/ledger.js";
+import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 import { type Dynalite, startDynalite } from "../support/dynalite.js";
 import { conditional, injectFault, throttling } from "../support/dynamoFaults.js";
 

@@ -1,14 +1,15 @@
 import { readFileSync } from "node:fs";
 import { InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import { createAwsClients } from "../../shared/aws/clients.js";
+import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../../shared/adapters/aws/clients.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { parseEvent } from "../../shared/adapters/events/parseEvent.js";
+import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import type { BrainConfig } from "../../shared/config/schema.js";
-import { loadConfig, validateConfig } from "../../shared/config/validate.js";
-import { parseEvent } from "../../shared/events/parseEvent.js";
-import { MemoryLedger } from "../../shared/ledger/memory.js";
-import { SimulatedAccount } from "../../shared/simulation/account.js";
+import type { BrainConfig } from "../../shared/core/config/schema.js";
+import { validateConfig } from "../../shared/core/config/validate.js";
+import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 
 const { config } = loadConfig("brain.config.json");
 const T0 = Date.parse("2026-11-23T19:00:00.000Z");

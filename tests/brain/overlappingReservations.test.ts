@@ -4,13 +4,13 @@
  * expires and its decision is settled, whatever the second did.
  */
 import { describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import type { ActuatorFor } from "../../shared/actuators/port.js";
-import { createAwsClients } from "../../shared/aws/clients.js";
+import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../../shared/adapters/aws/clients.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import { loadConfig } from "../../shared/config/validate.js";
-import { MemoryLedger } from "../../shared/ledger/memory.js";
-import { SimulatedAccount } from "../../shared/simulation/account.js";
+import type { ActuatorFor } from "../../shared/brain/ports/actuator.js";
+import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 
 const { config } = loadConfig("brain.config.json");
 const T0 = Date.parse("2026-11-23T19:00:00.000Z");

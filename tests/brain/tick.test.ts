@@ -1,13 +1,14 @@
 import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { DeleteDBInstanceCommand, InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
+import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
 import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
-import { AwsNativeScaling } from "../../shared/coexistence/awsNativeScaling.js";
-import type { BeforeChanging, NativeChange } from "../../shared/coexistence/coexistence.js";
-import { initialState } from "../../shared/engine/targetState.js";
-import { NO_METRICS } from "../../shared/metrics/port.js";
+import { NO_METRICS } from "../../shared/brain/ports/metrics.js";
+import type { BeforeChanging } from "../../shared/brain/ports/nativeScaling.js";
+import type { NativeChange } from "../../shared/core/deciders/coexistence.js";
+import { initialState } from "../../shared/core/engine/targetState.js";
 import { at, config, readerMetric, tickWorld } from "./tickWorld.js";
 
 const groupCpu = (group: string) => ({

@@ -3,20 +3,20 @@
  * Scaling, CloudWatch, the native policies), the ledger in memory counting its writes, and a clock
  * in seconds after 19:00.
  */
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import { createAwsClients } from "../../shared/aws/clients.js";
+import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../../shared/adapters/aws/clients.js";
+import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
+import { CloudWatchMetricSource } from "../../shared/adapters/cloudWatch.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
-import { AwsNativeScaling } from "../../shared/coexistence/awsNativeScaling.js";
-import type { BrainConfig } from "../../shared/config/schema.js";
-import { loadConfig } from "../../shared/config/validate.js";
-import type { TargetState } from "../../shared/engine/targetState.js";
-import { MemoryLedger } from "../../shared/ledger/memory.js";
-import type { DecisionRecord, WriteResult } from "../../shared/ledger/port.js";
-import { CloudWatchMetricSource } from "../../shared/metrics/cloudWatch.js";
-import { SimulatedAccount } from "../../shared/simulation/account.js";
-import { simulateCloudWatch } from "../../shared/simulation/cloudWatch.js";
-import { simulateNativePolicies } from "../../shared/simulation/nativePolicies.js";
+import type { DecisionRecord, WriteResult } from "../../shared/brain/ports/ledger.js";
+import type { BrainConfig } from "../../shared/core/config/schema.js";
+import type { TargetState } from "../../shared/core/engine/targetState.js";
+import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import { simulateCloudWatch } from "../../shared/offline/simulation/cloudWatch.js";
+import { simulateNativePolicies } from "../../shared/offline/simulation/nativePolicies.js";
 
 export const { config } = loadConfig("brain.config.json");
 export const T0 = Date.parse("2026-11-23T19:00:00.000Z");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvaluateJson } from "../../cli/commands/evaluate.js";
 import { main } from "../../cli/main.js";
-import { loadConfig } from "../../shared/config/validate.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "brain-evaluate-"));

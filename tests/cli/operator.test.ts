@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/actuators/actuators.js";
-import { createAwsClients } from "../../shared/aws/clients.js";
+import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../../shared/adapters/aws/clients.js";
+import { loadConfig } from "../../shared/adapters/configFile.js";
+import { createLedgerTable, DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import { loadConfig } from "../../shared/config/validate.js";
-import { createLedgerTable, DynamoDBLedger } from "../../shared/ledger/dynamodb.js";
-import { SimulatedAccount } from "../../shared/simulation/account.js";
+import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 import { type Dynalite, startDynalite } from "../support/dynalite.js";
 import { run } from "./run.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { interval, summarize } from "../../cli/summary.js";
-import { validateConfig } from "../../shared/config/validate.js";
+import { validateConfig } from "../../shared/core/config/validate.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "brain-validate-"));

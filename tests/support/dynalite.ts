@@ -7,4 +7,4 @@ export {
   type LocalDynamo as Dynalite,
   localDynamoClient as dynamoClient,
   startDynalite,
-} from "../../shared/ledger/local.js";
+} from "../../shared/adapters/ledger/local.js";

@@ -1,0 +1,201 @@
+/**
+ * Aurora readers: CreateDBInstance in the cluster to add, DeleteDBInstance of the brain's own
+ * readers to remove (newest first; never the writer, never a reader the brain did not create).
+ *
+ * - The engine comes from the cluster (DescribeDBClusters); the class from the target's
+ *   DBInstanceClass, or db.serverless (Aurora Serverless v2).
+ * - PubliclyAccessible and the DB parameter group from the cluster's writer.
+ * - PromotionTier 15: the brain's readers come last in failover, behind the readers users made
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html#Aurora.Managing.FaultTolerance).
+ */
+import {
+  CreateDBInstanceCommand,
+  type DBCluster,
+  type DBInstance,
+  DeleteDBInstanceCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from "@aws-sdk/client-rds";
+import type { Actuator, AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
+import type { AuroraReadersTarget } from "../../core/config/schema.js";
+import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../../core/engine/observation.js";
+
+/** The tag that marks a reader as the brain's; only such readers are ever removed. */
+export const MANAGED_TAG = "surge-brain:managed";
+export const TARGET_TAG = "surge-brain:target";
+export const DECISION_TAG = "surge-brain:decision";
+
+const GONE = READER_NOT_SERVING;
+
+/**
+ * A new reader's identifier: says it is the brain's, names the cluster, the time and the reader's
+ * position in the cluster's count (the ledger serialises decisions, so two readers created in the
+ * same second never share a position). At most 63
+ * characters, lowercase letters, digits and single hyphens, starting with a letter
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+ */
+export function readerIdentifier(cluster: string, at: Date, position: number): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "")
+    .toLowerCase(); // 20261123t190000
+  const suffix = `-surge-${stamp}-${position}`;
+  const base = cluster
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/-+/g, "-")
+    .slice(0, 63 - suffix.length)
+    .replace(/-+$/, "");
+  return `${base}${suffix}`;
+}
+
+export class AuroraReadersActuator implements Actuator {
+  constructor(
+    private readonly rds: RDSClient,
+    private readonly target: AuroraReadersTarget,
+  ) {}
+
+  async observe(): Promise<Observation> {
+    const readers = await this.readers();
+    const live = readers.filter((r) => !r.isWriter && !GONE.has(r.status));
+    return {
+      kind: "aurora-readers",
+      capacity: live.length,
+      available: live.filter((r) => r.status === "available").length,
+      readers,
+    };
+  }
+
+  async apply(change: ScalingChange): Promise<AppliedChange> {
+    if (change.to > change.from) return this.add(change);
+    if (change.to < change.from) return this.remove(change);
+    return { capacity: change.to, resources: [] };
+  }
+
+  private async add(change: ScalingChange): Promise<AppliedChange> {
+    const cluster = await this.cluster();
+    const model = await this.model(cluster);
+    // A new reader is reached and configured as the writer is. Left out, PubliclyAccessible
+    // defaults by the subnets' VPC (public where it has an internet gateway) and the parameter
+    // group to the engine's default
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+    const parameterGroup = model?.DBParameterGroups?.[0]?.DBParameterGroupName;
+    const likeTheWriter = {
+      ...(model?.PubliclyAccessible !== undefined ? { PubliclyAccessible: model.PubliclyAccessible } : {}),
+      ...(parameterGroup ? { DBParameterGroupName: parameterGroup } : {}),
+    };
+    const created: string[] = [];
+    for (let position = change.from + 1; position <= change.to; position++) {
+      const id = readerIdentifier(this.target.DBClusterIdentifier, change.at, position);
+      try {
+        await this.rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            DBClusterIdentifier: this.target.DBClusterIdentifier,
+            Engine: cluster.Engine,
+            DBInstanceClass: this.target.DBInstanceClass ?? "db.serverless",
+            PromotionTier: 15,
+            ...likeTheWriter,
+            Tags: [
+              { Key: MANAGED_TAG, Value: "true" },
+              { Key: TARGET_TAG, Value: this.target.id },
+              { Key: DECISION_TAG, Value: change.decisionId.slice(0, 256) },
+            ],
+          }),
+        );
+      } catch (error) {
+        // Nothing created: the decision failed. Some created: those are real and in flight, and
+        // the decision is what AWS accepted (the rest is asked again while a layer wants it).
+        if (created.length === 0) throw error;
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return {
+          capacity: change.from + created.length,
+          resources: created,
+          note: `AWS created ${created.length} of the ${change.to - change.from} readers asked, then refused: ${why}`,
+        };
+      }
+      created.push(id);
+    }
+    return { capacity: change.to, resources: created };
+  }
+
+  private async remove(change: ScalingChange): Promise<AppliedChange> {
+    const wanted = change.from - change.to;
+    const removable = (await this.readers())
+      .filter((r) => r.managed && !r.isWriter && !GONE.has(r.status))
+      // Newest first; a reader still being created has no creation time yet and is the newest.
+      .sort((a, b) => (b.createdAt ?? "9999").localeCompare(a.createdAt ?? "9999"));
+    const victims = removable.slice(0, wanted);
+    for (const reader of victims) {
+      await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: reader.id }));
+    }
+    const removed = victims.map((r) => r.id);
+    return {
+      capacity: change.from - removed.length,
+      resources: removed,
+      ...(removed.length < wanted
+        ? {
+            note: `only ${removed.length} of the ${wanted} asked were the brain's readers; readers it did not create are never removed`,
+          }
+        : {}),
+    };
+  }
+
+  private async cluster() {
+    const out = await this.rds.send(
+      new DescribeDBClustersCommand({ DBClusterIdentifier: this.target.DBClusterIdentifier }),
+    );
+    const cluster = out.DBClusters?.[0];
+    if (!cluster)
+      throw new Error(`DescribeDBClusters returned no cluster ${this.target.DBClusterIdentifier}`);
+    return cluster;
+  }
+
+  /**
+   * The instance a new reader copies its access and parameter group from: the cluster's writer, or,
+   * while a failover leaves none, a reader the user made (then any other instance of the cluster).
+   */
+  private async model(cluster: DBCluster): Promise<DBInstance | undefined> {
+    const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
+    if (writer) {
+      const out = await this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: writer }));
+      if (out.DBInstances?.[0]) return out.DBInstances[0];
+    }
+    const instances = await this.instances();
+    const managed = (i: DBInstance) => (i.TagList ?? []).some((t) => t.Key === MANAGED_TAG);
+    return instances.find((i) => !managed(i)) ?? instances[0];
+  }
+
+  /** Every instance of the cluster, as DescribeDBInstances pages them. */
+  private async instances(): Promise<DBInstance[]> {
+    const instances: DBInstance[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.rds.send(
+        new DescribeDBInstancesCommand({
+          Filters: [{ Name: "db-cluster-id", Values: [this.target.DBClusterIdentifier] }],
+          ...(marker ? { Marker: marker } : {}),
+        }),
+      );
+      instances.push(...(page.DBInstances ?? []));
+      marker = page.Marker;
+    } while (marker);
+    return instances;
+  }
+
+  private async readers(): Promise<ReaderInstance[]> {
+    const cluster = await this.cluster();
+    const writers = new Set(
+      (cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier),
+    );
+    return (await this.instances()).map((i) => ({
+      id: i.DBInstanceIdentifier ?? "",
+      status: i.DBInstanceStatus ?? "unknown",
+      isWriter: writers.has(i.DBInstanceIdentifier),
+      managed: (i.TagList ?? []).some((t) => t.Key === MANAGED_TAG && t.Value === "true"),
+      createdAt: i.InstanceCreateTime ? new Date(i.InstanceCreateTime).toISOString() : null,
+    }));
+  }
+}

@@ -1,0 +1,46 @@
+/** What every payload the functions receive is parsed into, whichever way it came. */
+import type { AnomalyBand } from "../../core/alarms/stateChangeReason.js";
+import type { AlarmStateValue } from "../../core/engine/targetState.js";
+
+export const ALARM_TYPES = ["metric", "metric-math", "anomaly-detection", "composite"] as const;
+export type AlarmType = (typeof ALARM_TYPES)[number];
+
+export const DELIVERIES = ["sns", "eventbridge", "lambda-action"] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+
+/**
+ * One alarm state change, whichever way it came. The same change delivered through SNS and
+ * EventBridge has the same alarmName and stateChangedAt (rule 6 of PRODUCT.md identifies it so).
+ */
+export type AlarmStateChange = {
+  delivery: Delivery;
+  alarmName: string;
+  /** Absent from old SNS messages: the alarm is then known by its name alone. */
+  alarmArn: string | null;
+  /** Null where the payload has none or a placeholder (`EXAMPLE`, `ACCOUNT_NUMBER`). */
+  account: string | null;
+  /** A code (`eu-west-1`); SNS's display names are mapped, unknown names and `REGION` are null. */
+  region: string | null;
+  alarmType: AlarmType;
+  state: AlarmStateValue;
+  previousState: AlarmStateValue | null;
+  /** ISO-8601 UTC with milliseconds. */
+  stateChangedAt: string;
+  reason: string;
+  /** The most recent datapoint the alarm evaluated, if the event carries one. */
+  value: number | null;
+  /** The static threshold, if the event states one (never for anomaly-detection and composite). */
+  threshold: number | null;
+  /** "Alarm" | "ExtensionPeriod" | "WaitPeriod": CloudWatch held the alarm's actions back. */
+  actionsSuppressedBy: string | null;
+  /**
+   * An anomaly-detection alarm's band at the newest datapoint, where the event's reasonData
+   * carries it (`recentLowerThresholds`, `recentUpperThresholds`); else read from the reason text.
+   */
+  band?: AnomalyBand;
+};
+
+export type ParsedEvent =
+  | { type: "alarm-state-change"; changes: AlarmStateChange[] }
+  | { type: "scheduled"; time: string; ruleArns: string[] }
+  | { type: "ignored"; reason: string };

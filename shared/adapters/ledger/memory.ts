@@ -1,0 +1,103 @@
+/**
+ * The ledger in memory, for replay's speed: the same behaviour as the DynamoDB adapter (the
+ * contract suite runs against both), the same outbox rules, the same log keys and TTL values.
+ * Stored values are copies, so callers cannot change what the ledger holds behind its back.
+ */
+
+import {
+  assertWritable,
+  DEFAULT_DECISIONS_LIMIT,
+  type DecisionRecord,
+  type Ledger,
+  logExpiresAt,
+  logSortKey,
+  mergeDecisions,
+  plain,
+  planOutbox,
+  targetKey,
+  type WriteResult,
+} from "../../brain/ports/ledger.js";
+import type { TargetState } from "../../core/engine/targetState.js";
+import { LedgerConflictError } from "../../core/errors.js";
+
+/** A log item as DynamoDB would hold it. */
+export type LogItem = DecisionRecord & { pk: string; sk: string; expiresAt: number };
+
+type StateItem = { state: TargetState; outbox: DecisionRecord[] };
+
+// Every call yields once, so that concurrent callers interleave as they would over the network.
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class MemoryLedger implements Ledger {
+  readonly #retentionDays: number;
+  readonly #states = new Map<string, StateItem>();
+  readonly #logs = new Map<string, Map<string, LogItem>>();
+
+  constructor(options: { retentionDays?: number } = {}) {
+    this.#retentionDays = options.retentionDays ?? 30;
+  }
+
+  async read(target: string): Promise<TargetState | null> {
+    await tick();
+    const item = this.#states.get(target);
+    return item ? plain(item.state) : null;
+  }
+
+  async write(
+    next: TargetState,
+    expectedVersion: number,
+    records: readonly DecisionRecord[],
+  ): Promise<WriteResult> {
+    assertWritable(next, expectedVersion);
+    await tick();
+    const target = next.target;
+    const stored = this.#states.get(target);
+    // The same condition as DynamoDB's: attribute_not_exists(pk), or version = :expected.
+    if (stored ? stored.state.version !== expectedVersion : expectedVersion !== 0) {
+      throw new LedgerConflictError(target, expectedVersion);
+    }
+    const plan = planOutbox(stored?.outbox ?? [], plain(records));
+    // The drain and the check-and-set run without yielding: nothing can slip in between here.
+    for (const record of plan.drain) this.#put(target, record);
+    const outbox = plan.keep(new Set(plan.drain.map((r) => r.id)));
+    this.#states.set(target, { state: plain(next), outbox });
+    return { drained: plan.drain.length, outbox: outbox.length };
+  }
+
+  async decisions(target: string, options: { limit?: number } = {}): Promise<DecisionRecord[]> {
+    await tick();
+    const log = [...(this.#logs.get(target)?.values() ?? [])].map(
+      ({ pk, sk, expiresAt, ...record }) => record,
+    );
+    const outbox = this.#states.get(target)?.outbox ?? [];
+    return plain(mergeDecisions(log, outbox, options.limit ?? DEFAULT_DECISIONS_LIMIT));
+  }
+
+  async targets(): Promise<string[]> {
+    await tick();
+    return [...this.#states.keys()].sort();
+  }
+
+  /** The raw log items of a target, in key order: what a Query of DynamoDB would return. */
+  logItems(target: string): LogItem[] {
+    const log = this.#logs.get(target) ?? new Map<string, LogItem>();
+    return plain([...log.values()].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0)));
+  }
+
+  /** The outbox of a target as stored in its state item. */
+  outbox(target: string): DecisionRecord[] {
+    return plain(this.#states.get(target)?.outbox ?? []);
+  }
+
+  #put(target: string, record: DecisionRecord): void {
+    const log = this.#logs.get(target) ?? new Map<string, LogItem>();
+    this.#logs.set(target, log);
+    const sk = logSortKey(record);
+    log.set(sk, {
+      ...plain(record),
+      pk: targetKey(target),
+      sk,
+      expiresAt: logExpiresAt(record, this.#retentionDays),
+    });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The ledger's port: what the brain keeps per target (one state item) and the decision log, and
+ * the outbox rules both adapters follow, as pure functions so that DynamoDB and memory cannot
+ * drift apart. The layout and the cost per decision are documented in docs/ledger.md.
+ */
+import type { Decision } from "../../core/engine/decision.js";
+import type { TargetState } from "../../core/engine/targetState.js";
+
+/**
+ * - `reserved`: a taken decision whose AWS call is under way (lives in the outbox only; its outcome
+ *   replaces it);
+ * - `applied` / `failed`: the AWS call's outcome;
+ * - `expired`: its invocation died before recording the outcome; the reservation was released by a
+ *   later decision (whether AWS made the change is reconciled with what AWS shows). Settled, but
+ *   not an outcome: it rides in the write of the decision that released it without draining;
+ * - `held`: held back by a coordination rule; `recorded`: noted, nothing to act on (a pause).
+ */
+export type DecisionStatus = "reserved" | "applied" | "failed" | "expired" | "held" | "recorded";
+
+export type DecisionRecord = Decision & {
+  status: DecisionStatus;
+  /** What AWS said, when the call failed. */
+  error?: string;
+  /** The state-change key (stateChangeKey) that triggered the decision, if any. */
+  trigger?: string;
+  layer?: string;
+};
+
+/** What a write did besides the state: how many records it moved to the log, and what is left. */
+export type WriteResult = { drained: number; outbox: number };
+
+export interface Ledger {
+  /** The state item, or null for a target never seen. One strongly consistent read. */
+  read(target: string): Promise<TargetState | null>;
+  /**
+   * One conditional write of `next` (whose version must be expectedVersion + 1; 0 creates the
+   * item), appending `records` (at most MAX_RECORDS_PER_WRITE) to the outbox. Throws
+   * LedgerConflictError, and changes nothing, when the stored version is not expectedVersion.
+   * A write that carries an outcome (applied or failed), or would take the outbox past
+   * OUTBOX_LIMIT, first moves up to DRAIN_BATCH settled outbox records into the log (one
+   * BatchWriteItem, before the conditional write, so that a crash in between loses nothing).
+   */
+  write(next: TargetState, expectedVersion: number, records: readonly DecisionRecord[]): Promise<WriteResult>;
+  /** Recent decisions, oldest first (log ∪ outbox, each decision once), at most `limit` (100). */
+  decisions(target: string, options?: { limit?: number }): Promise<DecisionRecord[]>;
+  /** Every target with a state item (for pause --all / resume --all). */
+  targets(): Promise<string[]>;
+}
+
+/** Past this many records the outbox drains even without an outcome: the one extra write. */
+export const OUTBOX_LIMIT = 100;
+/** BatchWriteItem's own limit: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html */
+export const DRAIN_BATCH = 25;
+/** Keeps the outbox within OUTBOX_LIMIT after every write (a drain frees DRAIN_BATCH). */
+export const MAX_RECORDS_PER_WRITE = DRAIN_BATCH;
+export const DEFAULT_DECISIONS_LIMIT = 100;
+
+/** The partition key of everything the ledger keeps for one target. */
+export const targetKey = (target: string): string => `TARGET#${target}`;
+export const STATE_SORT_KEY = "STATE";
+export const DECISION_PREFIX = "DECISION#";
+
+/** The log item's sort key: time first so that a Query reads the log in order. */
+export const logSortKey = (record: DecisionRecord): string =>
+  `${DECISION_PREFIX}${new Date(record.at).toISOString()}#${record.id}`;
+
+/** The log item's TTL attribute, in epoch seconds as DynamoDB's TTL wants it. */
+export const logExpiresAt = (record: DecisionRecord, retentionDays: number): number =>
+  Math.floor(Date.parse(record.at) / 1000) + retentionDays * 86_400;
+
+/** The log's order: time, then id (the same order as the sort key). */
+export function compareRecords(a: DecisionRecord, b: DecisionRecord): number {
+  return Date.parse(a.at) - Date.parse(b.at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** What one write does to the outbox. */
+export type OutboxPlan = {
+  /** Settled records to put into the log before the conditional write (none, or up to DRAIN_BATCH). */
+  drain: DecisionRecord[];
+  /** The outbox to store, given the ids the log actually took (the rest stay for the next drain). */
+  keep(drained: ReadonlySet<string>): DecisionRecord[];
+};
+
+export function planOutbox(
+  outbox: readonly DecisionRecord[],
+  records: readonly DecisionRecord[],
+): OutboxPlan {
+  if (records.length > MAX_RECORDS_PER_WRITE) {
+    throw new RangeError(
+      `ledger: a write carries at most ${MAX_RECORDS_PER_WRITE} records, got ${records.length}`,
+    );
+  }
+  // An outcome replaces its reservation's record: one entry per decision.
+  const incoming = new Set(records.map((r) => r.id));
+  const remaining = outbox.filter((r) => !incoming.has(r.id));
+  const settles = records.some((r) => r.status === "applied" || r.status === "failed");
+  const overflows = remaining.length + records.length > OUTBOX_LIMIT;
+  // Only records already committed are drained, and never a pending reservation: the log holds
+  // settled records only, so a late or repeated put can never overwrite a newer status.
+  const drain =
+    settles || overflows ? remaining.filter((r) => r.status !== "reserved").slice(0, DRAIN_BATCH) : [];
+  return { drain, keep: (drained) => [...remaining.filter((r) => !drained.has(r.id)), ...records] };
+}
+
+/**
+ * log ∪ outbox, each decision once, oldest first, the newest `limit`. A record can be in both for
+ * a while (drained, then the write that would have removed it lost a race); a settled record
+ * wins over a reservation of the same decision, and the outbox (newer) over the log.
+ */
+export function mergeDecisions(
+  log: readonly DecisionRecord[],
+  outbox: readonly DecisionRecord[],
+  limit: number,
+): DecisionRecord[] {
+  const rank = (r: DecisionRecord) => (r.status === "reserved" ? 0 : 1);
+  const byId = new Map<string, DecisionRecord>();
+  for (const record of [...log, ...outbox]) {
+    const seen = byId.get(record.id);
+    if (seen === undefined || rank(record) >= rank(seen)) byId.set(record.id, record);
+  }
+  const merged = [...byId.values()].sort(compareRecords);
+  return limit > 0 ? merged.slice(-limit) : [];
+}
+
+/** A JSON-safe deep copy: drops undefined values as DynamoDB's marshalling would. */
+export const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The checks every adapter makes before a write. */
+export function assertWritable(next: TargetState, expectedVersion: number): void {
+  if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
+    throw new RangeError(`ledger: expectedVersion must be a whole number ≥ 0, got ${expectedVersion}`);
+  }
+  if (next.version !== expectedVersion + 1) {
+    throw new RangeError(`ledger: next.version must be ${expectedVersion + 1}, got ${next.version}`);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * One evaluation of a metric alarm: the datapoints of its evaluation range in, the new state out.
+ * Pure; the rules are CloudWatch's, as documented in "Configuring how CloudWatch alarms treat
+ * missing data" and "Avoiding premature transitions to alarm state"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html,
+ * formerly sections of https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html):
+ *
+ * 1. CloudWatch retrieves more datapoints than EvaluationPeriods (N): the evaluation range. AWS
+ *    does not publish its size; its worked examples retrieve 5 for N = 3, so the range here is
+ *    N + 2 periods (EVALUATION_RANGE_EXTRA).
+ * 2. If the range holds at least N real datapoints, the N most recent are evaluated and missing
+ *    data does not matter: ALARM when at least M (DatapointsToAlarm, default N) breach, else OK.
+ * 3. Otherwise the real datapoints are all evaluated and the rest of the N are "filled in" with
+ *    TreatMissingData, as few as possible: `breaching` counts them as breaching, `notBreaching` as
+ *    not. `missing` and `ignore` fill nothing:
+ *    - no real datapoint: `missing` → INSUFFICIENT_DATA, `ignore` → the state is kept;
+ *    - at least M real breaching → ALARM; any real non-breaching → OK (tables' rows `0 - - - -`,
+ *      `0 - X - -`, `- - - - 0`);
+ *    - only breaching, fewer than M: the premature-alarm rule: ALARM "when the oldest available
+ *      breaching datapoint ... is at least as old as the value of Datapoints to Alarm" (row
+ *      `- - X - -` for 3 of 3, `- - - X -` for 2 of 3); `ignore` keeps the state there (the
+ *      tables say "Retain current state"). When the breach is too recent (`- - - - X`), the
+ *      alarm does not go to ALARM: `missing` → INSUFFICIENT_DATA, `ignore` → kept, as the page's
+ *      earlier table showed for that row.
+ *    The same section's last paragraph says "at least as old as ... Evaluation Periods" for M of
+ *    N alarms, which its own 2-of-3 table contradicts (`- - - X -` → ALARM); the tables win.
+ * 4. Alarms on AWS/DynamoDB metrics always ignore missing data (PutMetricAlarm, TreatMissingData:
+ *    https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ */
+import type { AlarmStateValue } from "../../core/alarms/alarmRule.js";
+import type { TreatMissingData } from "../../core/config/schema.js";
+import type { Approximation } from "./statistics.js";
+
+/** The evaluation range is N + 2 periods (the documentation's examples: 5 for N = 3). */
+export const EVALUATION_RANGE_EXTRA = 2;
+
+export type Datapoint = {
+  /** Epoch ms: the start of the period (CloudWatch labels datapoints with it). */
+  start: number;
+  value: number;
+  sampleCount: number | null;
+  approximation: Approximation | null;
+};
+
+export type WindowInput = {
+  /** The evaluation range, oldest first; the last entry is the period being evaluated. Null: missing. */
+  range: readonly (Datapoint | null)[];
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: TreatMissingData;
+  breaches: (value: number) => boolean;
+  current: AlarmStateValue;
+};
+
+export const EVALUATION_RULES = {
+  datapoints: "enough real datapoints: missing data not needed",
+  filled: "missing datapoints filled in with TreatMissingData",
+  mixed: "too few real datapoints, one of them not breaching",
+  enoughBreaching: "too few real datapoints, but M of them breaching",
+  premature: "premature-alarm rule: the oldest breach is at least M periods old",
+  tooRecent: "too few real datapoints, all breaching, the oldest too recent to alarm",
+  allMissing: "no real datapoint in the evaluation range",
+} as const;
+export type EvaluationRule = keyof typeof EVALUATION_RULES;
+
+export type WindowOutcome = {
+  /** The new state; null: keep the current one (`ignore`). */
+  state: AlarmStateValue | null;
+  rule: EvaluationRule;
+  /** The real datapoints evaluated, newest first. */
+  evaluated: Datapoint[];
+  /** Of those, the ones that agree with the new state (breaching for ALARM, not for OK), newest first. */
+  agreeing: Datapoint[];
+  /** Missing datapoints filled in, and as what. */
+  filled: number;
+  filledAs: "breaching" | "notBreaching" | null;
+};
+
+export function evaluateWindow(input: WindowInput): WindowOutcome {
+  const { evaluationPeriods: n, datapointsToAlarm: m, treatMissingData: treat, breaches } = input;
+  // Newest first, each with its age in periods (0 = the period being evaluated).
+  const real = input.range
+    .map((d, i) => (d ? { d, age: input.range.length - 1 - i, breach: breaches(d.value) } : null))
+    .filter((x) => x !== null)
+    .reverse();
+  const outcome = (
+    state: AlarmStateValue | null,
+    rule: EvaluationRule,
+    evaluated: typeof real,
+    filled = 0,
+    filledAs: WindowOutcome["filledAs"] = null,
+  ): WindowOutcome => ({
+    state,
+    rule,
+    evaluated: evaluated.map((x) => x.d),
+    agreeing: state === null ? [] : evaluated.filter((x) => x.breach === (state === "ALARM")).map((x) => x.d),
+    filled,
+    filledAs,
+  });
+  const verdict = (breaching: number): AlarmStateValue => (breaching >= m ? "ALARM" : "OK");
+
+  if (real.length >= n) {
+    const evaluated = real.slice(0, n);
+    return outcome(verdict(evaluated.filter((x) => x.breach).length), "datapoints", evaluated);
+  }
+  const fill = n - real.length;
+  const breaching = real.filter((x) => x.breach).length;
+  if (treat === "breaching") return outcome(verdict(breaching + fill), "filled", real, fill, "breaching");
+  if (treat === "notBreaching") return outcome(verdict(breaching), "filled", real, fill, "notBreaching");
+
+  const keep = treat === "ignore";
+  if (real.length === 0) return outcome(keep ? null : "INSUFFICIENT_DATA", "allMissing", real);
+  if (breaching >= m) return outcome("ALARM", "enoughBreaching", real);
+  if (breaching < real.length) return outcome("OK", "mixed", real);
+  const oldest = real[real.length - 1] as (typeof real)[number];
+  if (oldest.age + 1 >= m) return outcome(keep ? null : "ALARM", "premature", real);
+  return outcome(keep ? null : "INSUFFICIENT_DATA", "tooRecent", real);
+}

@@ -1,0 +1,333 @@
+/**
+ * A simulated AWS account: the Aurora clusters, instances and Auto Scaling groups of a
+ * configuration, answering the real SDK v3 clients through middleware in front of their transport.
+ * Dry runs and replay go through exactly the code a live run does; the account records every call
+ * (the service id and the operation's name, as the SDK names them) so that `--json` can show them.
+ *
+ * Time is the clock passed in: a reader created at t is `creating` until t + the provisioning time,
+ * then `available`, as Aurora replicas are after about eight minutes.
+ */
+
+import { AutoScalingServiceException } from "@aws-sdk/client-auto-scaling";
+import {
+  DBClusterNotFoundFault,
+  DBInstanceAlreadyExistsFault,
+  DBInstanceNotFoundFault,
+  type Tag,
+} from "@aws-sdk/client-rds";
+import type { InitializeHandlerArguments, InitializeHandlerOutput } from "@smithy/types";
+import type { AwsClients } from "../../adapters/aws/clients.js";
+import type { Call } from "../../adapters/aws/recording.js";
+
+export type { Call };
+
+import type { BrainConfig } from "../../core/config/schema.js";
+
+/** EC2 Auto Scaling's ValidationError, as the service sends it (the SDK has no class of its own for it). */
+class AutoScalingValidationError extends AutoScalingServiceException {
+  constructor(message: string) {
+    super({ name: "ValidationError", $fault: "client", message, $metadata: { httpStatusCode: 400 } });
+  }
+}
+
+/** The one part of a client's middleware stack the account needs. */
+type InitializeStack = {
+  add(
+    middleware: (
+      next: unknown,
+      context: { commandName?: string },
+    ) => (args: InitializeHandlerArguments<object>) => Promise<InitializeHandlerOutput<object>>,
+    options: { step: "initialize"; name: string; priority: "high" },
+  ): void;
+};
+
+type Instance = {
+  id: string;
+  cluster: string;
+  status: string;
+  createdAt: Date;
+  readyAt: Date;
+  tags: Tag[];
+  instanceClass: string;
+  tier: number;
+};
+type Cluster = { id: string; engine: string; writer: string; minAcu: number; maxAcu: number };
+/** A group's instances are counted, not named: each launch's InService time, oldest first. */
+type Group = { name: string; desired: number; min: number; max: number; inServiceAt: Date[] };
+
+/** Where a dry run starts: per target id, its capacity (else the target's MinCapacity). */
+export type StartingPoint = Record<string, { capacity?: number }>;
+
+/** Commands that change something; every other one only reads. */
+const MUTATING = /^(Create|Delete|Modify|Set|Update|Put|Register|Deregister|Suspend|Resume|Start|Stop)/;
+
+/** An operation the account answers: the input in, the output (without $metadata) out. */
+export type SimulatedOperation = (input: Record<string, unknown>) => Record<string, unknown>;
+
+export class SimulatedAccount {
+  readonly calls: Call[] = [];
+  /** Operations answered beyond RDS's and EC2 Auto Scaling's own (CloudWatch, Application Auto Scaling, …). */
+  private readonly operations = new Map<string, SimulatedOperation>();
+  private readonly clusters = new Map<string, Cluster>();
+  private readonly instances = new Map<string, Instance>();
+  private readonly groups = new Map<string, Group>();
+
+  constructor(
+    private readonly clock: () => Date,
+    private readonly provisioningSeconds = 480,
+    private readonly instanceWarmupSeconds = 180,
+  ) {}
+
+  /** An account holding what a configuration scales, at the starting point given. */
+  static forConfig(config: BrainConfig, clock: () => Date, start: StartingPoint = {}): SimulatedAccount {
+    const account = new SimulatedAccount(
+      clock,
+      config.settings.readerProvisioningSeconds,
+      config.settings.instanceWarmupSeconds,
+    );
+    const long_ago = new Date(Date.UTC(2026, 0, 1));
+    for (const target of config.targets) {
+      const capacity = start[target.id]?.capacity ?? target.MinCapacity;
+      if (target.kind === "asg") {
+        account.groups.set(target.AutoScalingGroupName, {
+          name: target.AutoScalingGroupName,
+          desired: capacity,
+          min: 0,
+          max: Math.max(target.MaxCapacity, capacity),
+          inServiceAt: Array.from({ length: capacity }, () => long_ago),
+        });
+        continue;
+      }
+      const cluster = account.cluster(target.DBClusterIdentifier, long_ago);
+      if (target.kind === "aurora-capacity") {
+        cluster.minAcu = capacity;
+        cluster.maxAcu = target.AcuMaximum;
+      } else {
+        for (let n = 1; n <= capacity; n++) {
+          const id = `${target.DBClusterIdentifier}-reader-${n}`;
+          account.instances.set(id, {
+            id,
+            cluster: cluster.id,
+            status: "available",
+            createdAt: long_ago,
+            readyAt: long_ago,
+            tags: [],
+            instanceClass: "db.serverless",
+            tier: 1,
+          });
+        }
+      }
+    }
+    return account;
+  }
+
+  private cluster(id: string, createdAt: Date): Cluster {
+    let cluster = this.clusters.get(id);
+    if (!cluster) {
+      cluster = { id, engine: "aurora-postgresql", writer: `${id}-writer`, minAcu: 0.5, maxAcu: 16 };
+      this.clusters.set(id, cluster);
+      this.instances.set(cluster.writer, {
+        id: cluster.writer,
+        cluster: id,
+        status: "available",
+        createdAt,
+        readyAt: createdAt,
+        tags: [],
+        instanceClass: "db.serverless",
+        tier: 0,
+      });
+    }
+    return cluster;
+  }
+
+  /** Makes every client answer from this account instead of AWS. */
+  attach(clients: AwsClients): void {
+    for (const client of Object.values(clients)) {
+      const service = (client.config as { serviceId: string }).serviceId;
+      (client.middlewareStack as unknown as InitializeStack).add(
+        (_next, context) => async (args) => {
+          const command = (context.commandName ?? "").replace(/Command$/, "");
+          const input = structuredClone(args.input) as Record<string, unknown>;
+          this.calls.push({ service, command, input });
+          const output = this.answer(service, command, input);
+          return { output: { $metadata: { httpStatusCode: 200 }, ...output }, response: {} };
+        },
+        { step: "initialize", name: "simulatedAccount", priority: "high" },
+      );
+    }
+  }
+
+  /** The calls that change something (the ones a dry run would make), in order. */
+  mutatingCalls(): Call[] {
+    return this.calls.filter((c) => MUTATING.test(c.command));
+  }
+
+  private tick(): void {
+    const now = this.clock().getTime();
+    for (const i of this.instances.values())
+      if (i.status === "creating" && i.readyAt.getTime() <= now) i.status = "available";
+    for (const [id, i] of this.instances)
+      if (i.status === "deleting" && i.readyAt.getTime() <= now) this.instances.delete(id);
+  }
+
+  /** Answers `command` of `service` (the SDK's service id, e.g. "CloudWatch") with `operation`. */
+  handle(service: string, command: string, operation: SimulatedOperation): this {
+    this.operations.set(`${service}:${command}`, operation);
+    return this;
+  }
+
+  /** Back to the account's own answer for `command` of `service`. */
+  unhandle(service: string, command: string): this {
+    this.operations.delete(`${service}:${command}`);
+    return this;
+  }
+
+  /** The time on the account's clock. */
+  now(): Date {
+    return this.clock();
+  }
+
+  answer(service: string, command: string, input: Record<string, unknown>): Record<string, unknown> {
+    this.tick();
+    const key = `${service}:${command}`;
+    const operation = this.operations.get(key);
+    if (operation) return operation(input);
+    switch (key) {
+      case "RDS:DescribeDBClusters": {
+        const id = input.DBClusterIdentifier as string | undefined;
+        const list = id ? [this.requireCluster(id)] : [...this.clusters.values()];
+        return { DBClusters: list.map((c) => this.describeCluster(c)) };
+      }
+      case "RDS:DescribeDBInstances": {
+        const filter = (input.Filters as { Name: string; Values: string[] }[] | undefined)?.find(
+          (f) => f.Name === "db-cluster-id",
+        );
+        const id = input.DBInstanceIdentifier as string | undefined;
+        const list = [...this.instances.values()].filter(
+          (i) => (!filter || filter.Values.includes(i.cluster)) && (!id || i.id === id),
+        );
+        if (id && list.length === 0)
+          throw new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, $metadata: {} });
+        return { DBInstances: list.map((i) => this.describeInstance(i)) };
+      }
+      case "RDS:CreateDBInstance": {
+        const id = input.DBInstanceIdentifier as string;
+        const cluster = this.requireCluster(input.DBClusterIdentifier as string);
+        if (this.instances.has(id))
+          throw new DBInstanceAlreadyExistsFault({ message: `DB instance already exists`, $metadata: {} });
+        const now = this.clock();
+        const instance: Instance = {
+          id,
+          cluster: cluster.id,
+          status: "creating",
+          createdAt: now,
+          readyAt: new Date(now.getTime() + this.provisioningSeconds * 1000),
+          tags: (input.Tags as Tag[] | undefined) ?? [],
+          instanceClass: input.DBInstanceClass as string,
+          tier: (input.PromotionTier as number | undefined) ?? 1,
+        };
+        this.instances.set(id, instance);
+        return { DBInstance: this.describeInstance(instance) };
+      }
+      case "RDS:DeleteDBInstance": {
+        const instance = this.instances.get(input.DBInstanceIdentifier as string);
+        if (!instance)
+          throw new DBInstanceNotFoundFault({
+            message: `DBInstance ${String(input.DBInstanceIdentifier)} not found.`,
+            $metadata: {},
+          });
+        instance.status = "deleting";
+        instance.readyAt = new Date(this.clock().getTime() + 60_000);
+        return { DBInstance: this.describeInstance(instance) };
+      }
+      case "RDS:ModifyDBCluster": {
+        const cluster = this.requireCluster(input.DBClusterIdentifier as string);
+        const scaling = input.ServerlessV2ScalingConfiguration as
+          | { MinCapacity?: number; MaxCapacity?: number }
+          | undefined;
+        if (scaling?.MinCapacity !== undefined) cluster.minAcu = scaling.MinCapacity;
+        if (scaling?.MaxCapacity !== undefined) cluster.maxAcu = scaling.MaxCapacity;
+        return { DBCluster: this.describeCluster(cluster) };
+      }
+      case "Auto Scaling:DescribeAutoScalingGroups": {
+        const names = (input.AutoScalingGroupNames as string[] | undefined) ?? [...this.groups.keys()];
+        return {
+          AutoScalingGroups: names.flatMap((n) => {
+            const g = this.groups.get(n);
+            if (!g) return [];
+            const now = this.clock().getTime();
+            const instances = g.inServiceAt.map((ready, k) => ({
+              InstanceId: `i-${n}-${k}`,
+              LifecycleState: ready.getTime() <= now ? "InService" : "Pending",
+              HealthStatus: "Healthy",
+            }));
+            return [
+              {
+                AutoScalingGroupName: g.name,
+                DesiredCapacity: g.desired,
+                MinSize: g.min,
+                MaxSize: g.max,
+                Instances: instances,
+              },
+            ];
+          }),
+        };
+      }
+      case "Auto Scaling:SetDesiredCapacity": {
+        const g = this.groups.get(input.AutoScalingGroupName as string);
+        const desired = input.DesiredCapacity as number;
+        if (!g) throw new AutoScalingValidationError("AutoScalingGroup name not found");
+        if (desired < g.min || desired > g.max) {
+          throw new AutoScalingValidationError(
+            `New SetDesiredCapacity value ${desired} is outside the group's bounds ${g.min}-${g.max}`,
+          );
+        }
+        // New instances launch and are InService after the warm-up; a scale-in ends the newest.
+        const ready = new Date(this.clock().getTime() + this.instanceWarmupSeconds * 1000);
+        while (g.inServiceAt.length < desired) g.inServiceAt.push(ready);
+        g.inServiceAt.length = desired;
+        g.desired = desired;
+        return {};
+      }
+      default:
+        throw new Error(`the simulated account does not answer ${service} ${command}`);
+    }
+  }
+
+  private requireCluster(id: string): Cluster {
+    const cluster = this.clusters.get(id);
+    if (!cluster) throw new DBClusterNotFoundFault({ message: `DBCluster ${id} not found.`, $metadata: {} });
+    return cluster;
+  }
+
+  private describeCluster(c: Cluster) {
+    const members = [...this.instances.values()].filter((i) => i.cluster === c.id);
+    return {
+      DBClusterIdentifier: c.id,
+      Engine: c.engine,
+      Status: "available",
+      DBClusterMembers: members.map((i) => ({
+        DBInstanceIdentifier: i.id,
+        IsClusterWriter: i.id === c.writer,
+        PromotionTier: i.tier,
+      })),
+      ServerlessV2ScalingConfiguration: { MinCapacity: c.minAcu, MaxCapacity: c.maxAcu },
+    };
+  }
+
+  private describeInstance(i: Instance) {
+    return {
+      DBInstanceIdentifier: i.id,
+      DBClusterIdentifier: i.cluster,
+      DBInstanceClass: i.instanceClass,
+      DBInstanceStatus: i.status,
+      PromotionTier: i.tier,
+      PubliclyAccessible: false,
+      DBParameterGroups: [
+        { DBParameterGroupName: "default.aurora-postgresql16", ParameterApplyStatus: "in-sync" },
+      ],
+      TagList: i.tags,
+      ...(i.status === "creating" ? {} : { InstanceCreateTime: i.createdAt }),
+    };
+  }
+}

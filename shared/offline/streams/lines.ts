@@ -1,0 +1,130 @@
+/**
+ * Reading a line format (Metric Streams JSON lines, the CSV) lazily: node:readline over a file
+ * stream, one line in memory at a time. Lines that are not records are reported through `onSkip`;
+ * until the file's first record is found those reports are held back, so that a file that turns
+ * out not to be a stream at all is rejected with one message rather than a line-by-line flood.
+ */
+import { createReadStream } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { NotAStreamError, StreamFileError } from "../../core/errors.js";
+import type { MetricRecord, OnSkip, SkippedInput } from "./record.js";
+
+/** What a line parser says about one line. */
+export type LineResult =
+  | { kind: "record"; record: MetricRecord }
+  | { kind: "records"; records: MetricRecord[] }
+  /** Blank lines, comments, a CSV header: not data, not reported. */
+  | { kind: "ignore" }
+  | { kind: "skip"; reason: string };
+
+export type LineParser = (line: string, lineNumber: number) => LineResult;
+
+/** Held reports before the first record; beyond this they are released anyway. */
+const HOLD_LIMIT = 1000;
+
+export async function* readLines(file: string): AsyncGenerator<string> {
+  const input = createReadStream(file, { encoding: "utf8" });
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once("open", () => resolve());
+    input.once("error", reject);
+  });
+  try {
+    await opened;
+  } catch (error) {
+    throw fileError(file, error);
+  }
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) yield line;
+  } catch (error) {
+    throw fileError(file, error);
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+/**
+ * The lines in the first `bytes` of a file (the last one may be cut short): enough to tell its
+ * format without reading a long line whole (a get-metric-data document may be one line).
+ */
+export async function headLines(file: string, bytes = HEAD_BYTES): Promise<string[]> {
+  return (await readHead(file, bytes)).text.split(/\r?\n/);
+}
+
+/** How much of a file is read to tell its format and find its first record. */
+export const HEAD_BYTES = 64 * 1024;
+
+/** The first `bytes` of a file as text; `whole` when that is the whole file (its last line is complete). */
+export async function readHead(file: string, bytes = HEAD_BYTES): Promise<{ text: string; whole: boolean }> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, "r");
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return { text: buffer.subarray(0, bytesRead).toString("utf8"), whole: bytesRead < bytes };
+  } catch (error) {
+    throw fileError(file, error);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function fileError(file: string, error: unknown): StreamFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EISDIR"
+        ? "a folder, not a file"
+        : (error as Error).message;
+  return new StreamFileError(file, reason, { cause: error });
+}
+
+/** The records of a line file; throws NotAStreamError at its end if no line was a record. */
+export async function* recordsFromLines(
+  file: string,
+  parse: LineParser,
+  onSkip: OnSkip,
+  lines: AsyncIterable<string> = readLines(file),
+): AsyncGenerator<MetricRecord> {
+  let found = 0;
+  let held: SkippedInput[] | null = [];
+  const skip = (s: SkippedInput) => {
+    if (held === null) return onSkip(s);
+    held.push(s);
+    if (held.length >= HOLD_LIMIT) release();
+  };
+  const release = () => {
+    for (const s of held ?? []) onSkip(s);
+    held = null;
+  };
+  let lineNumber = 0;
+  let firstProblem: string | null = null;
+  for await (const raw of lines) {
+    lineNumber++;
+    // A byte-order mark from spreadsheet exports is not part of the first line's text.
+    const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
+    const result = parse(line, lineNumber);
+    if (result.kind === "ignore") continue;
+    if (result.kind === "skip") {
+      firstProblem ??= `line ${lineNumber}: ${result.reason}`;
+      skip({ file, line: lineNumber, reason: result.reason });
+      continue;
+    }
+    const records = result.kind === "record" ? [result.record] : result.records;
+    if (records.length === 0) continue;
+    if (found === 0) release();
+    found += records.length;
+    yield* records;
+  }
+  if (found === 0) {
+    throw new NotAStreamError(
+      file,
+      lineNumber === 0
+        ? "the file is empty"
+        : `no line is a metric record${firstProblem ? ` (first problem: ${firstProblem})` : ""}`,
+    );
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * A conditional write that DynamoDB applied but whose reply was lost (a timeout, a 500 on the way
+ * back): the SDK retries it, and the retry's condition fails against the write itself. On
+ * dynalite, with the fault injected after the call in front of it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
+import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
+import { loadConfig } from "../../../shared/adapters/configFile.js";
+import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
+import { handleAlarmChange } from "../../../shared/brain/handleAlarm.js";
+import { initialState } from "../../../shared/core/engine/targetState.js";
+import { LedgerConflictError } from "../../../shared/core/errors.js";
+import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
+import { type Dynalite, startDynalite } from "../../support/dynalite.js";
+import { conditional, injectFault, throttling } from "../../support/dynamoFaults.js";
+
+const { config } = loadConfig("brain.config.json");
+const TABLE = "lost-reply";
+
+let dynamo: Dynalite;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await createLedgerTable(dynamo.client, TABLE);
+});
+afterAll(() => dynamo.stop());
+
+const ledgerOn = () => new DynamoDBLedger({ client: dynamo.client, tableName: TABLE, retentionDays: 30 });
+
+describe("a write whose reply was lost", () => {
+  it("is the ledger's own write, not a conflict: the write succeeds, once", async () => {
+    const ledger = ledgerOn();
+    const first = { ...initialState("lost-1", { min: 1, max: 8 }, 2), version: 1 };
+    await ledger.write(first, 0, []);
+    const fault = injectFault(dynamo.client, {
+      operation: "PutItem",
+      when: conditional,
+      times: 1,
+      afterApplied: true,
+      error: throttling,
+    });
+    try {
+      await ledger.write({ ...first, capacity: 3, version: 2 }, 1, []);
+    } finally {
+      fault.remove();
+    }
+    expect(fault.failed).toBe(1);
+    expect(fault.seen).toBe(2);
+    expect(await ledgerOn().read("lost-1")).toMatchObject({ capacity: 3, version: 2 });
+  });
+
+  it("another decision's write is still a conflict", async () => {
+    const ledger = ledgerOn();
+    const first = { ...initialState("lost-2", { min: 1, max: 8 }, 2), version: 1 };
+    await ledger.write(first, 0, []);
+    await ledgerOn().write({ ...first, capacity: 4, version: 2 }, 1, []);
+    await expect(ledger.write({ ...first, capacity: 3, version: 2 }, 1, [])).rejects.toBeInstanceOf(
+      LedgerConflictError,
+    );
+  });
+
+  it("on the alarm path: the reservation's reply lost, the reader is still created, once", async () => {
+    const now = new Date("2026-11-23T19:00:02.000Z");
+    const account = SimulatedAccount.forConfig(config, () => now, { "virtway-readers": { capacity: 2 } });
+    const clients = createAwsClients({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+    });
+    account.attach(clients);
+    const actuatorFor = actuatorsOn(clients);
+    const fault = injectFault(dynamo.client, {
+      operation: "PutItem",
+      when: (input) => conditional(input) && JSON.stringify(input).includes("TARGET#virtway-readers"),
+      times: 1,
+      afterApplied: true,
+      error: throttling,
+    });
+    try {
+      const [readers] = await handleAlarmChange({
+        ports: { ledger: ledgerOn(), actuatorFor },
+        config,
+        change: {
+          account: null,
+          region: null,
+          alarmName: "virtway-readers-cpu-high-70",
+          state: "ALARM",
+          stateChangedAt: "2026-11-23T19:00:00.000Z",
+          value: 72,
+          actionsSuppressedBy: null,
+        },
+        now,
+        invocationId: "inv-1",
+        initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
+      });
+      expect(readers).toMatchObject({ target: "virtway-readers", status: "applied", from: 2, to: 3 });
+    } finally {
+      fault.remove();
+    }
+    expect(account.mutatingCalls().filter((c) => c.command === "CreateDBInstance")).toHaveLength(1);
+    expect(await ledgerOn().read("virtway-readers")).toMatchObject({ capacity: 3, reservations: [] });
+  });
+});

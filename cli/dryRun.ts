@@ -16,7 +16,7 @@ import { type Call, SimulatedAccount } from "../shared/offline/simulation/accoun
 import { simulateCloudWatch } from "../shared/offline/simulation/cloudWatch.js";
 import { simulateNativePolicies } from "../shared/offline/simulation/nativePolicies.js";
 
-/** `--state F`: where the simulated account starts (PRODUCT.md). */
+/** `--state F`: where the simulated account starts (README, "Invoking a function by hand"). */
 export const StartingStateSchema = z.record(
   z.string(),
   z.strictObject({

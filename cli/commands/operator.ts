@@ -1,6 +1,6 @@
 /**
  * The operator's commands on the live ledger (LEDGER_TABLE): `ledger <target>` shows a target's
- * state and recent decisions; `pause` and `resume` (rule 8) stop and restart a target's actions,
+ * state and recent decisions; `pause` and `resume` (rule 8, docs/rules.md) stop and restart a target's actions,
  * or every target's with --all, while its decisions go on being recorded.
  */
 import type { Command } from "commander";

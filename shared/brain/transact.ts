@@ -98,7 +98,7 @@ export function expiredReservations(state: TargetState, now: Date): Reservation[
 export type PauseResult = { target: string; paused: boolean; changed: boolean; version: number };
 
 /**
- * Rule 8: pauses (or resumes) one target. `init` gives the state of a target never seen, so a
+ * Rule 8 (docs/rules.md): pauses (or resumes) one target. `init` gives the state of a target never seen, so a
  * target can be paused before its first event. Recorded in the log as an operator's decision; no
  * write when the target is already so.
  */

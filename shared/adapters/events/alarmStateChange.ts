@@ -10,7 +10,7 @@ export type Delivery = (typeof DELIVERIES)[number];
 
 /**
  * One alarm state change, whichever way it came. The same change delivered through SNS and
- * EventBridge has the same alarmName and stateChangedAt (rule 6 of PRODUCT.md identifies it so).
+ * EventBridge has the same alarmName and stateChangedAt (rule 6 in docs/rules.md identifies it so).
  */
 export type AlarmStateChange = {
   delivery: Delivery;

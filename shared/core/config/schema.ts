@@ -302,7 +302,7 @@ export const SettingsSchema = z.strictObject({
   decisionRetentionDays: z.int().positive().default(30),
   /** A larger payload is refused before it is parsed. */
   maxPayloadBytes: z.int().positive().default(262144),
-  /** Rule 4: scale-in waits until every proposal of this window agreed on it. */
+  /** Rule 4 (docs/rules.md): scale-in waits until every proposal of this window agreed on it. */
   scaleInStabilizationSeconds: z.int().min(0).default(300),
   /** Cooldown of a step policy that names none (Application Auto Scaling's default is 300 s). */
   defaultCooldownSeconds: z.int().min(0).default(300),

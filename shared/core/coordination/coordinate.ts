@@ -1,5 +1,5 @@
 /**
- * The coordination rules of PRODUCT.md ("the layers don't fight") as one pipeline of small steps.
+ * The coordination rules of docs/rules.md ("the layers don't fight") as one pipeline of small steps.
  * It takes every layer's proposal for one target and the target's recorded state, and returns one
  * decision with a reason from the closed set, and the state that follows from it. Pure: the clock
  * comes in as `now`, nothing here reads a clock or calls AWS.

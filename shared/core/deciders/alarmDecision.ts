@@ -176,7 +176,7 @@ export function evaluationSpanSeconds(config: BrainConfig, alarmName: string): n
 
 /**
  * Decides what an alarm's state change does to one target:
- * - rule 6 first: a state change already handled (same alarm, same state-change time) is a duplicate;
+ * - rule 6 (docs/rules.md) first: a state change already handled (same alarm, same state-change time) is a duplicate;
  * - the alarm's state is remembered (tick re-runs step policies for alarms that stay in ALARM);
  * - OK and INSUFFICIENT_DATA are recorded and do nothing; a change whose actions CloudWatch
  *   suppressed is recorded and does nothing;

@@ -1,7 +1,7 @@
 /**
  * Coexistence with the native scaling policies that users keep attached to a target: while the
  * brain's scale-out cooldown runs, or capacity it added is still in flight, their scale-in is switched off, so that a native target-tracking
- * policy cannot remove what the brain just added (rule 4 holds for them too); it is switched back on
+ * policy cannot remove what the brain just added (rule 4 of docs/rules.md holds for them too); it is switched back on
  * when the cooldown ends. Pure: when to call, and what the calls did; the calls themselves are the
  * NativeScaling port's (adapter: `awsNativeScaling.ts`).
  *

@@ -1,7 +1,7 @@
 /**
  * Capacity in flight, settled against what AWS shows: a reader counts once DescribeDBInstances
  * shows it `available`, a group's instance once DescribeAutoScalingGroups shows it `InService`
- * (rule 2 keeps counting them until then). Pure.
+ * (rule 2 of docs/rules.md keeps counting them until then). Pure.
  */
 import { type Observation, READER_NOT_SERVING } from "../engine/observation.js";
 import { arriving, type InFlightChange, type TargetState } from "../engine/targetState.js";

@@ -319,7 +319,7 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
   const options = input.config.settings.targetTracking;
   // The capacity in service: a reader being created or an instance still launching serves nothing
   // and is not in the metric, so what it will add is not compounded on top of it; what it adds is
-  // counted against the ask by coordination (rule 2: only what is still missing). This is what AWS's
+  // counted against the ask by coordination (rule 2 of docs/rules.md: only what is still missing). This is what AWS's
   // scale-out cooldown aims at: "the capacity added by the initiating scale-out activity is calculated
   // as part of the desired capacity for the next scale-out activity"
   // (ScaleOutCooldown, https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html).

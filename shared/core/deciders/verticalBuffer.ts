@@ -1,5 +1,5 @@
 /**
- * The vertical buffer of an ACU floor (PRODUCT.md, aurora-capacity), as the alarm and tick
+ * The vertical buffer of an ACU floor (README, aurora-capacity), as the alarm and tick
  * functions both apply it: readers take minutes, the floor seconds, so while readers are in flight
  * on a cluster its floor is raised to the capacity target's MaxCapacity. Pure.
  */
@@ -23,7 +23,7 @@ export type BufferInput = {
 };
 
 /**
- * The vertical buffer of an ACU floor (PRODUCT.md, aurora-capacity): readers take minutes, the
+ * The vertical buffer of an ACU floor (README, aurora-capacity): readers take minutes, the
  * floor seconds. While readers are in flight on the cluster, the floor goes to the target's
  * MaxCapacity and no layer scales it in; once they are available, it goes back to where it was
  * before the buffer raised it (the buffer's cooldown keeps that as its baseline), through the
@@ -130,7 +130,7 @@ export function decideVerticalBuffer(
   const { decision, next } = coordinated;
   rememberFloorBeforeBuffer(decision, next, proposals);
   const act = decision.outcome === "scale-out";
-  // Already raised: nothing worth a record, nothing written. Held back (a paused floor, rule 8):
+  // Already raised: nothing worth a record, nothing written. Held back (a paused floor, rule 8 of docs/rules.md):
   // recorded, as what the brain would have done.
   const quiet = decision.outcome === "none";
   return { decision, next, changed: !quiet, act, trigger: input.trigger, quiet };

@@ -87,7 +87,7 @@ export type Proposal = {
   /**
    * Since when the layer's evidence has asked for this (ISO-8601), where it knows: an alarm's
    * datapoints cover its evaluation periods before the state change. Scale-in's stabilisation
-   * window (rule 4) counts from here.
+   * window (rule 4, docs/rules.md) counts from here.
    */
   since?: string;
 };

@@ -24,7 +24,7 @@ export type Cooldown = {
   direction: Direction;
   startedAt: string;
   endsAt: string;
-  /** The target's capacity before the action that started this cooldown (rule 3 counts from it). */
+  /** The target's capacity before the action that started this cooldown (rule 3 of docs/rules.md counts from it). */
   baseline: number;
   /** The capacity that action asked for. */
   desired: number;

@@ -1,7 +1,7 @@
 /**
  * Step scaling, as Application Auto Scaling performs it: the alarm's breach picks a step, the step's
  * adjustment applies to a baseline. Pure: no clock, no AWS. Bounds (MinCapacity, MaxCapacity, 15
- * replicas) are not applied here; coordination applies them, and chooses the baseline (rule 3).
+ * replicas) are not applied here; coordination applies them, and chooses the baseline (rule 3, docs/rules.md).
  *
  * AWS's pages:
  * - https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html

@@ -310,7 +310,7 @@ const cases: {
   },
 ];
 
-describe("coordinate: the rules of PRODUCT.md", () => {
+describe("coordinate: the rules of docs/rules.md", () => {
   it.each(cases)("$name", ({ input: overrides, outcome, reason, to, policy, blockedBy }) => {
     const { decision } = coordinate(input(overrides));
     expect(decision).toMatchObject({ outcome, reason, to });

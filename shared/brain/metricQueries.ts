@@ -144,19 +144,12 @@ export function targetTrackingMetric(
   }
   const custom = cfg.CustomizedMetricSpecification;
   if (custom === undefined) return null;
-  if (custom.Metrics) return math(id, custom.Metrics);
-  if (custom.Namespace === undefined || custom.MetricName === undefined) return null;
-  return single(
+  return seriesOf(
     id,
-    {
-      Namespace: custom.Namespace,
-      MetricName: custom.MetricName,
-      ...(custom.Dimensions ? { Dimensions: custom.Dimensions } : {}),
-    },
+    custom,
     custom.Statistic ?? "Average",
     TARGET_TRACKING_PERIOD_SECONDS,
     policy.PolicyName,
-    custom.Unit,
   );
 }
 
@@ -166,20 +159,34 @@ export function targetTrackingMetric(
  */
 export function alarmMetric(alarm: Alarm, id: string): ResolvedMetric | null {
   if (isCompositeAlarm(alarm) || alarm.ThresholdMetricId !== undefined) return null;
-  if (alarm.Metrics) return math(id, alarm.Metrics);
-  if (alarm.Namespace === undefined || alarm.MetricName === undefined) return null;
-  return single(
+  return seriesOf(
     id,
-    {
-      Namespace: alarm.Namespace,
-      MetricName: alarm.MetricName,
-      ...(alarm.Dimensions ? { Dimensions: alarm.Dimensions } : {}),
-    },
+    alarm,
     alarm.Statistic ?? alarm.ExtendedStatistic ?? "Average",
     alarm.Period ?? TARGET_TRACKING_PERIOD_SECONDS,
     alarm.AlarmName,
-    alarm.Unit,
   );
+}
+
+/**
+ * The series an alarm or a customized metric gives: metric math (`Metrics`), or one metric named by
+ * Namespace, MetricName and Dimensions; null without both names.
+ */
+function seriesOf(
+  id: string,
+  source: Partial<CloudWatchMetric> & { Metrics?: readonly MetricDataQuery[]; Unit?: string },
+  stat: string,
+  period: number,
+  label: string,
+): ResolvedMetric | null {
+  if (source.Metrics) return math(id, source.Metrics);
+  if (source.Namespace === undefined || source.MetricName === undefined) return null;
+  const metric: CloudWatchMetric = {
+    Namespace: source.Namespace,
+    MetricName: source.MetricName,
+    ...(source.Dimensions ? { Dimensions: source.Dimensions } : {}),
+  };
+  return single(id, metric, stat, period, label, source.Unit);
 }
 
 function single(

@@ -79,28 +79,28 @@ export class LedgerConflictError extends Error {
 
 // --- Recorded streams and the alarm evaluator: input errors, the file named -----------------------
 
-/** A file in which no line is a metric record (empty, another format, every line malformed). */
-export class NotAStreamError extends Error {
-  override name = "NotAStreamError";
+/** A stream file the command cannot use, named with the reason; each kind says what is wrong in `problem`. */
+abstract class StreamInputError extends Error {
+  protected static readonly problem: string;
   constructor(
     readonly file: string,
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file}: not a metric stream: ${reason}`, options);
+    super(`${file}: ${(new.target as typeof StreamInputError).problem}: ${reason}`, options);
   }
 }
 
+/** A file in which no line is a metric record (empty, another format, every line malformed). */
+export class NotAStreamError extends StreamInputError {
+  override name = "NotAStreamError";
+  protected static override readonly problem = "not a metric stream";
+}
+
 /** A stream file that cannot be opened or read (missing, a folder, no permission). */
-export class StreamFileError extends Error {
+export class StreamFileError extends StreamInputError {
   override name = "StreamFileError";
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: cannot read the file: ${reason}`, options);
-  }
+  protected static override readonly problem = "cannot read the file";
 }
 
 /**

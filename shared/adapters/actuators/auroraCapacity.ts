@@ -5,18 +5,14 @@
  * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html).
  */
 import { DescribeDBClustersCommand, ModifyDBClusterCommand, type RDSClient } from "@aws-sdk/client-rds";
-import type { Actuator, AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
+import type { AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
 import type { AuroraCapacityTarget } from "../../core/config/schema.js";
 import type { Observation } from "../../core/engine/observation.js";
+import { ServiceActuator } from "./serviceActuator.js";
 
-export class AuroraCapacityActuator implements Actuator {
-  constructor(
-    private readonly rds: RDSClient,
-    private readonly target: AuroraCapacityTarget,
-  ) {}
-
+export class AuroraCapacityActuator extends ServiceActuator<RDSClient, AuroraCapacityTarget> {
   async observe(): Promise<Observation> {
-    const out = await this.rds.send(
+    const out = await this.client.send(
       new DescribeDBClustersCommand({ DBClusterIdentifier: this.target.DBClusterIdentifier }),
     );
     const scaling = out.DBClusters?.[0]?.ServerlessV2ScalingConfiguration;
@@ -28,7 +24,7 @@ export class AuroraCapacityActuator implements Actuator {
   }
 
   async apply(change: ScalingChange): Promise<AppliedChange> {
-    await this.rds.send(
+    await this.client.send(
       new ModifyDBClusterCommand({
         DBClusterIdentifier: this.target.DBClusterIdentifier,
         ServerlessV2ScalingConfiguration: { MinCapacity: change.to, MaxCapacity: this.target.AcuMaximum },

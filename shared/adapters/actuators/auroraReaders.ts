@@ -17,9 +17,10 @@ import {
   DescribeDBInstancesCommand,
   type RDSClient,
 } from "@aws-sdk/client-rds";
-import type { Actuator, AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
+import type { AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
 import type { AuroraReadersTarget } from "../../core/config/schema.js";
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../../core/engine/observation.js";
+import { ServiceActuator } from "./serviceActuator.js";
 
 /** The tag that marks a reader as the brain's; only such readers are ever removed. */
 export const MANAGED_TAG = "surge-brain:managed";
@@ -51,12 +52,7 @@ export function readerIdentifier(cluster: string, at: Date, position: number): s
   return `${base}${suffix}`;
 }
 
-export class AuroraReadersActuator implements Actuator {
-  constructor(
-    private readonly rds: RDSClient,
-    private readonly target: AuroraReadersTarget,
-  ) {}
-
+export class AuroraReadersActuator extends ServiceActuator<RDSClient, AuroraReadersTarget> {
   async observe(): Promise<Observation> {
     const readers = await this.readers();
     const live = readers.filter((r) => !r.isWriter && !GONE.has(r.status));
@@ -90,7 +86,7 @@ export class AuroraReadersActuator implements Actuator {
     for (let position = change.from + 1; position <= change.to; position++) {
       const id = readerIdentifier(this.target.DBClusterIdentifier, change.at, position);
       try {
-        await this.rds.send(
+        await this.client.send(
           new CreateDBInstanceCommand({
             DBInstanceIdentifier: id,
             DBClusterIdentifier: this.target.DBClusterIdentifier,
@@ -129,7 +125,7 @@ export class AuroraReadersActuator implements Actuator {
       .sort((a, b) => (b.createdAt ?? "9999").localeCompare(a.createdAt ?? "9999"));
     const victims = removable.slice(0, wanted);
     for (const reader of victims) {
-      await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: reader.id }));
+      await this.client.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: reader.id }));
     }
     const removed = victims.map((r) => r.id);
     return {
@@ -144,7 +140,7 @@ export class AuroraReadersActuator implements Actuator {
   }
 
   private async cluster() {
-    const out = await this.rds.send(
+    const out = await this.client.send(
       new DescribeDBClustersCommand({ DBClusterIdentifier: this.target.DBClusterIdentifier }),
     );
     const cluster = out.DBClusters?.[0];
@@ -160,7 +156,7 @@ export class AuroraReadersActuator implements Actuator {
   private async model(cluster: DBCluster): Promise<DBInstance | undefined> {
     const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
     if (writer) {
-      const out = await this.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: writer }));
+      const out = await this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: writer }));
       if (out.DBInstances?.[0]) return out.DBInstances[0];
     }
     const instances = await this.instances();
@@ -173,7 +169,7 @@ export class AuroraReadersActuator implements Actuator {
     const instances: DBInstance[] = [];
     let marker: string | undefined;
     do {
-      const page = await this.rds.send(
+      const page = await this.client.send(
         new DescribeDBInstancesCommand({
           Filters: [{ Name: "db-cluster-id", Values: [this.target.DBClusterIdentifier] }],
           ...(marker ? { Marker: marker } : {}),

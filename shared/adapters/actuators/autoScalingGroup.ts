@@ -8,18 +8,14 @@ import {
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
 } from "@aws-sdk/client-auto-scaling";
-import type { Actuator, AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
+import type { AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
 import type { AsgTarget } from "../../core/config/schema.js";
 import type { Observation } from "../../core/engine/observation.js";
+import { ServiceActuator } from "./serviceActuator.js";
 
-export class AutoScalingGroupActuator implements Actuator {
-  constructor(
-    private readonly autoScaling: AutoScalingClient,
-    private readonly target: AsgTarget,
-  ) {}
-
+export class AutoScalingGroupActuator extends ServiceActuator<AutoScalingClient, AsgTarget> {
   async observe(): Promise<Observation> {
-    const out = await this.autoScaling.send(
+    const out = await this.client.send(
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [this.target.AutoScalingGroupName] }),
     );
     const group = out.AutoScalingGroups?.[0];
@@ -35,7 +31,7 @@ export class AutoScalingGroupActuator implements Actuator {
   }
 
   async apply(change: ScalingChange): Promise<AppliedChange> {
-    await this.autoScaling.send(
+    await this.client.send(
       new SetDesiredCapacityCommand({
         AutoScalingGroupName: this.target.AutoScalingGroupName,
         DesiredCapacity: change.to,

@@ -2,11 +2,9 @@
 import type { AnomalyBand } from "../../core/alarms/stateChangeReason.js";
 import type { AlarmStateValue } from "../../core/engine/targetState.js";
 
-export const ALARM_TYPES = ["metric", "metric-math", "anomaly-detection", "composite"] as const;
-export type AlarmType = (typeof ALARM_TYPES)[number];
+export type AlarmType = "metric" | "metric-math" | "anomaly-detection" | "composite";
 
-export const DELIVERIES = ["sns", "eventbridge", "lambda-action"] as const;
-export type Delivery = (typeof DELIVERIES)[number];
+export type Delivery = "sns" | "eventbridge" | "lambda-action";
 
 /**
  * One alarm state change, whichever way it came. The same change delivered through SNS and

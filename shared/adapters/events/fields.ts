@@ -1,12 +1,12 @@
 /**
  * Field schemas that every alarm payload shares (state values, timestamps, account and region
- * identifiers), and the mapping from zod's issues to Problems with a JSON path into the raw payload.
+ * identifiers), and a payload's parse that throws PayloadError with Problems at JSON paths into it.
  */
 import { z } from "zod";
 import { isoTimestamp } from "../../core/alarms/timestamps.js";
-import { jsonPath } from "../../core/config/validate.js";
 import type { AlarmStateValue } from "../../core/engine/targetState.js";
 import { PayloadError, type Problem } from "../../core/errors.js";
+import { type Path, problemsFromZod } from "../../core/problems.js";
 
 // --- alarm states ----------------------------------------------------------------------------
 
@@ -70,51 +70,9 @@ export function arnParts(arn: string | null | undefined): { region: string | nul
 
 // --- problems --------------------------------------------------------------------------------
 
-export type Path = readonly (string | number)[];
-
-export const problemAt = (path: Path, message: string): Problem => ({
-  severity: "error",
-  path: jsonPath(path),
-  message,
-});
-
-/** zod's issues as Problems whose paths point into the raw payload (`prefix` + the issue's path). */
-export function problemsFromZod(issues: readonly z.core.$ZodIssue[], prefix: Path = []): Problem[] {
-  return issues.flatMap((issue) => {
-    const path = [...prefix, ...(issue.path as (string | number)[])];
-    if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      // The branch that got furthest says the most: the one with the fewest problems.
-      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
-      return problemsFromZod(best, path);
-    }
-    return [problemAt(path, issueMessage(issue))];
-  });
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  const hasInput = "input" in issue && issue.input !== undefined;
-  switch (issue.code) {
-    case "invalid_type":
-      return hasInput
-        ? `wrong value type: expected ${article(issue.expected)}, got ${describe(issue.input)}`
-        : `missing (expected ${article(issue.expected)})`;
-    case "invalid_value":
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${hasInput ? `, got ${describe(issue.input)}` : ""}`;
-    case "too_small":
-      return issue.origin === "array" ? "must not be empty" : issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-const article = (type: string): string => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  return `${article(typeof value)} (${JSON.stringify(value)})`;
-}
+/** zod's issues in a payload as Problems at their paths in it, in the payloads' plain wording. */
+export const payloadProblems = (issues: readonly z.core.$ZodIssue[], prefix: Path = []): Problem[] =>
+  problemsFromZod(issues, { prefix, wording: "plain" });
 
 /** Parses `raw` with `schema`, or throws a PayloadError whose problems point into the raw payload. */
 export function parseOrThrow<S extends z.ZodType>(
@@ -125,7 +83,7 @@ export function parseOrThrow<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
-  throw payloadError(what, problemsFromZod(result.error.issues, prefix), result.error);
+  throw payloadError(what, payloadProblems(result.error.issues, prefix), result.error);
 }
 
 /** A PayloadError for a payload of a known kind (`what`) with the problems found in it. */

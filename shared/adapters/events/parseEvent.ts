@@ -6,13 +6,13 @@
  */
 
 import { PayloadError } from "../../core/errors.js";
+import { errorAt } from "../../core/problems.js";
 import type { ParsedEvent } from "./alarmStateChange.js";
 import {
   configurationChangeReason,
   DETAIL_TYPES,
   parseEventBridgeAlarmStateChange,
 } from "./eventBridgeAlarm.js";
-import { problemAt } from "./fields.js";
 import { parseLambdaAlarmAction } from "./lambdaAlarmAction.js";
 import { parseScheduledEvent } from "./scheduledEvent.js";
 import { parseSnsAlarmEvent } from "./snsAlarm.js";
@@ -56,14 +56,14 @@ export function parseEventText(text: string): ParsedEvent {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const problem = problemAt([], `not JSON: ${(error as Error).message}`);
+    const problem = errorAt([], `not JSON: ${(error as Error).message}`);
     throw new PayloadError(`cannot parse the payload: ${problem.message}`, [problem], { cause: error });
   }
   return parseEvent(raw);
 }
 
 function noKnownShape(): PayloadError {
-  return new PayloadError(NO_KNOWN_SHAPE, [problemAt([], NO_KNOWN_SHAPE)]);
+  return new PayloadError(NO_KNOWN_SHAPE, [errorAt([], NO_KNOWN_SHAPE)]);
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

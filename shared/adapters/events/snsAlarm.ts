@@ -8,15 +8,14 @@ import { SnsNotificationSchema, SnsRecordSchema, SnsSchema } from "@aws-lambda-p
 import { z } from "zod";
 import { parseStateChangeReason } from "../../core/alarms/stateChangeReason.js";
 import type { Problem } from "../../core/errors.js";
+import { errorAt, type Path } from "../../core/problems.js";
 import type { AlarmStateChange, AlarmType } from "./alarmStateChange.js";
 import {
   AlarmStateValueSchema,
   accountOrNull,
   arnParts,
-  type Path,
   payloadError,
-  problemAt,
-  problemsFromZod,
+  payloadProblems,
   regionCodeOrNull,
   timestampField,
 } from "./fields.js";
@@ -143,7 +142,7 @@ const WHAT = "the SNS event";
 /** Every record's state change; throws PayloadError listing the problems of every record. */
 export function parseSnsAlarmEvent(raw: unknown): AlarmStateChange[] {
   const envelope = SnsAlarmEventSchema.safeParse(raw, { reportInput: true });
-  if (!envelope.success) throw payloadError(WHAT, problemsFromZod(envelope.error.issues), envelope.error);
+  if (!envelope.success) throw payloadError(WHAT, payloadProblems(envelope.error.issues), envelope.error);
 
   const problems: Problem[] = [];
   const changes = envelope.data.Records.flatMap((record, index) => {
@@ -166,19 +165,19 @@ function parseMessage(text: string, path: Path): MessageResult {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problems: [problemAt(path, `not an alarm's JSON: ${(error as Error).message}`)] };
+    return { ok: false, problems: [errorAt(path, `not an alarm's JSON: ${(error as Error).message}`)] };
   }
   // A JSON message from something else than CloudWatch is refused as a whole, not field by field.
   if (typeof json !== "object" || json === null || Array.isArray(json) || !("AlarmName" in json)) {
     return {
       ok: false,
-      problems: [problemAt(path, "not an alarm's JSON: expected an object with AlarmName and NewStateValue")],
+      problems: [errorAt(path, "not an alarm's JSON: expected an object with AlarmName and NewStateValue")],
     };
   }
   const parsed = SnsAlarmMessageSchema.safeParse(json, { reportInput: true });
   return parsed.success
     ? { ok: true, message: parsed.data }
-    : { ok: false, problems: problemsFromZod(parsed.error.issues, path) };
+    : { ok: false, problems: payloadProblems(parsed.error.issues, path) };
 }
 
 function toStateChange(m: SnsAlarmMessage): AlarmStateChange {

@@ -7,7 +7,7 @@
  * have. Every object is strict: an unknown field (a typo) is an error, never silently ignored.
  *
  * Structural rules live here; the rules that span several fields or sections (bounds, step
- * intervals, alarm references) live in `validate.ts`, which every command goes through.
+ * intervals, alarm references) live in `rules/`, run by `validate.ts`, which every command goes through.
  */
 import { z } from "zod";
 

@@ -111,7 +111,7 @@ export function resolveBreach(
   });
 
   if (alarm.ThresholdMetricId === undefined) {
-    // validate.ts requires a Threshold here; a state change cannot supply one.
+    // config/rules/alarms.ts requires a Threshold here; a state change cannot supply one.
     if (alarm.Threshold === undefined) return unresolved(true, `${alarmName} has no Threshold`);
     return breach(alarm.Threshold);
   }

@@ -17,7 +17,7 @@
  */
 import { extname } from "node:path";
 import { csvLineParser } from "./csv.js";
-import { readGetMetricData } from "./getMetricData.js";
+import { readGetMetricData } from "./getMetricData/read.js";
 import { type LineParser, readHead, recordsFromLines } from "./lines.js";
 import { metricStreamsLineParser } from "./metricStreams.js";
 import type { MetricRecord, OnSkip } from "./record.js";

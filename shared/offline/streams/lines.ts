@@ -43,16 +43,8 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   }
 }
 
-/**
- * The lines in the first `bytes` of a file (the last one may be cut short): enough to tell its
- * format without reading a long line whole (a get-metric-data document may be one line).
- */
-export async function headLines(file: string, bytes = HEAD_BYTES): Promise<string[]> {
-  return (await readHead(file, bytes)).text.split(/\r?\n/);
-}
-
 /** How much of a file is read to tell its format and find its first record. */
-export const HEAD_BYTES = 64 * 1024;
+const HEAD_BYTES = 64 * 1024;
 
 /** The first `bytes` of a file as text; `whole` when that is the whole file (its last line is complete). */
 export async function readHead(file: string, bytes = HEAD_BYTES): Promise<{ text: string; whole: boolean }> {

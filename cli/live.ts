@@ -7,7 +7,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBLedger } from "../shared/adapters/ledger/dynamodb.js";
 import { UsageError } from "../shared/core/errors.js";
 
-export function liveDynamoClient(): DynamoDBClient {
+function liveDynamoClient(): DynamoDBClient {
   const endpoint = process.env.AWS_ENDPOINT_URL;
   return new DynamoDBClient({ ...(endpoint ? { endpoint } : {}) });
 }

@@ -27,7 +27,7 @@ import { type CliIo, ExitCode } from "../io.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 /** Progress on standard error every this many records (a month of one-minute data is millions). */
-export const PROGRESS_EVERY = 250_000;
+const PROGRESS_EVERY = 250_000;
 
 type Options = { config: string; json?: boolean };
 

@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG } from "./validate.js";
  * connections and latency, the front end's and the API's request alarms, and the low-CPU alarm
  * after the event.
  */
-export const VIRTWAY_SEQUENCE = [
+const VIRTWAY_SEQUENCE = [
   "events/sns/readers-cpu-70.json",
   "events/eventbridge/readers-cpu-70.json",
   "events/sns/readers-cpu-85.json",

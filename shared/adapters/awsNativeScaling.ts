@@ -29,12 +29,12 @@ import type { BeforeChanging, NativeScaling } from "../brain/ports/nativeScaling
 import type { NativeChange } from "../core/deciders/coexistence.js";
 
 /** Aurora replicas as Application Auto Scaling names them. */
-export const READ_REPLICA_COUNT = {
+const READ_REPLICA_COUNT = {
   ServiceNamespace: "rds",
   ScalableDimension: "rds:cluster:ReadReplicaCount",
 } as const;
 
-export const clusterResourceId = (cluster: string): string => `cluster:${cluster}`;
+const clusterResourceId = (cluster: string): string => `cluster:${cluster}`;
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);

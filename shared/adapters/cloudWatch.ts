@@ -18,7 +18,7 @@ import type { MetricRequest, MetricSource, MetricValues } from "../brain/ports/m
 import type { MetricDataQuery } from "../core/config/schema.js";
 
 /** GetMetricData's limit on MetricDataQuery structures per request. */
-export const MAX_QUERIES_PER_REQUEST = 500;
+const MAX_QUERIES_PER_REQUEST = 500;
 
 const ID = /^[a-z][a-zA-Z0-9_]*$/;
 

@@ -23,9 +23,9 @@ import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../..
 import { ServiceActuator } from "./serviceActuator.js";
 
 /** The tag that marks a reader as the brain's; only such readers are ever removed. */
-export const MANAGED_TAG = "surge-brain:managed";
-export const TARGET_TAG = "surge-brain:target";
-export const DECISION_TAG = "surge-brain:decision";
+const MANAGED_TAG = "surge-brain:managed";
+const TARGET_TAG = "surge-brain:target";
+const DECISION_TAG = "surge-brain:decision";
 
 const GONE = READER_NOT_SERVING;
 

@@ -39,7 +39,7 @@ import type { TargetState } from "../../core/engine/targetState.js";
 import { LedgerConflictError } from "../../core/errors.js";
 
 /** The log items' TTL attribute (epoch seconds). */
-export const TTL_ATTRIBUTE = "expiresAt";
+const TTL_ATTRIBUTE = "expiresAt";
 
 export type DynamoDBLedgerOptions = {
   /** A plain client is wrapped in a document client; a document client is used as it is. */

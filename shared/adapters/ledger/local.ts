@@ -47,7 +47,7 @@ export async function startDynalite(config: DynamoDBClientConfig = {}): Promise<
   };
 }
 
-export const LOCAL_TABLE = "surge-brain-ledger";
+const LOCAL_TABLE = "surge-brain-ledger";
 
 /** dynalite with the ledger's table, and the ledger on it. */
 export async function startLocalLedger(

@@ -84,11 +84,6 @@ export class MemoryLedger implements Ledger {
     return plain([...log.values()].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0)));
   }
 
-  /** The outbox of a target as stored in its state item. */
-  outbox(target: string): DecisionRecord[] {
-    return plain(this.#states.get(target)?.outbox ?? []);
-  }
-
   #put(target: string, record: DecisionRecord): void {
     const log = this.#logs.get(target) ?? new Map<string, LogItem>();
     this.#logs.set(target, log);

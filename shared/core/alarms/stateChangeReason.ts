@@ -143,7 +143,7 @@ export function bandOfReason(reason: string): AnomalyBand {
  * }
  * ```
  */
-export const ReasonDataSchema = z.object({
+const ReasonDataSchema = z.object({
   recentDatapoints: z.array(z.number()).optional(),
   threshold: z.number().optional(),
   evaluatedDatapoints: z.array(z.object({ timestamp: z.unknown(), value: z.number().optional() })).optional(),

@@ -26,7 +26,6 @@ export const ComparisonOperators = [
 export type ComparisonOperator = (typeof ComparisonOperators)[number];
 
 export const Statistics = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"] as const;
-export type Statistic = (typeof Statistics)[number];
 
 export const TreatMissingDataValues = ["missing", "notBreaching", "breaching", "ignore"] as const;
 export type TreatMissingData = (typeof TreatMissingDataValues)[number];
@@ -155,7 +154,6 @@ export const StepScalingPolicyConfigurationSchema = z.strictObject({
   Cooldown: z.int().min(0).optional(),
   MetricAggregationType: z.enum(["Average", "Minimum", "Maximum"]).optional(),
 });
-export type StepScalingPolicyConfiguration = z.infer<typeof StepScalingPolicyConfigurationSchema>;
 
 export const StepScalingPolicySchema = z.strictObject({
   PolicyName: name(256),
@@ -191,7 +189,6 @@ export const CustomizedMetricSpecificationSchema = z.strictObject({
   Unit: z.string().optional(),
   Metrics: z.array(MetricDataQuerySchema).min(1).max(10).optional(),
 });
-export type CustomizedMetricSpecification = z.infer<typeof CustomizedMetricSpecificationSchema>;
 
 export const TargetTrackingScalingPolicyConfigurationSchema = z.strictObject({
   TargetValue: z.number().positive(),
@@ -338,4 +335,3 @@ export const BrainConfigSchema = z.strictObject({
   settings: SettingsSchema.prefault({}),
 });
 export type BrainConfig = z.infer<typeof BrainConfigSchema>;
-export type BrainConfigInput = z.input<typeof BrainConfigSchema>;

@@ -77,7 +77,7 @@ export function targetsAnswering(config: BrainConfig, alarmName: string): Target
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), so
  * these semantics are the brain's own, as for composite alarms.
  */
-export type ResolvedBreach =
+type ResolvedBreach =
   | { breach: AlarmBreach }
   | {
       breach: null;
@@ -88,7 +88,7 @@ export type ResolvedBreach =
       comparison: ComparisonOperator;
     };
 
-export function resolveBreach(
+function resolveBreach(
   config: BrainConfig,
   signal: Pick<AlarmSignal, "alarmName" | "value" | "band" | "reason">,
 ): ResolvedBreach {

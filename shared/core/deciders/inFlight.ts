@@ -50,7 +50,7 @@ function pendingAfter(state: TargetState, change: InFlightChange): number {
  * capacity in the zone, a broken launch template), must not hold every scale-in (rule 4) and the
  * vertical buffer for good.
  */
-export const OVERDUE_FACTOR = 3;
+const OVERDUE_FACTOR = 3;
 
 /** In-flight changes past their deadline: requested more than OVERDUE_FACTOR × their expected time ago. */
 export function overdueInFlight(state: TargetState, now: Date): InFlightChange[] {

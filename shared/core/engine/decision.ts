@@ -44,13 +44,11 @@ export const Reasons = {
   ScaleInStabilizing: "scale-in waits out the stabilisation window",
   AtMaxCapacity: "the target is at its MaxCapacity",
   AtMinCapacity: "the target is at its MinCapacity",
-  ReservationPending: "another decision for this target is being applied",
   ActionsSuppressed: "CloudWatch suppressed this alarm's actions",
   AlarmStateRecorded: "the alarm's state is recorded; only ALARM acts",
   NoPolicyForAlarm: "no policy answers this alarm",
   StaleEvent: "the state change is older than settings.maxEventAgeSeconds",
   ForeignAccountOrRegion: "the event comes from another account or region than the brain serves",
-  IgnoredEvent: "an event the brain does not act on",
   ActionFailed: "AWS refused or failed the scaling call",
 
   // The tick's own bookkeeping

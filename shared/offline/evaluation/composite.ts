@@ -39,7 +39,7 @@ import { UnsupportedAlarmError } from "../../core/errors.js";
 import { compositeReason, compositeReasonData, type TriggeringAlarm } from "./reason.js";
 import type { StateChange, SuppressedBy } from "./stateChange.js";
 
-export const DEFAULT_SUPPRESSOR_PERIOD_SECONDS = 60;
+const DEFAULT_SUPPRESSOR_PERIOD_SECONDS = 60;
 
 export type CompositeOptions = {
   account: string | null;
@@ -229,7 +229,7 @@ export function evaluateComposites(
  * first), then `end`. actionsSuppressedBy is set by `change`; actionsAt when the actions run
  * (a later call), or null for good when they never do.
  */
-export class ActionsSuppression {
+class ActionsSuppression {
   private readonly waitMs: number;
   private readonly extensionMs: number;
   private suppressorInAlarm = false;

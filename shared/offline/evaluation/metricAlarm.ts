@@ -155,7 +155,7 @@ export function compileMetricAlarm(alarm: MetricAlarm): CompiledMetricAlarm {
  * between 0 and 0.5 (exclusive), the setting is used when there are fewer than 10/percentile data
  * points." (AlarmThatSendsEmail.html, Percentile-based alarms and low data samples)
  */
-export function lowSampleCountLimit(p: number): number {
+function lowSampleCountLimit(p: number): number {
   const q = p / 100;
   return q >= 0.5 ? 10 / (1 - q) : 10 / q;
 }

@@ -78,21 +78,20 @@ export function parseExpression(text: string): Expr {
     pos++;
   };
 
-  function sum(): Expr {
-    let left = product();
-    while (isOp("+") || isOp("-")) {
-      const op = (tokens[pos++] as Token).v as "+" | "-";
-      left = { t: "bin", op, a: left, b: product() };
+  /** `operand (op operand)*` with any of `ops`, grouped from the left: 1 - 2 - 3 is (1 - 2) - 3. */
+  function leftAssociative(ops: readonly ("+" | "-" | "*" | "/")[], operand: () => Expr): Expr {
+    let left = operand();
+    while (ops.some(isOp)) {
+      const op = (tokens[pos++] as Token).v as "+" | "-" | "*" | "/";
+      left = { t: "bin", op, a: left, b: operand() };
     }
     return left;
   }
+  function sum(): Expr {
+    return leftAssociative(["+", "-"], product);
+  }
   function product(): Expr {
-    let left = unary();
-    while (isOp("*") || isOp("/")) {
-      const op = (tokens[pos++] as Token).v as "*" | "/";
-      left = { t: "bin", op, a: left, b: unary() };
-    }
-    return left;
+    return leftAssociative(["*", "/"], unary);
   }
   function unary(): Expr {
     if (isOp("-")) {

@@ -35,7 +35,7 @@ export type PayloadContext = {
 };
 
 /** A UUID-shaped id derived from its parts: the same change always gets the same id. */
-export function stableId(...parts: string[]): string {
+function stableId(...parts: string[]): string {
   const h = createHash("sha256").update(parts.join("\u0000")).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -99,7 +99,7 @@ function trigger(alarm: MetricAlarm): Record<string, unknown> {
 }
 
 /** The alarm notification (the SNS Message, before JSON.stringify). */
-export function snsMessage(change: StateChange, alarm: Alarm, ctx: PayloadContext): Record<string, unknown> {
+function snsMessage(change: StateChange, alarm: Alarm, ctx: PayloadContext): Record<string, unknown> {
   const message: Record<string, unknown> = {
     AlarmName: alarm.AlarmName,
     AlarmDescription: alarm.AlarmDescription ?? null,

@@ -27,7 +27,7 @@ export function javaDouble(n: number): string {
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** `23/11/26 19:00:00`: the datapoint times of a reason, UTC. */
-export function reasonTime(ms: number): string {
+function reasonTime(ms: number): string {
   const d = new Date(ms);
   return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCFullYear() % 100)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
@@ -54,7 +54,7 @@ const MONTHS = [
 ];
 
 /** `Monday 23 November, 2026 19:02:12 UTC`: the time in a composite alarm's reason. */
-export function compositeReasonTime(ms: number): string {
+function compositeReasonTime(ms: number): string {
   const d = new Date(ms);
   return `${WEEKDAYS[d.getUTCDay()]} ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]}, ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
 }

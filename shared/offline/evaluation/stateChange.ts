@@ -7,7 +7,7 @@ import type { AlarmStateValue } from "../../core/alarms/alarmRule.js";
 export type EvaluatedAlarmType = "metric" | "metric-math" | "composite";
 
 /** AWS's values of CompositeAlarm.ActionsSuppressedBy. */
-export const SUPPRESSED_BY = ["Alarm", "WaitPeriod", "ExtensionPeriod"] as const;
+const SUPPRESSED_BY = ["Alarm", "WaitPeriod", "ExtensionPeriod"] as const;
 export type SuppressedBy = (typeof SUPPRESSED_BY)[number];
 
 export type ListedDatapoint = {

@@ -18,7 +18,7 @@
  */
 import type { Statistics } from "../streams/record.js";
 
-export const BASIC_STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"] as const;
+const BASIC_STATISTICS = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"] as const;
 export type BasicStatistic = (typeof BASIC_STATISTICS)[number];
 
 export type StatSpec =

@@ -52,7 +52,7 @@ export type WindowInput = {
   current: AlarmStateValue;
 };
 
-export const EVALUATION_RULES = {
+const EVALUATION_RULES = {
   datapoints: "enough real datapoints: missing data not needed",
   filled: "missing datapoints filled in with TreatMissingData",
   mixed: "too few real datapoints, one of them not breaching",

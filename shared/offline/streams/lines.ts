@@ -8,7 +8,8 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { NotAStreamError, StreamFileError } from "../../core/errors.js";
-import type { MetricRecord, OnSkip, SkippedInput } from "./record.js";
+import { HeldReports } from "./heldReports.js";
+import type { MetricRecord, OnSkip } from "./record.js";
 
 /** What a line parser says about one line. */
 export type LineResult =
@@ -19,9 +20,6 @@ export type LineResult =
   | { kind: "skip"; reason: string };
 
 export type LineParser = (line: string, lineNumber: number) => LineResult;
-
-/** Held reports before the first record; beyond this they are released anyway. */
-const HOLD_LIMIT = 1000;
 
 export async function* readLines(file: string): AsyncGenerator<string> {
   const input = createReadStream(file, { encoding: "utf8" });
@@ -45,16 +43,8 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   }
 }
 
-/**
- * The lines in the first `bytes` of a file (the last one may be cut short): enough to tell its
- * format without reading a long line whole (a get-metric-data document may be one line).
- */
-export async function headLines(file: string, bytes = HEAD_BYTES): Promise<string[]> {
-  return (await readHead(file, bytes)).text.split(/\r?\n/);
-}
-
 /** How much of a file is read to tell its format and find its first record. */
-export const HEAD_BYTES = 64 * 1024;
+const HEAD_BYTES = 64 * 1024;
 
 /** The first `bytes` of a file as text; `whole` when that is the whole file (its last line is complete). */
 export async function readHead(file: string, bytes = HEAD_BYTES): Promise<{ text: string; whole: boolean }> {
@@ -90,16 +80,7 @@ export async function* recordsFromLines(
   lines: AsyncIterable<string> = readLines(file),
 ): AsyncGenerator<MetricRecord> {
   let found = 0;
-  let held: SkippedInput[] | null = [];
-  const skip = (s: SkippedInput) => {
-    if (held === null) return onSkip(s);
-    held.push(s);
-    if (held.length >= HOLD_LIMIT) release();
-  };
-  const release = () => {
-    for (const s of held ?? []) onSkip(s);
-    held = null;
-  };
+  const reports = new HeldReports(onSkip);
   let lineNumber = 0;
   let firstProblem: string | null = null;
   for await (const raw of lines) {
@@ -110,12 +91,12 @@ export async function* recordsFromLines(
     if (result.kind === "ignore") continue;
     if (result.kind === "skip") {
       firstProblem ??= `line ${lineNumber}: ${result.reason}`;
-      skip({ file, line: lineNumber, reason: result.reason });
+      reports.report({ file, line: lineNumber, reason: result.reason });
       continue;
     }
     const records = result.kind === "record" ? [result.record] : result.records;
     if (records.length === 0) continue;
-    if (found === 0) release();
+    if (found === 0) reports.release();
     found += records.length;
     yield* records;
   }

@@ -18,7 +18,7 @@ const finite = z.number().refine(Number.isFinite, "not a finite number");
  *  "dimensions":{"DBClusterIdentifier":"virtway-aurora","Role":"READER"},
  *  "timestamp":1795460400000,"value":{"max":74.1,"min":69.9,"sum":144.0,"count":2.0},"unit":"Percent"}
  */
-export const MetricStreamRecordSchema = z.object({
+const MetricStreamRecordSchema = z.object({
   metric_stream_name: z.string().optional(),
   // Carried, not validated (AWS's own example has a 10-digit account id).
   account_id: z.union([z.string(), z.number()]).optional(),

@@ -17,13 +17,13 @@
  */
 import { extname } from "node:path";
 import { csvLineParser } from "./csv.js";
-import { readGetMetricData } from "./getMetricData.js";
+import { readGetMetricData } from "./getMetricData/read.js";
 import { type LineParser, readHead, recordsFromLines } from "./lines.js";
 import { metricStreamsLineParser } from "./metricStreams.js";
 import type { MetricRecord, OnSkip } from "./record.js";
 import { DEFAULT_REORDER_WINDOW_MS, type DeferredStream, mergeInTimeOrder, reorder } from "./reorder.js";
 
-export const STREAM_FORMATS = ["metric-streams", "get-metric-data", "csv"] as const;
+const STREAM_FORMATS = ["metric-streams", "get-metric-data", "csv"] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 export type StreamOptions = {
@@ -112,7 +112,7 @@ export async function peekStream(file: string): Promise<StreamHead> {
  * One file's records, in time order. `format` is the one peekStream found (told again from the
  * head of the file when not given).
  */
-export async function* openStream(
+async function* openStream(
   file: string,
   options: StreamOptions = {},
   format?: StreamFormat,

@@ -66,14 +66,6 @@ export function seriesKey(namespace: string, metricName: string, dimensions: Dim
   return JSON.stringify([namespace, metricName, dims]);
 }
 
-/** `Name=Value, Name=Value` for people. */
-export function describeSeries(namespace: string, metricName: string, dimensions: Dimensions): string {
-  const dims = Object.entries(dimensions)
-    .map(([n, v]) => `${n}=${v}`)
-    .join(", ");
-  return `${namespace} ${metricName}${dims ? ` {${dims}}` : ""}`;
-}
-
 /** AWS's `[{ Name, Value }]` as the object the streams use. */
 export function dimensionsFromList(list: readonly { Name: string; Value: string }[] | undefined): Dimensions {
   const dims: Dimensions = {};

@@ -27,6 +27,8 @@ describe("metric math on one timestamp", () => {
     { name: "division", expr: "requests / hosts", values: { requests: 9200, hosts: 4 }, want: 2300 },
     { name: "precedence", expr: "a + b * 2", values: { a: 1, b: 3 }, want: 7 },
     { name: "parentheses", expr: "(a + b) * 2", values: { a: 1, b: 3 }, want: 8 },
+    { name: "- and + from the left", expr: "a - b - c + a", values: { a: 10, b: 3, c: 2 }, want: 15 },
+    { name: "/ and * from the left", expr: "a / b / c * b", values: { a: 24, b: 4, c: 2 }, want: 12 },
     { name: "unary minus and numbers", expr: "-a + 10.5", values: { a: 2 }, want: 8.5 },
     {
       name: "percent of a total",

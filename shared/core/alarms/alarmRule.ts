@@ -21,27 +21,19 @@ export { AlarmRuleSyntaxError };
 
 type Token = { kind: "word"; text: string; at: number } | { kind: "(" | ")"; at: number };
 
+/**
+ * Tokens one after another, each after any spaces: a parenthesis, a quoted name, a quote that is
+ * never closed, or a run of anything else up to a space, a parenthesis or a quote.
+ */
 function tokenize(rule: string): Token[] {
+  const token = /\s*(?:([()])|"([^"]*)"|(")|([^\s()"]+))/y;
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < rule.length) {
-    const c = rule[i] as string;
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === "(" || c === ")") {
-      tokens.push({ kind: c, at: i });
-      i++;
-    } else if (c === '"') {
-      const end = rule.indexOf('"', i + 1);
-      if (end < 0) throw new AlarmRuleSyntaxError(`unterminated quote at position ${i}`);
-      tokens.push({ kind: "word", text: rule.slice(i + 1, end), at: i });
-      i = end + 1;
-    } else {
-      let j = i;
-      while (j < rule.length && !/[\s()"]/.test(rule[j] as string)) j++;
-      tokens.push({ kind: "word", text: rule.slice(i, j), at: i });
-      i = j;
-    }
+  for (let m = token.exec(rule); m !== null; m = token.exec(rule)) {
+    const at = m.index + m[0].search(/\S/);
+    if (m[1] !== undefined) tokens.push({ kind: m[1] as "(" | ")", at });
+    else if (m[2] !== undefined) tokens.push({ kind: "word", text: m[2], at });
+    else if (m[3] !== undefined) throw new AlarmRuleSyntaxError(`unterminated quote at position ${at}`);
+    else tokens.push({ kind: "word", text: m[4] as string, at });
   }
   return tokens;
 }

@@ -30,7 +30,14 @@ export type AppliedDecision = DecisionRecord & { resources?: string[] };
 const statusOf = (d: Decided): DecisionStatus =>
   d.act ? "reserved" : d.decision.outcome === "held" ? "held" : "recorded";
 
-export async function commitDecision(input: {
+/** What a committed decision comes to: its record as applied, and what the pure step decided. */
+export type CommittedDecision = {
+  record: AppliedDecision;
+  /** The pure step's decision, as the round that counted made it (a lost round decides again). */
+  decided: Decided;
+};
+
+export type CommitInput = {
   ports: BrainPorts;
   target: Target;
   now: Date;
@@ -43,7 +50,15 @@ export async function commitDecision(input: {
    */
   state?: TargetState | null;
   decide: (state: TargetState) => Decided;
-}): Promise<AppliedDecision> {
+};
+
+/** Commits a decision (above) and returns its record. */
+export async function commitDecision(input: CommitInput): Promise<AppliedDecision> {
+  return (await commitDecided(input)).record;
+}
+
+/** Commits a decision (above) and returns its record with what was decided. */
+export async function commitDecided(input: CommitInput): Promise<CommittedDecision> {
   const { ports, target, now } = input;
   const at = now.toISOString();
   const known = input.state === undefined ? undefined : (input.state ?? input.init());
@@ -96,7 +111,7 @@ export async function commitDecision(input: {
   );
 
   const { decided, record } = first.result;
-  if (!decided.act) return record;
+  if (!decided.act) return { record, decided };
 
   let applied: AppliedChange | null = null;
   let failure: unknown = null;
@@ -152,7 +167,7 @@ export async function commitDecision(input: {
     },
     { state: first.state },
   );
-  return outcome.result;
+  return { record: outcome.result, decided };
 }
 
 /**

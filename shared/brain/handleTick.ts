@@ -16,7 +16,7 @@ import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideOnTick, type TickMetrics } from "../core/deciders/tickDecision.js";
 import type { Observation } from "../core/engine/observation.js";
 import { arriving, initialState, type TargetState } from "../core/engine/targetState.js";
-import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
+import { type AppliedDecision, type BrainPorts, commitDecided } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
 import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "./metricQueries.js";
 import type { MetricSource, MetricValues } from "./ports/metrics.js";
@@ -114,9 +114,7 @@ export async function handleTick(input: {
     const init = () =>
       initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
     const expired = stored ? expiredReservations(stored, now) : [];
-    let recorded = true;
-    let decidedState: TargetState | null = stored;
-    const record = await commitDecision({
+    const { record, decided } = await commitDecided({
       ports,
       target,
       now,
@@ -128,7 +126,7 @@ export async function handleTick(input: {
       decide: (state) => {
         // Only a state nobody wrote since the first read can be compared with the observation.
         const fresh = stored === null ? state.version === 0 : state.version === stored.version;
-        const decided = decideOnTick({
+        return decideOnTick({
           config,
           target,
           state,
@@ -140,19 +138,16 @@ export async function handleTick(input: {
           readersInFlight:
             target.kind === "aurora-capacity" ? (readersInFlight.get(target.DBClusterIdentifier) ?? 0) : 0,
         });
-        recorded = decided.act || decided.quiet !== true;
-        decidedState = decided.next;
-        return decided;
       },
     });
     decisions.push(record);
-    if (!recorded) quiet.push(record.id);
+    if (!decided.act && decided.quiet === true) quiet.push(record.id);
 
     if (target.kind === "aurora-readers") {
       // The readers as their decision left them, what it asked for counted whether AWS made it or
       // refused it (no capacity in the zone, a quota: the tick asks again every minute while the
       // layer still wants them): the buffer of the cluster's ACU floor covers them meanwhile.
-      addInFlight(readersInFlight, target.DBClusterIdentifier, decidedState);
+      addInFlight(readersInFlight, target.DBClusterIdentifier, decided.next);
     }
 
     // 4. Coexistence, on the state as the decision left it.

@@ -16,6 +16,7 @@
  */
 
 import type { Target } from "../core/config/schema.js";
+import { refusedBufferRaise } from "../core/deciders/verticalBuffer.js";
 import type { Decided } from "../core/engine/decided.js";
 import type { Reservation, TargetState } from "../core/engine/targetState.js";
 import type { ActuatorFor, AppliedChange } from "./ports/actuator.js";
@@ -151,10 +152,11 @@ export async function commitDecided(input: CommitInput): Promise<CommittedDecisi
         };
         return { next, records: [done], result: done };
       }
-      // AWS said no: undo what the reservation counted, start no cooldown.
+      // AWS said no: undo what the reservation counted, start no cooldown (nor remember a floor).
       next.capacity = state.capacity - (record.to - record.from);
       next.inFlight = state.inFlight.filter((c) => c.decisionId !== record.id);
       next.cooldowns = state.cooldowns.filter((c) => !(c.startedAt === at && c.layer === record.layer));
+      if (refusedBufferRaise(state, record.layer, at)) delete next.floorBeforeBuffer;
       const failed: AppliedDecision = {
         ...record,
         status: "failed",

@@ -92,6 +92,20 @@ export type TargetState = {
    * out only on those two ticks (docs/tick.md).
    */
   nativeScaleIn?: NativeScaleInSuspension;
+  /**
+   * An ACU floor the vertical buffer raised: where it was before, so that it comes back there once
+   * the readers are available (verticalBuffer.ts). Present from the decision that raised it until
+   * an action of any layer moves the floor again.
+   */
+  floorBeforeBuffer?: FloorBeforeBuffer;
+};
+
+/** Where an ACU floor was before the vertical buffer raised it (TargetState.floorBeforeBuffer). */
+export type FloorBeforeBuffer = {
+  /** The floor before the raise: the decision's `from`. */
+  capacity: number;
+  /** When the decision that raised it was made. */
+  raisedAt: string;
 };
 
 /** A held-back decision, as the tick remembers it (TargetState.lastHeld). */

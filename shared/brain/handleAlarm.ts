@@ -20,6 +20,7 @@ import {
   commitDecided,
 } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
+import { foreignOrigin, type Origin } from "./origin.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
 
 /** A state change the brain answers without a target: why it did nothing. */
@@ -32,7 +33,7 @@ export type Acknowledgement = {
   message: string;
 };
 
-export type AlarmChange = AlarmSignal & { account: string | null; region: string | null };
+export type AlarmChange = AlarmSignal & Origin;
 
 export type AlarmResult = AppliedDecision | Acknowledgement;
 
@@ -80,12 +81,8 @@ export async function handleAlarmChange(input: {
     { at: now.toISOString(), target: null, alarm: change.alarmName, outcome: "ignored", reason, message },
   ];
 
-  if (config.account && change.account && change.account !== config.account) {
-    return ack("ForeignAccountOrRegion", `account ${change.account} is not the brain's ${config.account}`);
-  }
-  if (config.region && change.region && change.region !== config.region) {
-    return ack("ForeignAccountOrRegion", `region ${change.region} is not the brain's ${config.region}`);
-  }
+  const foreign = foreignOrigin(config, change);
+  if (foreign) return ack("ForeignAccountOrRegion", foreign);
   const ageSeconds = (now.getTime() - Date.parse(change.stateChangedAt)) / 1000;
   if (ageSeconds > config.settings.maxEventAgeSeconds) {
     return ack(

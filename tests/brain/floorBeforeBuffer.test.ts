@@ -8,8 +8,8 @@ import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { commitDecided } from "../../shared/brain/applyDecision.js";
 import type { Actuator } from "../../shared/brain/ports/actuator.js";
 import type { Target } from "../../shared/core/config/schema.js";
-import { decideVerticalBuffer, VERTICAL_BUFFER } from "../../shared/core/deciders/verticalBuffer.js";
-import { initialState } from "../../shared/core/engine/targetState.js";
+import { decideVerticalBuffer } from "../../shared/core/deciders/verticalBuffer.js";
+import { initialState, VERTICAL_BUFFER } from "../../shared/core/engine/targetState.js";
 
 const { config } = loadConfig("brain.config.json");
 const floor = config.targets.find((t) => t.id === "virtway-acu-floor") as Target;
@@ -46,7 +46,11 @@ describe("the floor before the buffer, through a commit", () => {
     const { record, decided, stored } = await raise(async (c) => ({ capacity: c.to, resources: [] }));
     expect(record).toMatchObject({ status: "applied", policy: VERTICAL_BUFFER, from: 2, to: 16 });
     expect(decided.decision.id).toBe(record.id);
-    expect(decided.next.floorBeforeBuffer).toEqual({ capacity: 2, raisedAt: NOW.toISOString() });
+    expect(decided.next.floorBeforeBuffer).toEqual({
+      capacity: 2,
+      raisedTo: 16,
+      raisedAt: NOW.toISOString(),
+    });
     expect(stored).toMatchObject({ capacity: 16, floorBeforeBuffer: { capacity: 2 }, cooldowns: [] });
   });
 

@@ -7,12 +7,9 @@ import type { BrainConfig, Target } from "../config/schema.js";
 import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
-import type { TargetState } from "../engine/targetState.js";
+import { type TargetState, VERTICAL_BUFFER } from "../engine/targetState.js";
 import { formatNumber } from "../policies/proposal.js";
 import { coordinationOf, hardMaxOf } from "./targets.js";
-
-/** The layer name of the vertical buffer (proposals, cooldowns, decisions). */
-export const VERTICAL_BUFFER = "vertical-buffer";
 
 export type BufferInput = {
   config: BrainConfig;
@@ -98,12 +95,16 @@ export function rememberFloorBeforeBuffer(
   proposals: readonly Proposal[],
 ): void {
   const acted = decision.outcome === "scale-out" || decision.outcome === "scale-in";
-  if (acted && decision.reason !== "BoundsMoved") delete next.floorBeforeBuffer;
+  // The raise counts as a cooldown of no length (activeCooldowns): forgotten, as ended cooldowns
+  // are, when a layer acts; one that has not ended yet for this decision's clock stays.
+  const raise = next.floorBeforeBuffer;
+  const ended = raise !== undefined && Date.parse(raise.raisedAt) <= Date.parse(decision.at);
+  if (acted && decision.reason !== "BoundsMoved" && ended) delete next.floorBeforeBuffer;
   if (decision.outcome !== "scale-out") return;
   const buffered = proposals.some((p) => p.layer === VERTICAL_BUFFER && p.direction === "out");
   if (!buffered && decision.policy !== VERTICAL_BUFFER) return;
-  next.floorBeforeBuffer = { capacity: decision.from, raisedAt: decision.at };
-  // The buffer has no cooldown of its own: the zero-second one of its raise is not kept.
+  next.floorBeforeBuffer = { capacity: decision.from, raisedTo: decision.to, raisedAt: decision.at };
+  // That is the raise's cooldown: the zero-second one the buffer's own raise started is not kept twice.
   next.cooldowns = next.cooldowns.filter((c) => !(c.layer === VERTICAL_BUFFER && c.direction === "out"));
 }
 

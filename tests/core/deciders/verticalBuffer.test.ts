@@ -4,11 +4,15 @@ import type { Target } from "../../../shared/core/config/schema.js";
 import {
   refusedBufferRaise,
   rememberFloorBeforeBuffer,
-  VERTICAL_BUFFER,
   verticalBuffer,
 } from "../../../shared/core/deciders/verticalBuffer.js";
 import type { Decision, Proposal } from "../../../shared/core/engine/decision.js";
-import { initialState, type TargetState } from "../../../shared/core/engine/targetState.js";
+import {
+  activeCooldowns,
+  initialState,
+  type TargetState,
+  VERTICAL_BUFFER,
+} from "../../../shared/core/engine/targetState.js";
 
 const { config } = loadConfig("brain.config.json");
 const floor = config.targets.find((t) => t.id === "virtway-acu-floor") as Target;
@@ -45,7 +49,7 @@ const bufferOut: Proposal = {
   cooldownSeconds: 0,
 };
 
-const remembered = { capacity: 2, raisedAt: EARLIER };
+const remembered = { capacity: 2, raisedTo: 16, raisedAt: EARLIER };
 
 /** The state a decision leaves, the floor's memory applied. */
 function leftBy(d: Decision, before: TargetState, proposals: readonly Proposal[] = []): TargetState {
@@ -62,7 +66,7 @@ describe("the floor before the buffer", () => {
       ],
     });
     const next = leftBy(decision({}), raisedBy, [bufferOut]);
-    expect(next.floorBeforeBuffer).toEqual({ capacity: 2, raisedAt: NOW });
+    expect(next.floorBeforeBuffer).toEqual({ capacity: 2, raisedTo: 16, raisedAt: NOW });
     expect(next.cooldowns).toEqual([]);
   });
 
@@ -70,7 +74,7 @@ describe("the floor before the buffer", () => {
     const step = { layer: "acu-floor-on-cpu-85", direction: "out" as const, startedAt: NOW, endsAt: NOW };
     const stepped = state(2, { cooldowns: [{ ...step, baseline: 2, desired: 16 }] });
     const next = leftBy(decision({ policy: "acu-floor-on-cpu-85" }), stepped, [bufferOut]);
-    expect(next.floorBeforeBuffer).toEqual({ capacity: 2, raisedAt: NOW });
+    expect(next.floorBeforeBuffer).toEqual({ capacity: 2, raisedTo: 16, raisedAt: NOW });
     expect(next.cooldowns).toEqual(stepped.cooldowns);
   });
 
@@ -82,6 +86,29 @@ describe("the floor before the buffer", () => {
     expect(leftBy(up, raised).floorBeforeBuffer).toBeUndefined();
   });
 
+  it("counts as a scale-out cooldown of no length: running only for a clock before the raise", () => {
+    const raised = state(16, { floorBeforeBuffer: remembered });
+    expect(activeCooldowns(raised, new Date(NOW), "out")).toEqual([]);
+    expect(activeCooldowns(raised, new Date("2026-11-23T18:49:59.000Z"), "out")).toEqual([
+      {
+        layer: VERTICAL_BUFFER,
+        direction: "out",
+        startedAt: EARLIER,
+        endsAt: EARLIER,
+        baseline: 2,
+        desired: 16,
+      },
+    ]);
+    // A layer's action on a clock before the raise keeps it, as it keeps a cooldown still running.
+    const early = decision({
+      policy: "acu-floor-on-cpu-85",
+      at: "2026-11-23T18:49:59.000Z",
+      from: 16,
+      to: 20,
+    });
+    expect(leftBy(early, raised).floorBeforeBuffer).toEqual(remembered);
+  });
+
   it("is kept through bounds that moved, and through a decision held back or paused", () => {
     const raised = state(16, { floorBeforeBuffer: remembered });
     const bounds = decision({ policy: "bounds:config", reason: "BoundsMoved", outcome: "scale-in", to: 12 });
@@ -91,7 +118,7 @@ describe("the floor before the buffer", () => {
   });
 
   it("goes with a refused raise of the buffer's own, not with another layer's or an earlier one", () => {
-    const raised = state(16, { floorBeforeBuffer: { capacity: 2, raisedAt: NOW } });
+    const raised = state(16, { floorBeforeBuffer: { capacity: 2, raisedTo: 16, raisedAt: NOW } });
     expect(refusedBufferRaise(raised, VERTICAL_BUFFER, NOW)).toBe(true);
     expect(refusedBufferRaise(raised, "acu-floor-on-cpu-85", NOW)).toBe(false);
     expect(refusedBufferRaise(raised, VERTICAL_BUFFER, "2026-11-23T19:01:00.000Z")).toBe(false);

@@ -8,24 +8,12 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
-import type { Problem } from "../shared/core/errors.js";
 import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
 import { payloadFor } from "./lib/payload.js";
+import type { FunctionResult } from "./lib/result.js";
 import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
-
-/** A tick's decision that was not written (nothing decided, or held back as a minute ago). */
-export type QuietDecision = Omit<AppliedDecision, "status"> & { status: "quiet" };
-
-export type FunctionResult = {
-  decisions: (AlarmResult | QuietDecision)[];
-  /** Why the payload was acknowledged without a decision (a Configuration Change event, say). */
-  ignored?: string;
-  /** The payload could not be parsed: what is wrong, and where. */
-  error?: { message: string; problems: Problem[] };
-};
 
 export function alarmHandler(deps: () => FunctionDeps) {
   return async function handleAlarmEvent(

@@ -11,17 +11,18 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type { AppliedDecision } from "../shared/brain/applyDecision.js";
-import { handleTick } from "../shared/brain/handleTick.js";
-import type { FunctionResult, QuietDecision } from "./alarm.js";
+import { handleTick, type TickOrigin } from "../shared/brain/handleTick.js";
 import { adaptersOn } from "./lib/adapters.js";
 import { logger, metrics, report } from "./lib/observability.js";
 import { payloadFor } from "./lib/payload.js";
+import type { FunctionResult, QuietDecision } from "./lib/result.js";
 import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
 
-/** `arn:aws:events:<region>:<account>:rule/<name>` → its region and account. */
-function ruleOrigin(arn: string | undefined): { region: string | null; account: string | null } {
-  const [, , , region, account] = arn?.split(":") ?? [];
-  return { region: region || null, account: account || null };
+/** `arn:aws:events:<region>:<account>:rule/<name>` → the rule, its region and account. */
+function ruleOrigin(arn: string | undefined): TickOrigin | undefined {
+  if (arn === undefined) return undefined;
+  const [, , , region, account] = arn.split(":");
+  return { rule: arn, region: region || null, account: account || null };
 }
 
 export function tickHandler(deps: () => FunctionDeps) {
@@ -38,24 +39,18 @@ export function tickHandler(deps: () => FunctionDeps) {
     );
     if ("acknowledged" in checked) return { decisions: [], ...checked.acknowledged };
     const parsed = checked.event;
-    const origin = ruleOrigin(parsed.ruleArns[0]);
-    const foreign =
-      config.account && origin.account && origin.account !== config.account
-        ? `account ${origin.account} is not the brain's ${config.account}`
-        : config.region && origin.region && origin.region !== config.region
-          ? `region ${origin.region} is not the brain's ${config.region}`
-          : null;
-    if (foreign) {
-      const ignored = `ForeignAccountOrRegion: the rule ${parsed.ruleArns[0]}: ${foreign}`;
-      logger.info(`acknowledged: ${ignored}`);
-      return { decisions: [], ignored };
-    }
-    const { decisions, quiet, problems } = await handleTick({
+    const { decisions, quiet, problems, ignored } = await handleTick({
       ports: { ...ports, ...adaptersOn(clients) },
       config,
       now: clock(parsed.time),
       invocationId: context.awsRequestId,
+      origin: ruleOrigin(parsed.ruleArns[0]),
     });
+    if (ignored) {
+      const why = `${ignored.reason}: ${ignored.message}`;
+      logger.info(`acknowledged: ${why}`);
+      return { decisions: [], ignored: why };
+    }
     for (const problem of problems) logger.warn(problem);
     // Quiet decisions are returned (what each target saw) but neither recorded nor counted, and
     // say so: their status is "quiet", not the ledger's.

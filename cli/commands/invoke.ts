@@ -7,7 +7,8 @@
 import { readFileSync } from "node:fs";
 import type { Context } from "aws-lambda";
 import type { Command } from "commander";
-import { alarmFunction, type FunctionResult } from "../../functions/alarm.js";
+import { alarmFunction } from "../../functions/alarm.js";
+import type { FunctionResult } from "../../functions/lib/result.js";
 import { tickFunction } from "../../functions/tick.js";
 import { loadConfig } from "../../shared/adapters/configFile.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";

@@ -16,6 +16,7 @@
  */
 
 import type { Target } from "../core/config/schema.js";
+import { refusedBufferRaise } from "../core/deciders/verticalBuffer.js";
 import type { Decided } from "../core/engine/decided.js";
 import type { Reservation, TargetState } from "../core/engine/targetState.js";
 import type { ActuatorFor, AppliedChange } from "./ports/actuator.js";
@@ -30,7 +31,14 @@ export type AppliedDecision = DecisionRecord & { resources?: string[] };
 const statusOf = (d: Decided): DecisionStatus =>
   d.act ? "reserved" : d.decision.outcome === "held" ? "held" : "recorded";
 
-export async function commitDecision(input: {
+/** What a committed decision comes to: its record as applied, and what the pure step decided. */
+export type CommittedDecision = {
+  record: AppliedDecision;
+  /** The pure step's decision, as the round that counted made it (a lost round decides again). */
+  decided: Decided;
+};
+
+export type CommitInput = {
   ports: BrainPorts;
   target: Target;
   now: Date;
@@ -43,7 +51,15 @@ export async function commitDecision(input: {
    */
   state?: TargetState | null;
   decide: (state: TargetState) => Decided;
-}): Promise<AppliedDecision> {
+};
+
+/** Commits a decision (above) and returns its record. */
+export async function commitDecision(input: CommitInput): Promise<AppliedDecision> {
+  return (await commitDecided(input)).record;
+}
+
+/** Commits a decision (above) and returns its record with what was decided. */
+export async function commitDecided(input: CommitInput): Promise<CommittedDecision> {
   const { ports, target, now } = input;
   const at = now.toISOString();
   const known = input.state === undefined ? undefined : (input.state ?? input.init());
@@ -96,7 +112,7 @@ export async function commitDecision(input: {
   );
 
   const { decided, record } = first.result;
-  if (!decided.act) return record;
+  if (!decided.act) return { record, decided };
 
   let applied: AppliedChange | null = null;
   let failure: unknown = null;
@@ -136,10 +152,11 @@ export async function commitDecision(input: {
         };
         return { next, records: [done], result: done };
       }
-      // AWS said no: undo what the reservation counted, start no cooldown.
+      // AWS said no: undo what the reservation counted, start no cooldown (nor remember a floor).
       next.capacity = state.capacity - (record.to - record.from);
       next.inFlight = state.inFlight.filter((c) => c.decisionId !== record.id);
       next.cooldowns = state.cooldowns.filter((c) => !(c.startedAt === at && c.layer === record.layer));
+      if (refusedBufferRaise(state, record.layer, at)) delete next.floorBeforeBuffer;
       const failed: AppliedDecision = {
         ...record,
         status: "failed",
@@ -152,7 +169,7 @@ export async function commitDecision(input: {
     },
     { state: first.state },
   );
-  return outcome.result;
+  return { record: outcome.result, decided };
 }
 
 /**

@@ -13,8 +13,14 @@ import { decideVerticalBuffer, verticalBuffer } from "../core/deciders/verticalB
 import type { Decided } from "../core/engine/decided.js";
 import type { Reason } from "../core/engine/decision.js";
 import { initialState, stateChangeKey, type TargetState } from "../core/engine/targetState.js";
-import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
+import {
+  type AppliedDecision,
+  type BrainPorts,
+  type CommittedDecision,
+  commitDecided,
+} from "./applyDecision.js";
 import { coexist } from "./coexist.js";
+import { foreignOrigin, type Origin } from "./origin.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
 
 /** A state change the brain answers without a target: why it did nothing. */
@@ -27,7 +33,7 @@ export type Acknowledgement = {
   message: string;
 };
 
-export type AlarmChange = AlarmSignal & { account: string | null; region: string | null };
+export type AlarmChange = AlarmSignal & Origin;
 
 export type AlarmResult = AppliedDecision | Acknowledgement;
 
@@ -75,12 +81,8 @@ export async function handleAlarmChange(input: {
     { at: now.toISOString(), target: null, alarm: change.alarmName, outcome: "ignored", reason, message },
   ];
 
-  if (config.account && change.account && change.account !== config.account) {
-    return ack("ForeignAccountOrRegion", `account ${change.account} is not the brain's ${config.account}`);
-  }
-  if (config.region && change.region && change.region !== config.region) {
-    return ack("ForeignAccountOrRegion", `region ${change.region} is not the brain's ${config.region}`);
-  }
+  const foreign = foreignOrigin(config, change);
+  if (foreign) return ack("ForeignAccountOrRegion", foreign);
   const ageSeconds = (now.getTime() - Date.parse(change.stateChangedAt)) / 1000;
   if (ageSeconds > config.settings.maxEventAgeSeconds) {
     return ack(
@@ -99,7 +101,7 @@ export async function handleAlarmChange(input: {
   const commit = async (
     target: Target,
     decide: (state: TargetState, id: string) => Decided,
-  ): Promise<AppliedDecision> => {
+  ): Promise<CommittedDecision> => {
     const existing = await input.ports.ledger.read(target.id);
     // A target never seen (or created by an operator's pause) learns its capacity from AWS first.
     const observedCapacity = !existing || existing.unobserved ? await input.initialCapacity(target) : null;
@@ -119,7 +121,7 @@ export async function handleAlarmChange(input: {
       existing && dueInFlight(existing, now).length > 0
         ? await input.ports.actuatorFor(target).observe()
         : null;
-    return commitDecision({
+    return commitDecided({
       ports: input.ports,
       target,
       now,
@@ -137,28 +139,24 @@ export async function handleAlarmChange(input: {
 
   for (const target of readersBeforeFloors(targets)) {
     const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
-    let asked = 0;
-    const record = await commit(target, (state, decisionId) => {
-      const decided: Decided = {
-        ...decideOnAlarm({
-          config,
-          target,
-          state,
-          signal: change,
-          now,
-          decisionId,
-          // One decision for the floor: its own step policy and the buffer, the larger wins.
-          alsoProposed:
-            added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
-        }),
-        trigger,
-      };
-      asked =
-        decided.act && decided.decision.outcome === "scale-out"
-          ? decided.decision.to - decided.decision.from
-          : 0;
-      return decided;
-    });
+    const { record, decided } = await commit(target, (state, decisionId) => ({
+      ...decideOnAlarm({
+        config,
+        target,
+        state,
+        signal: change,
+        now,
+        decisionId,
+        // One decision for the floor: its own step policy and the buffer, the larger wins.
+        alsoProposed:
+          added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
+      }),
+      trigger,
+    }));
+    const asked =
+      decided.act && decided.decision.outcome === "scale-out"
+        ? decided.decision.to - decided.decision.from
+        : 0;
     results.push(record);
     if (target.kind === "aurora-readers" && asked > 0) {
       // Readers asked for, whether AWS created them or refused them (the tick asks again): the
@@ -178,7 +176,7 @@ export async function handleAlarmChange(input: {
     if (floor.kind !== "aurora-capacity" || answering.has(floor.id)) continue;
     const added = readersAdded.get(floor.DBClusterIdentifier) ?? 0;
     if (added === 0) continue;
-    const record = await commit(floor, (state, decisionId) =>
+    const { record } = await commit(floor, (state, decisionId) =>
       decideVerticalBuffer({
         config,
         target: floor,

@@ -1,5 +1,7 @@
 /**
- * The `tick` function's work, once a minute, behind its thin handler:
+ * The `tick` function's work, once a minute, behind its thin handler. A rule of another account
+ * or region than the brain serves is acknowledged with its reason, as an alarm's state change is
+ * (origin.ts), and touches neither the ledger nor AWS. Otherwise:
  *   1. the ledger's state of every target (one read each), to know which alarms it holds in ALARM;
  *   2. one batched GetMetricData for every target-tracking metric and every such alarm;
  *   3. per target, readers before the ACU floor of their cluster: what AWS shows of it (Describe*
@@ -14,11 +16,13 @@ import type { BrainConfig, Target } from "../core/config/schema.js";
 import { nativeScaleInAction } from "../core/deciders/coexistence.js";
 import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideOnTick, type TickMetrics } from "../core/deciders/tickDecision.js";
+import type { Reason } from "../core/engine/decision.js";
 import type { Observation } from "../core/engine/observation.js";
 import { arriving, initialState, type TargetState } from "../core/engine/targetState.js";
-import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
+import { type AppliedDecision, type BrainPorts, commitDecided } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
 import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "./metricQueries.js";
+import { foreignOrigin, type Origin } from "./origin.js";
 import type { MetricSource, MetricValues } from "./ports/metrics.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
 import { expiredReservations } from "./transact.js";
@@ -36,7 +40,12 @@ export type TickResult = {
   quiet: string[];
   /** What went wrong without stopping the tick (CloudWatch unavailable, a Describe that failed). */
   problems: string[];
+  /** Why the tick was acknowledged without looking at any target (a rule of another account or region). */
+  ignored?: { reason: Reason; message: string };
 };
+
+/** The EventBridge rule that invoked the tick (its ARN), and the account and region the ARN names. */
+export type TickOrigin = Origin & { rule: string };
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -47,8 +56,18 @@ export async function handleTick(input: {
   now: Date;
   /** Unique per invocation (Lambda's request id): part of every decision's id. */
   invocationId: string;
+  /** Where the tick comes from, when the event says (absent: the brain's own). */
+  origin?: TickOrigin;
 }): Promise<TickResult> {
-  const { ports, config, now, invocationId } = input;
+  const { ports, config, now, invocationId, origin } = input;
+  const foreign = origin ? foreignOrigin(config, origin) : null;
+  if (origin && foreign) {
+    const ignored = {
+      reason: "ForeignAccountOrRegion",
+      message: `the rule ${origin.rule}: ${foreign}`,
+    } as const;
+    return { decisions: [], quiet: [], problems: [], ignored };
+  }
   const { ledger } = ports;
   const at = now.toISOString();
   const problems: string[] = [];
@@ -114,9 +133,7 @@ export async function handleTick(input: {
     const init = () =>
       initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
     const expired = stored ? expiredReservations(stored, now) : [];
-    let recorded = true;
-    let decidedState: TargetState | null = stored;
-    const record = await commitDecision({
+    const { record, decided } = await commitDecided({
       ports,
       target,
       now,
@@ -128,7 +145,7 @@ export async function handleTick(input: {
       decide: (state) => {
         // Only a state nobody wrote since the first read can be compared with the observation.
         const fresh = stored === null ? state.version === 0 : state.version === stored.version;
-        const decided = decideOnTick({
+        return decideOnTick({
           config,
           target,
           state,
@@ -140,19 +157,16 @@ export async function handleTick(input: {
           readersInFlight:
             target.kind === "aurora-capacity" ? (readersInFlight.get(target.DBClusterIdentifier) ?? 0) : 0,
         });
-        recorded = decided.act || decided.quiet !== true;
-        decidedState = decided.next;
-        return decided;
       },
     });
     decisions.push(record);
-    if (!recorded) quiet.push(record.id);
+    if (!decided.act && decided.quiet === true) quiet.push(record.id);
 
     if (target.kind === "aurora-readers") {
       // The readers as their decision left them, what it asked for counted whether AWS made it or
       // refused it (no capacity in the zone, a quota: the tick asks again every minute while the
       // layer still wants them): the buffer of the cluster's ACU floor covers them meanwhile.
-      addInFlight(readersInFlight, target.DBClusterIdentifier, decidedState);
+      addInFlight(readersInFlight, target.DBClusterIdentifier, decided.next);
     }
 
     // 4. Coexistence, on the state as the decision left it.

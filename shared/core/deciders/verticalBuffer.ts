@@ -7,12 +7,9 @@ import type { BrainConfig, Target } from "../config/schema.js";
 import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
-import type { Cooldown, TargetState } from "../engine/targetState.js";
+import { type TargetState, VERTICAL_BUFFER } from "../engine/targetState.js";
 import { formatNumber } from "../policies/proposal.js";
 import { coordinationOf, hardMaxOf } from "./targets.js";
-
-/** The layer name of the vertical buffer (proposals, cooldowns, decisions). */
-export const VERTICAL_BUFFER = "vertical-buffer";
 
 export type BufferInput = {
   config: BrainConfig;
@@ -26,8 +23,8 @@ export type BufferInput = {
  * The vertical buffer of an ACU floor (README, aurora-capacity): readers take minutes, the
  * floor seconds. While readers are in flight on the cluster, the floor goes to the target's
  * MaxCapacity and no layer scales it in; once they are available, it goes back to where it was
- * before the buffer raised it (the buffer's cooldown keeps that as its baseline), through the
- * ordinary scale-in rules: cooldowns and the stabilisation window.
+ * before the buffer raised it (TargetState.floorBeforeBuffer), through the ordinary scale-in rules:
+ * cooldowns and the stabilisation window.
  */
 export function verticalBuffer(
   input: BufferInput,
@@ -61,8 +58,8 @@ export function verticalBuffer(
         : [];
     return { proposals: [...proposals.filter((p) => p.direction === "out"), ...buffer], abstentions };
   }
-  const raised = state.cooldowns.find((c) => c.layer === VERTICAL_BUFFER && c.direction === "out");
-  if (raised === undefined || state.capacity <= raised.baseline)
+  const before = state.floorBeforeBuffer;
+  if (before === undefined || state.capacity <= before.capacity)
     return { proposals: [...proposals], abstentions: [] };
   return {
     proposals: [
@@ -71,9 +68,9 @@ export function verticalBuffer(
         layer: VERTICAL_BUFFER,
         kind: "buffer",
         direction: "in",
-        desired: raised.baseline,
+        desired: before.capacity,
         reason: "VerticalBuffer",
-        message: `the readers on ${cluster} are available: the ACU floor goes back to ${formatNumber(raised.baseline)}, where it was before the buffer`,
+        message: `the readers on ${cluster} are available: the ACU floor goes back to ${formatNumber(before.capacity)}, where it was before the buffer`,
         cooldownSeconds: input.config.settings.defaultCooldownSeconds,
       },
     ],
@@ -82,32 +79,41 @@ export function verticalBuffer(
 }
 
 /**
- * Where the floor was before the buffer raised it, kept as the buffer's cooldown's baseline, so that
- * it comes back there once the readers are available. Kept whenever the buffer was proposed and the
- * floor went up, whichever layer won: the floor's own step asking as much as the buffer, or more
- * (then clamped to MaxCapacity), raises it all the same, and must not leave it up for good.
+ * Where the floor was before the buffer raised it (TargetState.floorBeforeBuffer), as a decision
+ * leaves it, so that the floor comes back there once the readers are available:
+ * - remembered whenever the buffer was proposed and the floor went up, whichever layer won: the
+ *   floor's own step asking as much as the buffer, or more (then clamped to MaxCapacity), raises it
+ *   all the same, and must not leave it up for good;
+ * - forgotten when a layer's action moves the floor otherwise: the buffer's own way back down, or
+ *   another layer's move, which leaves the floor where it put it, to come down through the floor's
+ *   own policies;
+ * - kept otherwise: bounds that moved, a decision held back or paused.
  */
 export function rememberFloorBeforeBuffer(
   decision: Decision,
   next: TargetState,
   proposals: readonly Proposal[],
 ): void {
+  const acted = decision.outcome === "scale-out" || decision.outcome === "scale-in";
+  // The raise counts as a cooldown of no length (activeCooldowns): forgotten, as ended cooldowns
+  // are, when a layer acts; one that has not ended yet for this decision's clock stays.
+  const raise = next.floorBeforeBuffer;
+  const ended = raise !== undefined && Date.parse(raise.raisedAt) <= Date.parse(decision.at);
+  if (acted && decision.reason !== "BoundsMoved" && ended) delete next.floorBeforeBuffer;
   if (decision.outcome !== "scale-out") return;
   const buffered = proposals.some((p) => p.layer === VERTICAL_BUFFER && p.direction === "out");
   if (!buffered && decision.policy !== VERTICAL_BUFFER) return;
-  const memory: Cooldown = {
-    layer: VERTICAL_BUFFER,
-    direction: "out",
-    startedAt: decision.at,
-    // No cooldown of its own: it lasts as long as the readers are in flight.
-    endsAt: decision.at,
-    baseline: decision.from,
-    desired: decision.to,
-  };
-  next.cooldowns = [
-    ...next.cooldowns.filter((c) => !(c.layer === VERTICAL_BUFFER && c.direction === "out")),
-    memory,
-  ];
+  next.floorBeforeBuffer = { capacity: decision.from, raisedTo: decision.to, raisedAt: decision.at };
+  // That is the raise's cooldown: the zero-second one the buffer's own raise started is not kept twice.
+  next.cooldowns = next.cooldowns.filter((c) => !(c.layer === VERTICAL_BUFFER && c.direction === "out"));
+}
+
+/**
+ * Whether AWS refused the buffer's own raise of the floor remembered (the decision of `layer` made
+ * at `at`): the floor did not go up, so where it was before is not remembered either.
+ */
+export function refusedBufferRaise(state: TargetState, layer: string | undefined, at: string): boolean {
+  return layer === VERTICAL_BUFFER && state.floorBeforeBuffer?.raisedAt === at;
 }
 
 /**

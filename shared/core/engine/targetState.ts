@@ -92,6 +92,26 @@ export type TargetState = {
    * out only on those two ticks (docs/tick.md).
    */
   nativeScaleIn?: NativeScaleInSuspension;
+  /**
+   * An ACU floor the vertical buffer raised: where it was before, so that it comes back there once
+   * the readers are available (verticalBuffer.ts). Present from the decision that raised it until
+   * an action of any layer moves the floor again. The raise counts as a scale-out cooldown of no
+   * length of the buffer's (activeCooldowns).
+   */
+  floorBeforeBuffer?: FloorBeforeBuffer;
+};
+
+/** The layer name of the vertical buffer (proposals, cooldowns, decisions). */
+export const VERTICAL_BUFFER = "vertical-buffer";
+
+/** Where an ACU floor was before the vertical buffer raised it (TargetState.floorBeforeBuffer). */
+export type FloorBeforeBuffer = {
+  /** The floor before the raise: the decision's `from`. */
+  capacity: number;
+  /** The floor the raise asked for: the decision's `to`. */
+  raisedTo: number;
+  /** When the decision that raised it was made. */
+  raisedAt: string;
 };
 
 /** A held-back decision, as the tick remembers it (TargetState.lastHeld). */
@@ -150,11 +170,31 @@ export function arriving(changes: readonly InFlightChange[]): number {
   return changes.reduce((sum, c) => sum + Math.max(0, c.delta), 0);
 }
 
-/** Cooldowns still running at `now`. */
+/**
+ * Cooldowns still running at `now`, the vertical buffer's raise among them: a scale-out whose
+ * cooldown lasts no time, so that it runs only for a `now` before the raise (a decision whose
+ * clock was read before it and that decides after it, on the state it left).
+ */
 export function activeCooldowns(state: TargetState, now: Date, direction?: Direction): Cooldown[] {
-  return state.cooldowns.filter(
+  return [...state.cooldowns, ...bufferRaise(state)].filter(
     (c) => ms(c.endsAt) > now.getTime() && (direction === undefined || c.direction === direction),
   );
+}
+
+/** The vertical buffer's raise of the floor (TargetState.floorBeforeBuffer) as the cooldown it starts. */
+function bufferRaise(state: TargetState): Cooldown[] {
+  const raise = state.floorBeforeBuffer;
+  if (raise === undefined) return [];
+  return [
+    {
+      layer: VERTICAL_BUFFER,
+      direction: "out",
+      startedAt: raise.raisedAt,
+      endsAt: raise.raisedAt,
+      baseline: raise.capacity,
+      desired: raise.raisedTo,
+    },
+  ];
 }
 
 /** The key that identifies one alarm state change across deliveries (rule 6). */

@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../shared/adapters/configFile.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../../../shared/core/config/schema.js";
 import { decideOnTick, type TickInput } from "../../../shared/core/deciders/tickDecision.js";
-import { VERTICAL_BUFFER } from "../../../shared/core/deciders/verticalBuffer.js";
 import type { Observation, ReaderInstance } from "../../../shared/core/engine/observation.js";
-import { initialState, type TargetState } from "../../../shared/core/engine/targetState.js";
+import { initialState, type TargetState, VERTICAL_BUFFER } from "../../../shared/core/engine/targetState.js";
 
 const { config } = loadConfig("brain.config.json");
 const NOW = new Date("2026-11-23T19:10:00.000Z");
@@ -442,23 +441,13 @@ describe("the vertical buffer of the ACU floor", () => {
     const d = tick({ state: state("virtway-acu-floor", 2), readersInFlight: 2 });
     expect(summary(d)).toEqual(["scale-out", "ScaleOut", 2, 16, true, false]);
     expect(d.decision.policy).toBe(VERTICAL_BUFFER);
-    expect(d.next.cooldowns).toEqual([
-      { layer: VERTICAL_BUFFER, direction: "out", startedAt: at(0), endsAt: at(0), baseline: 2, desired: 16 },
-    ]);
+    expect(d.next.cooldowns).toEqual([]);
+    expect(d.next.floorBeforeBuffer).toEqual({ capacity: 2, raisedTo: 16, raisedAt: at(0) });
   });
 
   it("at MaxCapacity while readers are still in flight: nothing to do, and no scale-in", () => {
     const raised = state("virtway-acu-floor", 16, {
-      cooldowns: [
-        {
-          layer: VERTICAL_BUFFER,
-          direction: "out",
-          startedAt: at(-60),
-          endsAt: at(-60),
-          baseline: 2,
-          desired: 16,
-        },
-      ],
+      floorBeforeBuffer: { capacity: 2, raisedTo: 16, raisedAt: at(-60) },
     });
     const d = tick({ state: raised, readersInFlight: 1 });
     expect(summary(d)).toEqual(["none", "NoChange", 16, 16, false, true]);
@@ -466,16 +455,7 @@ describe("the vertical buffer of the ACU floor", () => {
 
   it("readers available: back to where it was, after the stabilisation window", () => {
     const raised = state("virtway-acu-floor", 16, {
-      cooldowns: [
-        {
-          layer: VERTICAL_BUFFER,
-          direction: "out",
-          startedAt: at(-480),
-          endsAt: at(-480),
-          baseline: 2,
-          desired: 16,
-        },
-      ],
+      floorBeforeBuffer: { capacity: 2, raisedTo: 16, raisedAt: at(-480) },
     });
     const first = tick({ state: raised });
     expect(summary(first)).toEqual(["held", "ScaleInStabilizing", 16, 2, false, false]);

@@ -25,16 +25,16 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { Ledger } from "../../shared/brain/ports/ledger.js";
 import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../support/config.js";
 import { type Dynalite, startDynalite } from "../support/dynalite.js";
 import { conditional, injectFault, throttling } from "../support/dynamoFaults.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const rds = mockClient(RDSClient);
 const autoScaling = mockClient(AutoScalingClient);
 const actuatorFor = actuatorsOn({

@@ -1,17 +1,16 @@
-import { readFileSync } from "node:fs";
 import { InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { parseEvent } from "../../shared/adapters/events/parseEvent.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
 import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import { virtwayConfig, virtwayJson } from "../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000);
 
@@ -172,7 +171,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
   });
 
   it("an anomaly-detection alarm from EventBridge counts its steps from the upper band in its reasonData", async () => {
-    const raw = JSON.parse(readFileSync("brain.config.json", "utf8"));
+    const raw = virtwayJson();
     raw.alarms.push({
       AlarmName: "frontend-requests-above-band",
       Metrics: [

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import {
   alarmMetric,
   alarmValue,
@@ -13,8 +12,9 @@ import {
   targetTrackingMetric,
 } from "../../shared/brain/metricQueries.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../../shared/core/config/schema.js";
+import { virtwayConfig } from "../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const target = (id: string): Target => config.targets.find((t) => t.id === id)!;
 const alarm = (name: string) => config.alarms.find((a) => a.AlarmName === name)!;
 const readers = target("virtway-readers");

@@ -6,13 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { ActuatorFor } from "../../shared/brain/ports/actuator.js";
 import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000);
 

@@ -7,7 +7,6 @@ import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../shared/adapters/aws/clients.js";
 import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
 import { CloudWatchMetricSource } from "../../shared/adapters/cloudWatch.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
@@ -17,8 +16,9 @@ import type { TargetState } from "../../shared/core/engine/targetState.js";
 import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 import { simulateCloudWatch } from "../../shared/offline/simulation/cloudWatch.js";
 import { simulateNativePolicies } from "../../shared/offline/simulation/nativePolicies.js";
+import { virtwayConfig } from "../support/config.js";
 
-export const { config } = loadConfig("brain.config.json");
+export const config = virtwayConfig();
 export const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 export const at = (s: number) => new Date(T0 + s * 1000);
 

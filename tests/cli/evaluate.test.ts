@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvaluateJson } from "../../cli/commands/evaluate.js";
 import { main } from "../../cli/main.js";
 import { loadConfig } from "../../shared/adapters/configFile.js";
+import { virtwayJson } from "../support/config.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "brain-evaluate-"));
@@ -149,9 +150,7 @@ describe("brain evaluate's output", () => {
   });
 
   it("warns about alarms it cannot evaluate offline, and evaluates the rest", async () => {
-    const config = JSON.parse(readFileSync("brain.config.json", "utf8")) as {
-      alarms: Record<string, unknown>[];
-    };
+    const config = virtwayJson() as { alarms: Record<string, unknown>[] };
     config.alarms.push({
       AlarmName: "api-requests-anomaly",
       Metrics: [

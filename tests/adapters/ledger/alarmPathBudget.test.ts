@@ -7,14 +7,14 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
 import { type AlarmChange, handleAlarmChange } from "../../../shared/brain/handleAlarm.js";
 import type { ActuatorFor } from "../../../shared/brain/ports/actuator.js";
 import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../../support/config.js";
 import { type Dynalite, startDynalite } from "../../support/dynalite.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000);
 const TABLE = "alarm-path-budget";

@@ -8,15 +8,15 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-d
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
 import { type AlarmChange, handleAlarmChange } from "../../../shared/brain/handleAlarm.js";
 import type { DecisionRecord } from "../../../shared/brain/ports/ledger.js";
 import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../../support/config.js";
 import { type Dynalite, startDynalite } from "../../support/dynalite.js";
 import { conditional, injectFault, recordCalls, throttling } from "../../support/dynamoFaults.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000);
 const TABLE = "alarm-path-crash";

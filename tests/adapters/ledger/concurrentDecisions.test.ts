@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
 import { commitDecision } from "../../../shared/brain/applyDecision.js";
 import { coordinate } from "../../../shared/core/coordination/coordinate.js";
@@ -10,9 +9,10 @@ import { provisioningSecondsOf } from "../../../shared/core/deciders/targets.js"
 import { initialState, readyCapacity, stateChangeKey } from "../../../shared/core/engine/targetState.js";
 import { targetTracking } from "../../../shared/core/policies/targetTracking.js";
 import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../../support/config.js";
 import { type Dynalite, startDynalite } from "../../support/dynalite.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const readers = config.targets.find((t) => t.id === "virtway-readers")!;
 const trackingPolicy = readers.policies.find((p) => p.PolicyType === "TargetTrackingScaling")!;
 if (trackingPolicy.PolicyType !== "TargetTrackingScaling")

@@ -6,16 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
 import { handleAlarmChange } from "../../../shared/brain/handleAlarm.js";
 import { initialState } from "../../../shared/core/engine/targetState.js";
 import { LedgerConflictError } from "../../../shared/core/errors.js";
 import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../../support/config.js";
 import { type Dynalite, startDynalite } from "../../support/dynalite.js";
 import { conditional, injectFault, throttling } from "../../support/dynamoFaults.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const TABLE = "lost-reply";
 
 let dynamo: Dynalite;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../../../shared/core/config/schema.js";
 import { decideOnTick, type TickInput } from "../../../shared/core/deciders/tickDecision.js";
 import { VERTICAL_BUFFER } from "../../../shared/core/deciders/verticalBuffer.js";
 import type { Observation, ReaderInstance } from "../../../shared/core/engine/observation.js";
 import { initialState, type TargetState } from "../../../shared/core/engine/targetState.js";
+import { virtwayConfig } from "../../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const NOW = new Date("2026-11-23T19:10:00.000Z");
 const at = (s: number) => new Date(NOW.getTime() + s * 1000).toISOString();
 const target = (id: string, cfg: BrainConfig = config): Target => cfg.targets.find((t) => t.id === id)!;

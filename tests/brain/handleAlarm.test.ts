@@ -1,64 +1,30 @@
 import { InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../shared/adapters/aws/clients.js";
 import { parseEvent } from "../../shared/adapters/events/parseEvent.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
-import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 import { virtwayConfig, virtwayJson } from "../support/config.js";
+import { at, simulatedWorld, stateChange, T0 } from "../support/world.js";
 
 const config = virtwayConfig();
-const T0 = Date.parse("2026-11-23T19:00:00.000Z");
-const at = (s: number) => new Date(T0 + s * 1000);
 
+/** The simulated world, its alarms delivered in the brain's own account and region unless they name another. */
 function brain(start: Record<string, { capacity: number }> = {}, cfg: BrainConfig = config) {
-  let now = at(0);
-  const account = SimulatedAccount.forConfig(cfg, () => now, start);
-  const clients = createAwsClients({
-    region: "eu-west-1",
-    credentials: { accessKeyId: "x", secretAccessKey: "y" },
-  });
-  account.attach(clients);
-  const actuatorFor = actuatorsOn(clients);
-  const ledger = new MemoryLedger();
-  let n = 0;
-  const send = async (
-    change: Omit<AlarmChange, "account" | "region"> & Partial<AlarmChange>,
-    clock = Date.parse(change.stateChangedAt),
-  ) => {
-    now = new Date(clock);
-    return handleAlarmChange({
-      ports: { ledger, actuatorFor },
-      config: cfg,
-      change: { account: "123456789012", region: "eu-west-1", ...change },
-      now,
-      invocationId: `inv-${++n}`,
-      initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
-    });
-  };
-  return { account, ledger, send };
+  const world = simulatedWorld({ config: cfg, start });
+  const send = async (change: AlarmChange, clock = Date.parse(change.stateChangedAt)) =>
+    world.alarm(
+      { ...change, account: change.account ?? "123456789012", region: change.region ?? "eu-west-1" },
+      { at: new Date(clock) },
+    );
+  return { account: world.account, ledger: world.ledger, send };
 }
-
-const change = (
-  alarmName: string,
-  s: number,
-  value: number | null,
-  state: AlarmChange["state"] = "ALARM",
-) => ({
-  alarmName,
-  state,
-  stateChangedAt: at(s).toISOString(),
-  value,
-  actionsSuppressedBy: null,
-});
 
 describe("handleAlarmChange through the ledger and the actuators", () => {
   it("72% on the 70% alarm: one CreateDBInstance, recorded as applied, the reservation cleared", async () => {
     const { account, ledger, send } = brain({ "virtway-readers": { capacity: 2 } });
-    const [d] = await send(change("virtway-readers-cpu-high-70", 0, 72));
+    const [d] = await send(stateChange("virtway-readers-cpu-high-70", 0, 72));
     expect(d).toMatchObject({
       target: "virtway-readers",
       status: "applied",
@@ -84,7 +50,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
       "virtway-readers": { capacity: 2 },
       "virtway-acu-floor": { capacity: 2 },
     });
-    const results = await send(change("virtway-readers-cpu-high-85", 0, 90));
+    const results = await send(stateChange("virtway-readers-cpu-high-85", 0, 90));
     // The floor's own step asks for 4 (+100%), the buffer for 16 while the readers provision.
     expect(results.map((r) => [r.target, "to" in r ? r.to : null, "policy" in r ? r.policy : null])).toEqual([
       ["virtway-readers", 4, "readers-cpu-step-85"],
@@ -99,8 +65,8 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
 
   it("the same change through SNS then EventBridge acts once", async () => {
     const { account, ledger, send } = brain({ "virtway-readers": { capacity: 2 } });
-    await send(change("virtway-readers-cpu-high-70", 0, 72));
-    const [again] = await send(change("virtway-readers-cpu-high-70", 0, 72), T0 + 2000);
+    await send(stateChange("virtway-readers-cpu-high-70", 0, 72));
+    const [again] = await send(stateChange("virtway-readers-cpu-high-70", 0, 72), T0 + 2000);
     expect(again).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
     // The reader and the floor's buffer, once.
     expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
@@ -112,9 +78,9 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
 
   it("the low-CPU alarm removes the brain's newest reader, never one it did not create", async () => {
     const { account, send } = brain({ "virtway-readers": { capacity: 1 } });
-    await send(change("virtway-readers-cpu-high-70", 0, 72));
-    await send(change("virtway-readers-cpu-high-85", 30, 90));
-    const [down] = await send(change("virtway-readers-cpu-low", 3600, 12));
+    await send(stateChange("virtway-readers-cpu-high-70", 0, 72));
+    await send(stateChange("virtway-readers-cpu-high-85", 30, 90));
+    const [down] = await send(stateChange("virtway-readers-cpu-low", 3600, 12));
     expect(down).toMatchObject({ status: "applied", from: 3, to: 2, reason: "ScaleIn" });
     const deleted = account.mutatingCalls().filter((c) => c.command === "DeleteDBInstance");
     expect(deleted.map((c) => c.input)).toEqual([
@@ -125,10 +91,10 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
   it("acknowledges an alarm no policy answers, a stale change and a foreign account, with no ledger write", async () => {
     const { account, ledger, send } = brain();
     const results = [
-      ...(await send(change("somebody-elses-alarm", 0, 1))),
-      ...(await send(change("virtway-readers-cpu-high-70", 0, 72), T0 + 901_000)),
-      ...(await send({ ...change("virtway-readers-cpu-high-70", 0, 72), account: "999999999999" })),
-      ...(await send({ ...change("virtway-readers-cpu-high-70", 0, 72), region: "us-east-1" })),
+      ...(await send(stateChange("somebody-elses-alarm", 0, 1))),
+      ...(await send(stateChange("virtway-readers-cpu-high-70", 0, 72), T0 + 901_000)),
+      ...(await send({ ...stateChange("virtway-readers-cpu-high-70", 0, 72), account: "999999999999" })),
+      ...(await send({ ...stateChange("virtway-readers-cpu-high-70", 0, 72), region: "us-east-1" })),
     ];
     expect(results.map((r) => r.reason)).toEqual([
       "NoPolicyForAlarm",
@@ -154,7 +120,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     const [d] = await handleAlarmChange({
       ports: { ledger, actuatorFor: () => refusing },
       config,
-      change: { account: null, region: null, ...change("virtway-readers-cpu-high-70", 0, 72) },
+      change: stateChange("virtway-readers-cpu-high-70", 0, 72),
       now: at(0),
       invocationId: "inv-1",
       initialCapacity: async () => 2,

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../shared/adapters/aws/clients.js";
 import { createLedgerTable, DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
-import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 import { VIRTWAY_CONFIG, virtwayConfig } from "../support/config.js";
 import { type Dynalite, startDynalite } from "../support/dynalite.js";
+import { simulatedWorld } from "../support/world.js";
 import { run } from "./run.js";
 
 const config = virtwayConfig();
@@ -32,18 +29,9 @@ const ledger = () =>
 
 /** The 70% alarm at `at`, through the brain, on the ledger the commands use. */
 async function alarmAt(at: string) {
-  const now = new Date(at);
-  const account = SimulatedAccount.forConfig(config, () => now, { "virtway-readers": { capacity: 2 } });
-  const clients = createAwsClients({
-    region: "eu-west-1",
-    credentials: { accessKeyId: "x", secretAccessKey: "y" },
-  });
-  account.attach(clients);
-  const actuatorFor = actuatorsOn(clients);
-  const [result] = await handleAlarmChange({
-    ports: { ledger: ledger(), actuatorFor },
-    config,
-    change: {
+  const world = simulatedWorld({ start: { "virtway-readers": { capacity: 2 } }, now: new Date(at) });
+  const [result] = await world.alarm(
+    {
       alarmName: "virtway-readers-cpu-high-70",
       state: "ALARM",
       stateChangedAt: at,
@@ -52,11 +40,9 @@ async function alarmAt(at: string) {
       account: null,
       region: null,
     },
-    now,
-    invocationId: at,
-    initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
-  });
-  return { result, account };
+    { invocationId: at, ledger: ledger() },
+  );
+  return { result, account: world.account };
 }
 
 describe("pause, resume and ledger on LEDGER_TABLE", () => {

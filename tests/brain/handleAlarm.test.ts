@@ -35,9 +35,11 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     // The reader takes minutes; the cluster's ACU floor goes to its MaxCapacity (16) at once.
     const floorOf = (input: unknown) =>
       (input as { ServerlessV2ScalingConfiguration?: unknown }).ServerlessV2ScalingConfiguration;
-    expect(account.mutatingCalls().map((c) => [c.command, floorOf(c.input)])).toEqual([
-      ["CreateDBInstance", undefined],
-      ["ModifyDBCluster", { MinCapacity: 16, MaxCapacity: 32 }],
+    expect(
+      account.mutatingCalls().map((c) => ({ command: c.command, serverlessV2Scaling: floorOf(c.input) })),
+    ).toEqual([
+      { command: "CreateDBInstance", serverlessV2Scaling: undefined },
+      { command: "ModifyDBCluster", serverlessV2Scaling: { MinCapacity: 16, MaxCapacity: 32 } },
     ]);
     const state = await ledger.read("virtway-readers");
     expect(state).toMatchObject({ capacity: 3, reservations: [] });
@@ -52,9 +54,15 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     });
     const results = await send(stateChange("virtway-readers-cpu-high-85", 0, 90));
     // The floor's own step asks for 4 (+100%), the buffer for 16 while the readers provision.
-    expect(results.map((r) => [r.target, "to" in r ? r.to : null, "policy" in r ? r.policy : null])).toEqual([
-      ["virtway-readers", 4, "readers-cpu-step-85"],
-      ["virtway-acu-floor", 16, "vertical-buffer"],
+    expect(
+      results.map((r) => ({
+        target: r.target,
+        to: "to" in r ? r.to : null,
+        policy: "policy" in r ? r.policy : null,
+      })),
+    ).toEqual([
+      { target: "virtway-readers", to: 4, policy: "readers-cpu-step-85" },
+      { target: "virtway-acu-floor", to: 16, policy: "vertical-buffer" },
     ]);
     expect(account.mutatingCalls().map((c) => c.command)).toEqual([
       "CreateDBInstance",
@@ -206,11 +214,11 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     const [d] = await send(change);
     // 1700 is 200 over the band's 1500: the [0, 500) step, +1 (counted from 0 it would be +3).
     expect(d).toMatchObject({ status: "applied", policy: "frontend-band-out", from: 6, to: 7 });
-    expect(account.mutatingCalls().map((c) => [c.command, c.input])).toEqual([
-      [
-        "SetDesiredCapacity",
-        { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 7, HonorCooldown: false },
-      ],
+    expect(account.mutatingCalls().map((c) => ({ command: c.command, input: c.input }))).toEqual([
+      {
+        command: "SetDesiredCapacity",
+        input: { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 7, HonorCooldown: false },
+      },
     ]);
   });
 });

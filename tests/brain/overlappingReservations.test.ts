@@ -36,16 +36,18 @@ describe("overlapping reservations", () => {
     const [second] = await send("virtway-readers-connections-high", 1, 391);
     expect(second).toMatchObject({ status: "applied", from: 3, to: 4 });
     const during = await ledger.read("virtway-readers");
-    expect(during?.reservations.map((r) => [r.from, r.to])).toEqual([[2, 3]]);
+    expect(during?.reservations.map((r) => ({ from: r.from, to: r.to }))).toEqual([{ from: 2, to: 3 }]);
 
     // Long after the first's reservation expired, any decision settles it.
     const timeout = config.settings.reservationTimeoutSeconds;
     await send("virtway-readers-connections-high", timeout + 60, null, "OK");
     expect((await ledger.read("virtway-readers"))?.reservations).toEqual([]);
     const records = await ledger.decisions("virtway-readers");
-    expect(records.filter((r) => r.status === "expired").map((r) => [r.from, r.to, r.reason])).toEqual([
-      [2, 3, "ReservationExpired"],
-    ]);
+    expect(
+      records
+        .filter((r) => r.status === "expired")
+        .map((r) => ({ from: r.from, to: r.to, reason: r.reason })),
+    ).toEqual([{ from: 2, to: 3, reason: "ReservationExpired" }]);
     expect(records.some((r) => r.status === "reserved")).toBe(false);
   });
 });

@@ -72,8 +72,8 @@ describe("a crash between reservation and outcome", () => {
     const crashed = await stateItem();
     const reservation = (crashed.reservations as { decisionId: string; from: number; to: number }[])[0]!;
     expect(reservation).toMatchObject({ from: 1, to: 2 });
-    expect((crashed.outbox as DecisionRecord[]).map((r) => [r.id, r.status])).toEqual([
-      [reservation.decisionId, "reserved"],
+    expect((crashed.outbox as DecisionRecord[]).map((r) => ({ id: r.id, status: r.status }))).toEqual([
+      { id: reservation.decisionId, status: "reserved" },
     ]);
 
     // 2. Before the reservation expires, it still stands.

@@ -83,12 +83,12 @@ describe("decideOnAlarm on the Virtway readers", () => {
       alarm("virtway-readers-cpu-high-70", "OK", 300, null),
       alarm("virtway-readers-cpu-high-70", "ALARM", 360, 74),
     ]);
-    expect(decisions.map((d) => [d.outcome, d.reason])).toEqual([
-      ["scale-out", "ScaleOut"],
-      ["none", "AlarmStateRecorded"],
-      ["held", "CooldownRepeat"],
-      ["none", "AlarmStateRecorded"],
-      ["held", "CapacityInFlight"],
+    expect(decisions.map((d) => ({ outcome: d.outcome, reason: d.reason }))).toEqual([
+      { outcome: "scale-out", reason: "ScaleOut" },
+      { outcome: "none", reason: "AlarmStateRecorded" },
+      { outcome: "held", reason: "CooldownRepeat" },
+      { outcome: "none", reason: "AlarmStateRecorded" },
+      { outcome: "held", reason: "CapacityInFlight" },
     ]);
     expect(decisions.at(-1)!.state.capacity).toBe(3);
   });

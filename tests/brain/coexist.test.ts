@@ -4,14 +4,14 @@
  * switches it back on.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { coexist } from "../../shared/brain/coexist.js";
 import type { NativeScaling } from "../../shared/brain/ports/nativeScaling.js";
 import type { NativeChange } from "../../shared/core/deciders/coexistence.js";
 import { initialState } from "../../shared/core/engine/targetState.js";
+import { virtwayConfig } from "../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const readers = config.targets.find((t) => t.id === "virtway-readers")!;
 const now = new Date("2026-11-23T19:00:30.000Z");
 

@@ -24,17 +24,16 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { Ledger } from "../../shared/brain/ports/ledger.js";
-import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../support/config.js";
 import { type Dynalite, startDynalite } from "../support/dynalite.js";
 import { conditional, injectFault, throttling } from "../support/dynamoFaults.js";
+import { simulatedWorld } from "../support/world.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const rds = mockClient(RDSClient);
 const autoScaling = mockClient(AutoScalingClient);
 const actuatorFor = actuatorsOn({
@@ -226,17 +225,13 @@ describe("the ledger's faults (middleware in front of dynalite)", () => {
   afterAll(() => dynamo.stop());
 
   it("a ledger error after the AWS call fails the invocation; Lambda's retry is a duplicate and nothing is applied twice", async () => {
-    const account = SimulatedAccount.forConfig(config, () => new Date(T0 + 2000), {
-      "virtway-readers": { capacity: 1 },
+    const { account, actuatorFor } = simulatedWorld({
+      start: { "virtway-readers": { capacity: 1 } },
+      now: new Date(T0 + 2000),
     });
-    const clients = createAwsClients({
-      region: "eu-west-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "y" },
-    });
-    account.attach(clients);
     const ports = {
       ledger: new DynamoDBLedger({ client: dynamo.client, tableName: "faults", retentionDays: 30 }),
-      actuatorFor: actuatorsOn(clients),
+      actuatorFor,
     };
     // The reservation's write goes through; the outcome's (the second conditional write) is throttled throughout the SDK's retries.
     let conditionalWrites = 0;
@@ -262,17 +257,13 @@ describe("the ledger's faults (middleware in front of dynalite)", () => {
 
   it("a ledger error before the AWS call fails the invocation with no AWS call; the retry acts once", async () => {
     await createLedgerTable(dynamo.client, "faults-before");
-    const account = SimulatedAccount.forConfig(config, () => new Date(T0 + 2000), {
-      "virtway-readers": { capacity: 1 },
+    const { account, actuatorFor } = simulatedWorld({
+      start: { "virtway-readers": { capacity: 1 } },
+      now: new Date(T0 + 2000),
     });
-    const clients = createAwsClients({
-      region: "eu-west-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "y" },
-    });
-    account.attach(clients);
     const ports = {
       ledger: new DynamoDBLedger({ client: dynamo.client, tableName: "faults-before", retentionDays: 30 }),
-      actuatorFor: actuatorsOn(clients),
+      actuatorFor,
     };
     const fault = injectFault(dynamo.client, { operation: "PutItem", when: conditional, error: throttling });
     await expect(send(ports.ledger, change("virtway-readers-cpu-high-70", 72), ports)).rejects.toThrow(

@@ -3,15 +3,15 @@
  * with the raise when AWS refuses it.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { commitDecided } from "../../shared/brain/applyDecision.js";
 import type { Actuator } from "../../shared/brain/ports/actuator.js";
 import type { Target } from "../../shared/core/config/schema.js";
 import { decideVerticalBuffer } from "../../shared/core/deciders/verticalBuffer.js";
 import { initialState, VERTICAL_BUFFER } from "../../shared/core/engine/targetState.js";
+import { virtwayConfig } from "../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const floor = config.targets.find((t) => t.id === "virtway-acu-floor") as Target;
 const NOW = new Date("2026-11-23T19:00:02.000Z");
 

@@ -1,65 +1,30 @@
-import { readFileSync } from "node:fs";
 import { InsufficientDBInstanceCapacityFault } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { parseEvent } from "../../shared/adapters/events/parseEvent.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
-import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import { virtwayConfig, virtwayJson } from "../support/config.js";
+import { at, simulatedWorld, stateChange, T0 } from "../support/world.js";
 
-const { config } = loadConfig("brain.config.json");
-const T0 = Date.parse("2026-11-23T19:00:00.000Z");
-const at = (s: number) => new Date(T0 + s * 1000);
+const config = virtwayConfig();
 
+/** The simulated world, its alarms delivered in the brain's own account and region unless they name another. */
 function brain(start: Record<string, { capacity: number }> = {}, cfg: BrainConfig = config) {
-  let now = at(0);
-  const account = SimulatedAccount.forConfig(cfg, () => now, start);
-  const clients = createAwsClients({
-    region: "eu-west-1",
-    credentials: { accessKeyId: "x", secretAccessKey: "y" },
-  });
-  account.attach(clients);
-  const actuatorFor = actuatorsOn(clients);
-  const ledger = new MemoryLedger();
-  let n = 0;
-  const send = async (
-    change: Omit<AlarmChange, "account" | "region"> & Partial<AlarmChange>,
-    clock = Date.parse(change.stateChangedAt),
-  ) => {
-    now = new Date(clock);
-    return handleAlarmChange({
-      ports: { ledger, actuatorFor },
-      config: cfg,
-      change: { account: "123456789012", region: "eu-west-1", ...change },
-      now,
-      invocationId: `inv-${++n}`,
-      initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
-    });
-  };
-  return { account, ledger, send };
+  const world = simulatedWorld({ config: cfg, start });
+  const send = async (change: AlarmChange, clock = Date.parse(change.stateChangedAt)) =>
+    world.alarm(
+      { ...change, account: change.account ?? "123456789012", region: change.region ?? "eu-west-1" },
+      { at: new Date(clock) },
+    );
+  return { account: world.account, ledger: world.ledger, send };
 }
-
-const change = (
-  alarmName: string,
-  s: number,
-  value: number | null,
-  state: AlarmChange["state"] = "ALARM",
-) => ({
-  alarmName,
-  state,
-  stateChangedAt: at(s).toISOString(),
-  value,
-  actionsSuppressedBy: null,
-});
 
 describe("handleAlarmChange through the ledger and the actuators", () => {
   it("72% on the 70% alarm: one CreateDBInstance, recorded as applied, the reservation cleared", async () => {
     const { account, ledger, send } = brain({ "virtway-readers": { capacity: 2 } });
-    const [d] = await send(change("virtway-readers-cpu-high-70", 0, 72));
+    const [d] = await send(stateChange("virtway-readers-cpu-high-70", 0, 72));
     expect(d).toMatchObject({
       target: "virtway-readers",
       status: "applied",
@@ -70,9 +35,11 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     // The reader takes minutes; the cluster's ACU floor goes to its MaxCapacity (16) at once.
     const floorOf = (input: unknown) =>
       (input as { ServerlessV2ScalingConfiguration?: unknown }).ServerlessV2ScalingConfiguration;
-    expect(account.mutatingCalls().map((c) => [c.command, floorOf(c.input)])).toEqual([
-      ["CreateDBInstance", undefined],
-      ["ModifyDBCluster", { MinCapacity: 16, MaxCapacity: 32 }],
+    expect(
+      account.mutatingCalls().map((c) => ({ command: c.command, serverlessV2Scaling: floorOf(c.input) })),
+    ).toEqual([
+      { command: "CreateDBInstance", serverlessV2Scaling: undefined },
+      { command: "ModifyDBCluster", serverlessV2Scaling: { MinCapacity: 16, MaxCapacity: 32 } },
     ]);
     const state = await ledger.read("virtway-readers");
     expect(state).toMatchObject({ capacity: 3, reservations: [] });
@@ -85,11 +52,17 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
       "virtway-readers": { capacity: 2 },
       "virtway-acu-floor": { capacity: 2 },
     });
-    const results = await send(change("virtway-readers-cpu-high-85", 0, 90));
+    const results = await send(stateChange("virtway-readers-cpu-high-85", 0, 90));
     // The floor's own step asks for 4 (+100%), the buffer for 16 while the readers provision.
-    expect(results.map((r) => [r.target, "to" in r ? r.to : null, "policy" in r ? r.policy : null])).toEqual([
-      ["virtway-readers", 4, "readers-cpu-step-85"],
-      ["virtway-acu-floor", 16, "vertical-buffer"],
+    expect(
+      results.map((r) => ({
+        target: r.target,
+        to: "to" in r ? r.to : null,
+        policy: "policy" in r ? r.policy : null,
+      })),
+    ).toEqual([
+      { target: "virtway-readers", to: 4, policy: "readers-cpu-step-85" },
+      { target: "virtway-acu-floor", to: 16, policy: "vertical-buffer" },
     ]);
     expect(account.mutatingCalls().map((c) => c.command)).toEqual([
       "CreateDBInstance",
@@ -100,8 +73,8 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
 
   it("the same change through SNS then EventBridge acts once", async () => {
     const { account, ledger, send } = brain({ "virtway-readers": { capacity: 2 } });
-    await send(change("virtway-readers-cpu-high-70", 0, 72));
-    const [again] = await send(change("virtway-readers-cpu-high-70", 0, 72), T0 + 2000);
+    await send(stateChange("virtway-readers-cpu-high-70", 0, 72));
+    const [again] = await send(stateChange("virtway-readers-cpu-high-70", 0, 72), T0 + 2000);
     expect(again).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
     // The reader and the floor's buffer, once.
     expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
@@ -113,9 +86,9 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
 
   it("the low-CPU alarm removes the brain's newest reader, never one it did not create", async () => {
     const { account, send } = brain({ "virtway-readers": { capacity: 1 } });
-    await send(change("virtway-readers-cpu-high-70", 0, 72));
-    await send(change("virtway-readers-cpu-high-85", 30, 90));
-    const [down] = await send(change("virtway-readers-cpu-low", 3600, 12));
+    await send(stateChange("virtway-readers-cpu-high-70", 0, 72));
+    await send(stateChange("virtway-readers-cpu-high-85", 30, 90));
+    const [down] = await send(stateChange("virtway-readers-cpu-low", 3600, 12));
     expect(down).toMatchObject({ status: "applied", from: 3, to: 2, reason: "ScaleIn" });
     const deleted = account.mutatingCalls().filter((c) => c.command === "DeleteDBInstance");
     expect(deleted.map((c) => c.input)).toEqual([
@@ -126,10 +99,10 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
   it("acknowledges an alarm no policy answers, a stale change and a foreign account, with no ledger write", async () => {
     const { account, ledger, send } = brain();
     const results = [
-      ...(await send(change("somebody-elses-alarm", 0, 1))),
-      ...(await send(change("virtway-readers-cpu-high-70", 0, 72), T0 + 901_000)),
-      ...(await send({ ...change("virtway-readers-cpu-high-70", 0, 72), account: "999999999999" })),
-      ...(await send({ ...change("virtway-readers-cpu-high-70", 0, 72), region: "us-east-1" })),
+      ...(await send(stateChange("somebody-elses-alarm", 0, 1))),
+      ...(await send(stateChange("virtway-readers-cpu-high-70", 0, 72), T0 + 901_000)),
+      ...(await send({ ...stateChange("virtway-readers-cpu-high-70", 0, 72), account: "999999999999" })),
+      ...(await send({ ...stateChange("virtway-readers-cpu-high-70", 0, 72), region: "us-east-1" })),
     ];
     expect(results.map((r) => r.reason)).toEqual([
       "NoPolicyForAlarm",
@@ -155,7 +128,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     const [d] = await handleAlarmChange({
       ports: { ledger, actuatorFor: () => refusing },
       config,
-      change: { account: null, region: null, ...change("virtway-readers-cpu-high-70", 0, 72) },
+      change: stateChange("virtway-readers-cpu-high-70", 0, 72),
       now: at(0),
       invocationId: "inv-1",
       initialCapacity: async () => 2,
@@ -172,7 +145,7 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
   });
 
   it("an anomaly-detection alarm from EventBridge counts its steps from the upper band in its reasonData", async () => {
-    const raw = JSON.parse(readFileSync("brain.config.json", "utf8"));
+    const raw = virtwayJson();
     raw.alarms.push({
       AlarmName: "frontend-requests-above-band",
       Metrics: [
@@ -241,11 +214,11 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     const [d] = await send(change);
     // 1700 is 200 over the band's 1500: the [0, 500) step, +1 (counted from 0 it would be +3).
     expect(d).toMatchObject({ status: "applied", policy: "frontend-band-out", from: 6, to: 7 });
-    expect(account.mutatingCalls().map((c) => [c.command, c.input])).toEqual([
-      [
-        "SetDesiredCapacity",
-        { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 7, HonorCooldown: false },
-      ],
+    expect(account.mutatingCalls().map((c) => ({ command: c.command, input: c.input }))).toEqual([
+      {
+        command: "SetDesiredCapacity",
+        input: { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 7, HonorCooldown: false },
+      },
     ]);
   });
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import {
   alarmMetric,
   alarmValue,
@@ -8,17 +7,23 @@ import {
   planTickMetrics,
   policyDatapoints,
   predefinedMetric,
+  type ResolvedMetric,
   renameIds,
   targetGroupOf,
   targetTrackingMetric,
 } from "../../shared/brain/metricQueries.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../../shared/core/config/schema.js";
+import { virtwayConfig } from "../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const target = (id: string): Target => config.targets.find((t) => t.id === id)!;
 const alarm = (name: string) => config.alarms.find((a) => a.AlarmName === name)!;
 const readers = target("virtway-readers");
 const frontend = target("virtway-frontend");
+
+/** Each query of a resolved metric: its Id, its expression (null for a metric) and whether it returns data. */
+const queryShapes = (resolved: ResolvedMetric | null | undefined) =>
+  resolved?.queries.map((q) => ({ Id: q.Id, Expression: q.Expression ?? null, ReturnData: q.ReturnData }));
 
 describe("predefined metrics resolve to AWS's CloudWatch metrics", () => {
   const readerDims = [
@@ -134,10 +139,10 @@ describe("customized metrics and alarms are read as given", () => {
       "t2p3",
     );
     expect(resolved?.id).toBe("t2p3");
-    expect(resolved?.queries.map((q) => [q.Id, q.Expression ?? null, q.ReturnData])).toEqual([
-      ["t2p3_requests", null, false],
-      ["t2p3_hosts", null, false],
-      ["t2p3", "t2p3_requests / t2p3_hosts", true],
+    expect(queryShapes(resolved)).toEqual([
+      { Id: "t2p3_requests", Expression: null, ReturnData: false },
+      { Id: "t2p3_hosts", Expression: null, ReturnData: false },
+      { Id: "t2p3", Expression: "t2p3_requests / t2p3_hosts", ReturnData: true },
     ]);
   });
 
@@ -176,10 +181,10 @@ describe("customized metrics and alarms are read as given", () => {
       ],
     });
     const mathAlarm = alarmMetric(alarm("virtway-api-requests-high"), "a7");
-    expect(mathAlarm?.queries.map((q) => [q.Id, q.Expression ?? null, q.ReturnData])).toEqual([
-      ["a7_requests", null, false],
-      ["a7_hosts", null, false],
-      ["a7", "a7_requests / a7_hosts", true],
+    expect(queryShapes(mathAlarm)).toEqual([
+      { Id: "a7_requests", Expression: null, ReturnData: false },
+      { Id: "a7_hosts", Expression: null, ReturnData: false },
+      { Id: "a7", Expression: "a7_requests / a7_hosts", ReturnData: true },
     ]);
     expect(alarmMetric(alarm("virtway-readers-pressure"), "a4")).toBeNull();
     expect(
@@ -200,12 +205,12 @@ describe("customized metrics and alarms are read as given", () => {
 describe("one tick's batch", () => {
   it("every target-tracking policy, over the longest window plus the publishing lag", () => {
     const plan = planTickMetrics(config, new Set());
-    expect(plan.queries.map((q) => [q.Id, q.Label])).toEqual([
-      ["t0p0", "readers-cpu-target-30"],
-      ["t2p0", "frontend-cpu-target-70"],
-      ["t2p1", "frontend-requests-target-1000"],
-      ["t3p0", "api-cpu-target-70"],
-      ["t3p1", "api-requests-target-800"],
+    expect(plan.queries.map((q) => ({ Id: q.Id, Label: q.Label }))).toEqual([
+      { Id: "t0p0", Label: "readers-cpu-target-30" },
+      { Id: "t2p0", Label: "frontend-cpu-target-70" },
+      { Id: "t2p1", Label: "frontend-requests-target-1000" },
+      { Id: "t3p0", Label: "api-cpu-target-70" },
+      { Id: "t3p1", Label: "api-requests-target-800" },
     ]);
     // max(scaleOutDatapoints 3, scaleInDatapoints 15) + 1 minutes.
     expect(plan.windowSeconds).toBe(16 * 60);

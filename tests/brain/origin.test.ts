@@ -1,10 +1,10 @@
 /** One refusal of another account's or region's events, for the alarm's state changes and the tick's rule. */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { handleTick, type TickPorts } from "../../shared/brain/handleTick.js";
 import { foreignOrigin } from "../../shared/brain/origin.js";
+import { virtwayConfig } from "../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const brain = { ...config, account: "123456789012", region: "eu-west-1" };
 
 describe("foreignOrigin", () => {

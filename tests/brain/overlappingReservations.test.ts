@@ -4,68 +4,30 @@
  * expires and its decision is settled, whatever the second did.
  */
 import { describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
-import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
-import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import type { ActuatorFor } from "../../shared/brain/ports/actuator.js";
-import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import type { AlarmChange } from "../../shared/brain/handleAlarm.js";
+import { virtwayConfig } from "../support/config.js";
+import { simulatedWorld, stateChange } from "../support/world.js";
 
-const { config } = loadConfig("brain.config.json");
-const T0 = Date.parse("2026-11-23T19:00:00.000Z");
-const at = (s: number) => new Date(T0 + s * 1000);
+const config = virtwayConfig();
 
 describe("overlapping reservations", () => {
   it("the first's invocation dies while the second applies: its reservation expires and its decision is settled", async () => {
-    let now = at(0);
-    const account = SimulatedAccount.forConfig(config, () => now, { "virtway-readers": { capacity: 2 } });
-    const clients = createAwsClients({
-      region: "eu-west-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "y" },
-    });
-    account.attach(clients);
-    const real = actuatorsOn(clients);
-    const ledger = new MemoryLedger();
     let hang = true;
-    // The first readers call never comes back (the invocation dies during it).
-    const actuatorFor: ActuatorFor = (target) => {
-      const actuator = real(target);
-      return {
-        observe: () => actuator.observe(),
-        apply: (change) => {
-          if (hang && target.id === "virtway-readers") {
-            hang = false;
-            return new Promise(() => {});
-          }
-          return actuator.apply(change);
-        },
-      };
-    };
+    const { ledger, alarm } = simulatedWorld({
+      start: { "virtway-readers": { capacity: 2 } },
+      // The first readers call never comes back (the invocation dies during it).
+      onApply: (target) => {
+        if (!hang || target.id !== "virtway-readers") return undefined;
+        hang = false;
+        return new Promise(() => {});
+      },
+    });
     const send = (
       alarmName: string,
       s: number,
       value: number | null,
       state: AlarmChange["state"] = "ALARM",
-    ) => {
-      now = at(s);
-      return handleAlarmChange({
-        ports: { ledger, actuatorFor },
-        config,
-        change: {
-          account: null,
-          region: null,
-          alarmName,
-          state,
-          stateChangedAt: at(s).toISOString(),
-          value,
-          actionsSuppressedBy: null,
-        },
-        now,
-        invocationId: `inv-${s}`,
-        initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
-      });
-    };
+    ) => alarm(stateChange(alarmName, s, value, state), { invocationId: `inv-${s}` });
 
     void send("virtway-readers-cpu-high-70", 0, 72); // reserves 2 → 3, then hangs
     while (((await ledger.read("virtway-readers"))?.reservations.length ?? 0) === 0)
@@ -74,16 +36,18 @@ describe("overlapping reservations", () => {
     const [second] = await send("virtway-readers-connections-high", 1, 391);
     expect(second).toMatchObject({ status: "applied", from: 3, to: 4 });
     const during = await ledger.read("virtway-readers");
-    expect(during?.reservations.map((r) => [r.from, r.to])).toEqual([[2, 3]]);
+    expect(during?.reservations.map((r) => ({ from: r.from, to: r.to }))).toEqual([{ from: 2, to: 3 }]);
 
     // Long after the first's reservation expired, any decision settles it.
     const timeout = config.settings.reservationTimeoutSeconds;
     await send("virtway-readers-connections-high", timeout + 60, null, "OK");
     expect((await ledger.read("virtway-readers"))?.reservations).toEqual([]);
     const records = await ledger.decisions("virtway-readers");
-    expect(records.filter((r) => r.status === "expired").map((r) => [r.from, r.to, r.reason])).toEqual([
-      [2, 3, "ReservationExpired"],
-    ]);
+    expect(
+      records
+        .filter((r) => r.status === "expired")
+        .map((r) => ({ from: r.from, to: r.to, reason: r.reason })),
+    ).toEqual([{ from: 2, to: 3, reason: "ReservationExpired" }]);
     expect(records.some((r) => r.status === "reserved")).toBe(false);
   });
 });

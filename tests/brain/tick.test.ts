@@ -3,12 +3,13 @@ import { DeleteDBInstanceCommand, InsufficientDBInstanceCapacityFault } from "@a
 import { describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
-import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
+import { type AlarmResult, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import { handleTick } from "../../shared/brain/handleTick.js";
 import { NO_METRICS } from "../../shared/brain/ports/metrics.js";
 import type { BeforeChanging } from "../../shared/brain/ports/nativeScaling.js";
 import type { NativeChange } from "../../shared/core/deciders/coexistence.js";
 import { initialState } from "../../shared/core/engine/targetState.js";
+import { decisionSummary } from "../support/decisions.js";
 import { at, config, readerMetric, tickWorld } from "./tickWorld.js";
 
 const groupCpu = (group: string) => ({
@@ -19,7 +20,9 @@ const groupCpu = (group: string) => ({
 
 type Decisions = Awaited<ReturnType<ReturnType<typeof tickWorld>["tick"]>>["decisions"];
 const of = (decisions: Decisions, target: string) => decisions.filter((d) => d.target === target);
-const brief = (decisions: Decisions) => decisions.map((d) => [d.target, d.status, d.reason, d.from, d.to]);
+const brief = (decisions: Decisions) => decisions.map(decisionSummary);
+/** The same of an alarm's results, an acknowledgement as it is. */
+const briefAlarm = (results: AlarmResult[]) => results.map((r) => ("status" in r ? decisionSummary(r) : r));
 
 describe("tick: one batched GetMetricData", () => {
   it("every target-tracking metric and every alarm the ledger holds in ALARM, in one call, exactly", async () => {
@@ -62,10 +65,10 @@ describe("tick: target tracking through the ledger and the actuators", () => {
     world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
     const { decisions } = await world.tick(0);
     expect(brief(decisions)).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 2, 4],
-      ["virtway-frontend", "applied", "ScaleOut", 4, 5],
-      ["virtway-api", "recorded", "NoData", 2, 2],
-      ["virtway-acu-floor", "applied", "ScaleOut", 2, 16],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 2, to: 4 },
+      { target: "virtway-frontend", status: "applied", reason: "ScaleOut", from: 4, to: 5 },
+      { target: "virtway-api", status: "recorded", reason: "NoData", from: 2, to: 2 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 2, to: 16 },
     ]);
     expect(world.mutating().map((c) => c.command)).toEqual([
       "CreateDBInstance",
@@ -83,19 +86,19 @@ describe("tick: target tracking through the ledger and the actuators", () => {
   it("counts from the instances in service: what is still launching is not compounded; once in service, it counts", async () => {
     const world = tickWorld({ "virtway-frontend": { capacity: 4 } });
     world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 85);
-    const steps: unknown[] = [];
+    const steps: ReturnType<typeof brief> = [];
     for (const s of [0, 60, 120])
       steps.push(...brief(of((await world.tick(s)).decisions, "virtway-frontend")));
     // 19:03: the fifth instance is InService (the simulated warm-up is 180 s), the metric climbed.
     world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 120);
     steps.push(...brief(of((await world.tick(180)).decisions, "virtway-frontend")));
     expect(steps).toEqual([
-      ["virtway-frontend", "applied", "ScaleOut", 4, 5],
+      { target: "virtway-frontend", status: "applied", reason: "ScaleOut", from: 4, to: 5 },
       // ceil(4 × 85/70) = 5 while the fifth launches: what it asks for is already ordered.
-      ["virtway-frontend", "held", "CooldownRepeat", 5, 5],
-      ["virtway-frontend", "held", "CooldownRepeat", 5, 5],
+      { target: "virtway-frontend", status: "held", reason: "CooldownRepeat", from: 5, to: 5 },
+      { target: "virtway-frontend", status: "held", reason: "CooldownRepeat", from: 5, to: 5 },
       // ceil(5 × 120/70) = 9, during the scale-out cooldown too: the ask exceeds what was added.
-      ["virtway-frontend", "applied", "ScaleOut", 5, 9],
+      { target: "virtway-frontend", status: "applied", reason: "ScaleOut", from: 5, to: 9 },
     ]);
     expect(world.mutating().map((c) => (c.input as { DesiredCapacity: number }).DesiredCapacity)).toEqual([
       5, 9,
@@ -114,11 +117,11 @@ describe("tick: target tracking through the ledger and the actuators", () => {
     const first = await world.tick(0);
     // ceil(6 × 30/70) = 3 and ceil(6 × 400/1000) = 3.
     expect(brief(of(first.decisions, "virtway-frontend"))).toEqual([
-      ["virtway-frontend", "applied", "ScaleIn", 6, 3],
+      { target: "virtway-frontend", status: "applied", reason: "ScaleIn", from: 6, to: 3 },
     ]);
     const second = await world.tick(60);
     expect(brief(of(second.decisions, "virtway-frontend"))).toEqual([
-      ["virtway-frontend", "held", "ScaleInCooldown", 3, 2],
+      { target: "virtway-frontend", status: "held", reason: "ScaleInCooldown", from: 3, to: 2 },
     ]);
     expect(world.mutating()).toEqual([
       {
@@ -191,11 +194,11 @@ describe("tick: an alarm that stays in ALARM", () => {
       seen.push(...of((await world.tick(s)).decisions, "virtway-readers"));
     }
     expect(brief(seen)).toEqual([
-      ["virtway-readers", "held", "CooldownRepeat", 3, 3],
-      ["virtway-readers", "held", "CooldownRepeat", 3, 3],
+      { target: "virtway-readers", status: "held", reason: "CooldownRepeat", from: 3, to: 3 },
+      { target: "virtway-readers", status: "held", reason: "CooldownRepeat", from: 3, to: 3 },
       // 390 is 110 over 280: the +2 step, from 2: one more reader.
-      ["virtway-readers", "applied", "ScaleOut", 3, 4],
-      ["virtway-readers", "held", "CooldownRepeat", 4, 4],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 3, to: 4 },
+      { target: "virtway-readers", status: "held", reason: "CooldownRepeat", from: 4, to: 4 },
     ]);
     expect(seen[2]?.message).toMatch(
       /^virtway-readers-connections-high still in ALARM: DatabaseConnections 390 > 280/,
@@ -221,15 +224,29 @@ describe("tick: capacity in flight and the vertical buffer", () => {
     for (let s = 480; s <= 780; s += 60)
       floor.push(...of((await world.tick(s)).decisions, "virtway-acu-floor"));
     expect(await world.ledger.read("virtway-readers")).toMatchObject({ capacity: 4, inFlight: [] });
-    expect(floor.map((d) => [d.at.slice(11, 16), d.outcome, d.reason, d.from, d.to])).toEqual([
-      ["19:00", "scale-out", "ScaleOut", 2, 16],
-      ...[1, 2, 3, 4, 5, 6, 7].map((m) => [`19:0${m}`, "none", "NoChange", 16, 16]),
-      ["19:08", "held", "ScaleInStabilizing", 16, 2],
-      ["19:09", "held", "ScaleInStabilizing", 16, 2],
-      ["19:10", "held", "ScaleInStabilizing", 16, 2],
-      ["19:11", "held", "ScaleInStabilizing", 16, 2],
-      ["19:12", "held", "ScaleInStabilizing", 16, 2],
-      ["19:13", "scale-in", "ScaleIn", 16, 2],
+    expect(
+      floor.map((d) => ({
+        at: d.at.slice(11, 16),
+        outcome: d.outcome,
+        reason: d.reason,
+        from: d.from,
+        to: d.to,
+      })),
+    ).toEqual([
+      { at: "19:00", outcome: "scale-out", reason: "ScaleOut", from: 2, to: 16 },
+      ...[1, 2, 3, 4, 5, 6, 7].map((m) => ({
+        at: `19:0${m}`,
+        outcome: "none",
+        reason: "NoChange",
+        from: 16,
+        to: 16,
+      })),
+      { at: "19:08", outcome: "held", reason: "ScaleInStabilizing", from: 16, to: 2 },
+      { at: "19:09", outcome: "held", reason: "ScaleInStabilizing", from: 16, to: 2 },
+      { at: "19:10", outcome: "held", reason: "ScaleInStabilizing", from: 16, to: 2 },
+      { at: "19:11", outcome: "held", reason: "ScaleInStabilizing", from: 16, to: 2 },
+      { at: "19:12", outcome: "held", reason: "ScaleInStabilizing", from: 16, to: 2 },
+      { at: "19:13", outcome: "scale-in", reason: "ScaleIn", from: 16, to: 2 },
     ]);
     const modified = world.mutating().filter((c) => c.command === "ModifyDBCluster");
     expect(
@@ -254,9 +271,9 @@ describe("the buffer on a paused floor", () => {
       [],
     );
     const results = await world.alarm("virtway-readers-cpu-high-70", 0, 72);
-    expect(results.map((r) => ("status" in r ? [r.target, r.status, r.reason, r.from, r.to] : r))).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 2, 3],
-      ["virtway-acu-floor", "held", "Paused", 2, 16],
+    expect(briefAlarm(results)).toEqual([
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 2, to: 3 },
+      { target: "virtway-acu-floor", status: "held", reason: "Paused", from: 2, to: 16 },
     ]);
     expect((await world.ledger.decisions("virtway-acu-floor")).map((r) => r.reason)).toEqual(["Paused"]);
     expect(world.mutating().map((c) => c.command)).toEqual(["CreateDBInstance"]);
@@ -289,9 +306,9 @@ describe("tick: capacity that never arrives", () => {
     for (let s = 60; s <= 600; s += 60) seen.push(...of((await world.tick(s)).decisions, "virtway-frontend"));
     const overdue = seen.filter((d) => d.reason === "InFlightOverdue");
     // Expected InService at 19:03; overdue after 19:09.
-    expect(overdue.map((d) => [d.at.slice(11, 16), d.status, d.from, d.to])).toEqual([
-      ["19:10", "recorded", 5, 5],
-    ]);
+    expect(
+      overdue.map((d) => ({ at: d.at.slice(11, 16), status: d.status, from: d.from, to: d.to })),
+    ).toEqual([{ at: "19:10", status: "recorded", from: 5, to: 5 }]);
     expect(overdue[0]?.message).toContain(
       "1 instance(s) asked for at 2026-11-23T19:00:00.000Z still not in service",
     );
@@ -304,9 +321,11 @@ describe("tick: the buffer when the floor's own step raised it", () => {
     // A scheduled floor of 8 ACU: the 85% alarm's +100% step asks for 16, as much as the buffer.
     const world = tickWorld({ "virtway-readers": { capacity: 2 }, "virtway-acu-floor": { capacity: 8 } });
     const raised = await world.alarm("virtway-readers-cpu-high-85", 0, 90);
-    expect(raised.map((r) => ("status" in r ? [r.target, r.status, r.from, r.to] : r))).toEqual([
-      ["virtway-readers", "applied", 2, 4],
-      ["virtway-acu-floor", "applied", 8, 16],
+    expect(
+      raised.map((r) => ("status" in r ? { target: r.target, status: r.status, from: r.from, to: r.to } : r)),
+    ).toEqual([
+      { target: "virtway-readers", status: "applied", from: 2, to: 4 },
+      { target: "virtway-acu-floor", status: "applied", from: 8, to: 16 },
     ]);
     await world.alarm("virtway-readers-cpu-high-85", 60, null, "OK");
     const floor: Decisions = [];
@@ -314,8 +333,10 @@ describe("tick: the buffer when the floor's own step raised it", () => {
       floor.push(...of((await world.tick(s)).decisions, "virtway-acu-floor"));
     // The readers are available at 19:08; after the 300 s stabilisation window the floor is back at 8.
     expect(
-      floor.filter((d) => d.outcome === "scale-in").map((d) => [d.at.slice(11, 16), d.from, d.to]),
-    ).toEqual([["19:13", 16, 8]]);
+      floor
+        .filter((d) => d.outcome === "scale-in")
+        .map((d) => ({ at: d.at.slice(11, 16), from: d.from, to: d.to })),
+    ).toEqual([{ at: "19:13", from: 16, to: 8 }]);
     const floors = world
       .mutating()
       .filter((c) => c.command === "ModifyDBCluster")
@@ -342,16 +363,16 @@ describe("tick: readers AWS refuses to create", () => {
     for (const s of [0, 60]) seen.push(...(await world.tick(s)).decisions);
     world.account.unhandle("RDS", "CreateDBInstance");
     seen.push(...(await world.tick(120)).decisions);
-    const brief2 = (d: Decisions[number]) => [d.at.slice(11, 16), d.target, d.status, d.reason, d.from, d.to];
+    const brief2 = (d: Decisions[number]) => ({ at: d.at.slice(11, 16), ...decisionSummary(d) });
     expect(
       seen.filter((d) => d.target === "virtway-readers" || d.target === "virtway-acu-floor").map(brief2),
     ).toEqual([
-      ["19:00", "virtway-readers", "failed", "ActionFailed", 2, 2],
-      ["19:00", "virtway-acu-floor", "applied", "ScaleOut", 2, 16],
-      ["19:01", "virtway-readers", "failed", "ActionFailed", 2, 2],
-      ["19:01", "virtway-acu-floor", "recorded", "NoChange", 16, 16],
-      ["19:02", "virtway-readers", "applied", "ScaleOut", 2, 4],
-      ["19:02", "virtway-acu-floor", "recorded", "NoChange", 16, 16],
+      { at: "19:00", target: "virtway-readers", status: "failed", reason: "ActionFailed", from: 2, to: 2 },
+      { at: "19:00", target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 2, to: 16 },
+      { at: "19:01", target: "virtway-readers", status: "failed", reason: "ActionFailed", from: 2, to: 2 },
+      { at: "19:01", target: "virtway-acu-floor", status: "recorded", reason: "NoChange", from: 16, to: 16 },
+      { at: "19:02", target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 2, to: 4 },
+      { at: "19:02", target: "virtway-acu-floor", status: "recorded", reason: "NoChange", from: 16, to: 16 },
     ]);
     expect(seen.find((d) => d.target === "virtway-acu-floor")?.message).toContain(
       "2 reader(s) in flight or still wanted on virtway-aurora",
@@ -391,8 +412,8 @@ describe("readers AWS creates only in part", () => {
     );
     const state = await world.ledger.read("virtway-readers");
     expect(state).toMatchObject({ capacity: 3, reservations: [] });
-    expect(state?.inFlight.map((c) => [c.delta, c.resources])).toEqual([
-      [1, ["virtway-aurora-surge-20261123t190000-3"]],
+    expect(state?.inFlight.map((c) => ({ delta: c.delta, resources: c.resources }))).toEqual([
+      { delta: 1, resources: ["virtway-aurora-surge-20261123t190000-3"] },
     ]);
   });
 });
@@ -405,16 +426,18 @@ describe("tick: a step policy whose action AWS refused", () => {
     });
     const first = await world.alarm("virtway-readers-connections-high", 0, 320);
     // The reader AWS refused is still wanted: the ACU floor carries the load meanwhile, at once.
-    expect(first.map((r) => ("status" in r ? [r.target, r.status, r.reason, r.from, r.to] : r))).toEqual([
-      ["virtway-readers", "failed", "ActionFailed", 2, 2],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
+    expect(briefAlarm(first)).toEqual([
+      { target: "virtway-readers", status: "failed", reason: "ActionFailed", from: 2, to: 2 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
     ]);
     // The alarm stays in ALARM: CloudWatch sends nothing more; the tick reads its metric.
     world.cloudWatch.set(readerMetric("DatabaseConnections"), "Average", 320);
     world.account.unhandle("RDS", "CreateDBInstance");
     const retried = await world.tick(60);
     const readers = of(retried.decisions, "virtway-readers");
-    expect(brief(readers)).toEqual([["virtway-readers", "applied", "ScaleOut", 2, 3]]);
+    expect(brief(readers)).toEqual([
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 2, to: 3 },
+    ]);
     expect(readers[0]?.message).toContain("virtway-readers-connections-high still in ALARM");
     // Refused (the floor raised meanwhile), then created; the floor stays up while it provisions.
     expect(world.mutating().map((c) => c.command)).toEqual([
@@ -435,7 +458,9 @@ describe("tick: drift", () => {
     );
     const before = world.mutating().length;
     const drift = of((await world.tick(60)).decisions, "virtway-readers");
-    expect(brief(drift)).toEqual([["virtway-readers", "recorded", "CapacityDrift", 3, 2]]);
+    expect(brief(drift)).toEqual([
+      { target: "virtway-readers", status: "recorded", reason: "CapacityDrift", from: 3, to: 2 },
+    ]);
     expect(drift[0]?.message).toBe(
       "AWS shows 2 readers, 1 of them in flight, the brain believed 3: adopted, not fought",
     );
@@ -460,7 +485,9 @@ describe("tick: drift", () => {
       new SetDesiredCapacityCommand({ AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 9 }),
     );
     const drift = of((await world.tick(60)).decisions, "virtway-frontend");
-    expect(brief(drift)).toEqual([["virtway-frontend", "recorded", "CapacityDrift", 5, 9]]);
+    expect(brief(drift)).toEqual([
+      { target: "virtway-frontend", status: "recorded", reason: "CapacityDrift", from: 5, to: 9 },
+    ]);
     // Of the 9, the brain's one and the 4 added by hand are still launching.
     expect(drift[0]?.message).toBe(
       "AWS shows 9 instances, 5 of them in flight, the brain believed 5: adopted, not fought",
@@ -478,7 +505,9 @@ describe("tick: a group's instances in flight", () => {
     expect(await inFlight()).toEqual([1]);
     // 19:02: still Pending (the simulated warm-up is 180 s); the metric holds: 5 is what it asks for.
     const pending = of((await world.tick(120)).decisions, "virtway-frontend");
-    expect(brief(pending)).toEqual([["virtway-frontend", "held", "CooldownRepeat", 5, 5]]);
+    expect(brief(pending)).toEqual([
+      { target: "virtway-frontend", status: "held", reason: "CooldownRepeat", from: 5, to: 5 },
+    ]);
     expect(await inFlight()).toEqual([1]);
     // 19:03: InService, and the five of them within the target. The in-flight change goes.
     world.cloudWatch.set(groupCpu("virtway-frontend-php"), "Average", 68);
@@ -506,7 +535,9 @@ describe("tick: a group's instances in flight", () => {
     };
     world.cloudWatch.set(requests, "Sum", 100);
     const held = of((await world.tick(60)).decisions, "virtway-frontend");
-    expect(brief(held).map((d) => d.slice(0, 3))).toEqual([["virtway-frontend", "held", "CapacityInFlight"]]);
+    expect(brief(held).map(({ target, status, reason }) => ({ target, status, reason }))).toEqual([
+      { target: "virtway-frontend", status: "held", reason: "CapacityInFlight" },
+    ]);
     expect(world.mutating()).toHaveLength(1);
   });
 });
@@ -564,18 +595,22 @@ describe("tick: coexistence with native policies kept attached", () => {
       calls.filter((c) => c.command === "RegisterScalableTarget" || c.command === "PutScalingPolicy");
     const first = await world.tick(0);
     expect(
-      first.decisions.filter((d) => d.policy === "coexistence").map((d) => [d.target, d.reason, d.message]),
+      first.decisions
+        .filter((d) => d.policy === "coexistence")
+        .map((d) => ({ target: d.target, reason: d.reason, message: d.message })),
     ).toEqual([
-      [
-        "virtway-readers",
-        "NativeScaleInSuspended",
-        "Application Auto Scaling's dynamic scale-in of cluster:virtway-aurora switched off while the brain's scale-out cooldown runs or its capacity is in flight",
-      ],
-      [
-        "virtway-frontend",
-        "NativeScaleInSuspended",
-        "the scale-in of the target-tracking policy native-cpu-60 (DisableScaleIn) switched off while the brain's scale-out cooldown runs or its capacity is in flight",
-      ],
+      {
+        target: "virtway-readers",
+        reason: "NativeScaleInSuspended",
+        message:
+          "Application Auto Scaling's dynamic scale-in of cluster:virtway-aurora switched off while the brain's scale-out cooldown runs or its capacity is in flight",
+      },
+      {
+        target: "virtway-frontend",
+        reason: "NativeScaleInSuspended",
+        message:
+          "the scale-in of the target-tracking policy native-cpu-60 (DisableScaleIn) switched off while the brain's scale-out cooldown runs or its capacity is in flight",
+      },
     ]);
     expect(coexistence(world.mutating())).toEqual([
       {
@@ -619,15 +654,15 @@ describe("tick: coexistence with native policies kept attached", () => {
     const later = [];
     for (let s = 60; s <= 540; s += 60)
       later.push(...(await world.tick(s)).decisions.filter((d) => d.policy === "coexistence"));
-    expect(later.map((d) => [d.at.slice(11, 16), d.target, d.reason])).toEqual([
-      ["19:05", "virtway-frontend", "NativeScaleInResumed"],
-      ["19:08", "virtway-readers", "NativeScaleInResumed"],
+    expect(later.map((d) => ({ at: d.at.slice(11, 16), target: d.target, reason: d.reason }))).toEqual([
+      { at: "19:05", target: "virtway-frontend", reason: "NativeScaleInResumed" },
+      { at: "19:08", target: "virtway-readers", reason: "NativeScaleInResumed" },
     ]);
     const calls = coexistence(world.mutating()).slice(2);
-    expect(calls.map((c) => [c.command, c.input])).toEqual([
-      [
-        "PutScalingPolicy",
-        {
+    expect(calls.map((c) => ({ command: c.command, input: c.input }))).toEqual([
+      {
+        command: "PutScalingPolicy",
+        input: {
           AutoScalingGroupName: "virtway-frontend-php",
           PolicyName: "native-cpu-60",
           PolicyType: "TargetTrackingScaling",
@@ -635,10 +670,10 @@ describe("tick: coexistence with native policies kept attached", () => {
           EstimatedInstanceWarmup: 120,
           Enabled: true,
         },
-      ],
-      [
-        "RegisterScalableTarget",
-        {
+      },
+      {
+        command: "RegisterScalableTarget",
+        input: {
           ServiceNamespace: "rds",
           ScalableDimension: "rds:cluster:ReadReplicaCount",
           ResourceId: "cluster:virtway-aurora",
@@ -648,14 +683,17 @@ describe("tick: coexistence with native policies kept attached", () => {
             ScheduledScalingSuspended: true,
           },
         },
-      ],
+      },
     ]);
     expect(world.native.scalableTargets[0]?.SuspendedState.DynamicScalingInSuspended).toBe(false);
     expect(
-      world.native.groupPolicies.map((p) => [p.PolicyName, p.TargetTrackingConfiguration?.DisableScaleIn]),
+      world.native.groupPolicies.map((p) => ({
+        PolicyName: p.PolicyName,
+        DisableScaleIn: p.TargetTrackingConfiguration?.DisableScaleIn,
+      })),
     ).toEqual([
-      ["native-cpu-60", false],
-      ["native-cpu-no-scale-in", true],
+      { PolicyName: "native-cpu-60", DisableScaleIn: false },
+      { PolicyName: "native-cpu-no-scale-in", DisableScaleIn: true },
     ]);
     expect((await world.ledger.read("virtway-frontend"))?.nativeScaleIn).toBeUndefined();
   });
@@ -666,9 +704,9 @@ describe("tick: coexistence with native policies kept attached", () => {
     putNativeCpu60(world);
     // 2,000 requests per target: the +2 step, whose cooldown is 60 s.
     const results = await world.alarm("virtway-frontend-requests-high", 10, 2000);
-    expect(results.map((r) => [r.target, r.reason])).toEqual([
-      ["virtway-frontend", "ScaleOut"],
-      ["virtway-frontend", "NativeScaleInSuspended"],
+    expect(results.map((r) => ({ target: r.target, reason: r.reason }))).toEqual([
+      { target: "virtway-frontend", reason: "ScaleOut" },
+      { target: "virtway-frontend", reason: "NativeScaleInSuspended" },
     ]);
     const disable = (on: boolean) => ({
       service: "Auto Scaling",
@@ -784,10 +822,10 @@ describe("tick: what it needs of AWS", () => {
       invocationId: "t",
     });
     expect(brief(result.decisions)).toEqual([
-      ["virtway-readers", "recorded", "NoData", 2, 2],
-      ["virtway-frontend", "recorded", "NoData", 2, 2],
-      ["virtway-api", "failed", "ObservationFailed", 2, 2],
-      ["virtway-acu-floor", "recorded", "NoChange", 1, 1],
+      { target: "virtway-readers", status: "recorded", reason: "NoData", from: 2, to: 2 },
+      { target: "virtway-frontend", status: "recorded", reason: "NoData", from: 2, to: 2 },
+      { target: "virtway-api", status: "failed", reason: "ObservationFailed", from: 2, to: 2 },
+      { target: "virtway-acu-floor", status: "recorded", reason: "NoChange", from: 1, to: 1 },
     ]);
   });
 
@@ -812,7 +850,7 @@ describe("tick: what it needs of AWS", () => {
       invocationId: "t",
     });
     expect(brief(of(result.decisions, "virtway-acu-floor"))).toEqual([
-      ["virtway-acu-floor", "recorded", "NoChange", 16, 16],
+      { target: "virtway-acu-floor", status: "recorded", reason: "NoChange", from: 16, to: 16 },
     ]);
   });
 });

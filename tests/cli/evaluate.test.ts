@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvaluateJson } from "../../cli/commands/evaluate.js";
 import { main } from "../../cli/main.js";
 import { loadConfig } from "../../shared/adapters/configFile.js";
+import { virtwayJson } from "../support/config.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "brain-evaluate-"));
@@ -19,34 +20,41 @@ async function evaluate(...args: string[]) {
   const { code, out, err } = await run("evaluate", ...args, "--json");
   return { code, err, json: JSON.parse(out) as EvaluateJson };
 }
+/** Each change's minute (HH:MM), alarm, states from and to, and value. */
 const brief = (json: EvaluateJson) =>
-  json.stateChanges.map((c) => [c.at.slice(11, 16), c.alarm, c.from, c.to, c.value]);
+  json.stateChanges.map((c) => ({
+    at: c.at.slice(11, 16),
+    alarm: c.alarm,
+    from: c.from,
+    to: c.to,
+    value: c.value,
+  }));
 
 describe("brain evaluate on the bundled streams", () => {
   it("the avalanche (Metric Streams JSON lines): the 70% and 85% alarms fire during the spike, connections, latency and their composite too, and the low-CPU alarm after the event", async () => {
     const { code, json } = await evaluate("events/streams/avalanche.jsonl");
     expect(code).toBe(0);
     expect(json.skipped).toBe(0);
-    const changes = brief(json).filter(([, , from]) => from !== "INSUFFICIENT_DATA");
+    const changes = brief(json).filter(({ from }) => from !== "INSUFFICIENT_DATA");
     expect(changes).toEqual([
-      ["19:01", "virtway-readers-cpu-high-70", "OK", "ALARM", 76.5],
-      ["19:01", "virtway-readers-connections-high", "OK", "ALARM", 316.3],
-      ["19:01", "virtway-frontend-requests-high", "OK", "ALARM", 2327],
-      ["19:01", "virtway-api-requests-high", "OK", "ALARM", 2320],
-      ["19:02", "virtway-readers-cpu-high-85", "OK", "ALARM", 91.1],
-      ["19:02", "virtway-readers-latency-high", "OK", "ALARM", 0.00383],
-      ["19:02", "virtway-readers-pressure", "OK", "ALARM", null],
-      ["19:04", "virtway-api-requests-high", "ALARM", "OK", 1647.66666666667],
-      ["19:05", "virtway-readers-cpu-high-85", "ALARM", "OK", 82.8],
-      ["19:05", "virtway-frontend-requests-high", "ALARM", "OK", 1663],
-      ["19:07", "virtway-readers-latency-high", "ALARM", "OK", 0.00283],
-      ["19:07", "virtway-readers-pressure", "ALARM", "OK", null],
-      ["19:10", "virtway-readers-cpu-high-70", "ALARM", "OK", 63.7],
-      ["19:10", "virtway-readers-connections-high", "ALARM", "OK", 263.6],
-      ["19:28", "virtway-readers-cpu-low", "OK", "ALARM", 12],
+      { at: "19:01", alarm: "virtway-readers-cpu-high-70", from: "OK", to: "ALARM", value: 76.5 },
+      { at: "19:01", alarm: "virtway-readers-connections-high", from: "OK", to: "ALARM", value: 316.3 },
+      { at: "19:01", alarm: "virtway-frontend-requests-high", from: "OK", to: "ALARM", value: 2327 },
+      { at: "19:01", alarm: "virtway-api-requests-high", from: "OK", to: "ALARM", value: 2320 },
+      { at: "19:02", alarm: "virtway-readers-cpu-high-85", from: "OK", to: "ALARM", value: 91.1 },
+      { at: "19:02", alarm: "virtway-readers-latency-high", from: "OK", to: "ALARM", value: 0.00383 },
+      { at: "19:02", alarm: "virtway-readers-pressure", from: "OK", to: "ALARM", value: null },
+      { at: "19:04", alarm: "virtway-api-requests-high", from: "ALARM", to: "OK", value: 1647.66666666667 },
+      { at: "19:05", alarm: "virtway-readers-cpu-high-85", from: "ALARM", to: "OK", value: 82.8 },
+      { at: "19:05", alarm: "virtway-frontend-requests-high", from: "ALARM", to: "OK", value: 1663 },
+      { at: "19:07", alarm: "virtway-readers-latency-high", from: "ALARM", to: "OK", value: 0.00283 },
+      { at: "19:07", alarm: "virtway-readers-pressure", from: "ALARM", to: "OK", value: null },
+      { at: "19:10", alarm: "virtway-readers-cpu-high-70", from: "ALARM", to: "OK", value: 63.7 },
+      { at: "19:10", alarm: "virtway-readers-connections-high", from: "ALARM", to: "OK", value: 263.6 },
+      { at: "19:28", alarm: "virtway-readers-cpu-low", from: "OK", to: "ALARM", value: 12 },
     ]);
     // Every configured alarm starts INSUFFICIENT_DATA and leaves it with the first period, at 18:46.
-    expect(brief(json).filter(([, , from]) => from === "INSUFFICIENT_DATA")).toHaveLength(8);
+    expect(brief(json).filter(({ from }) => from === "INSUFFICIENT_DATA")).toHaveLength(8);
     expect(json.stateChanges[0]?.at).toBe("2026-11-23T18:46:00.000Z");
   });
 
@@ -55,20 +63,20 @@ describe("brain evaluate on the bundled streams", () => {
     expect(code).toBe(0);
     expect(
       brief(json)
-        .filter(([, , from]) => from !== "INSUFFICIENT_DATA")
-        .map(([at, alarm, , to]) => [at, alarm, to]),
+        .filter(({ from }) => from !== "INSUFFICIENT_DATA")
+        .map(({ at, alarm, to }) => ({ at, alarm, to })),
     ).toEqual([
-      ["19:01", "virtway-readers-cpu-high-70", "ALARM"],
-      ["19:01", "virtway-readers-connections-high", "ALARM"],
-      ["19:02", "virtway-readers-cpu-high-85", "ALARM"],
-      ["19:02", "virtway-readers-latency-high", "ALARM"],
-      ["19:02", "virtway-readers-pressure", "ALARM"],
-      ["19:05", "virtway-readers-cpu-high-85", "OK"],
-      ["19:07", "virtway-readers-latency-high", "OK"],
-      ["19:07", "virtway-readers-pressure", "OK"],
-      ["19:10", "virtway-readers-cpu-high-70", "OK"],
-      ["19:10", "virtway-readers-connections-high", "OK"],
-      ["19:28", "virtway-readers-cpu-low", "ALARM"],
+      { at: "19:01", alarm: "virtway-readers-cpu-high-70", to: "ALARM" },
+      { at: "19:01", alarm: "virtway-readers-connections-high", to: "ALARM" },
+      { at: "19:02", alarm: "virtway-readers-cpu-high-85", to: "ALARM" },
+      { at: "19:02", alarm: "virtway-readers-latency-high", to: "ALARM" },
+      { at: "19:02", alarm: "virtway-readers-pressure", to: "ALARM" },
+      { at: "19:05", alarm: "virtway-readers-cpu-high-85", to: "OK" },
+      { at: "19:07", alarm: "virtway-readers-latency-high", to: "OK" },
+      { at: "19:07", alarm: "virtway-readers-pressure", to: "OK" },
+      { at: "19:10", alarm: "virtway-readers-cpu-high-70", to: "OK" },
+      { at: "19:10", alarm: "virtway-readers-connections-high", to: "OK" },
+      { at: "19:28", alarm: "virtway-readers-cpu-low", to: "ALARM" },
     ]);
   });
 
@@ -76,12 +84,18 @@ describe("brain evaluate on the bundled streams", () => {
     const { code, json } = await evaluate("events/streams/tv-vote.csv");
     expect(code).toBe(0);
     expect(brief(json)).toEqual([
-      ["20:01", "virtway-frontend-requests-high", "INSUFFICIENT_DATA", "OK", 281],
-      ["20:01", "virtway-api-requests-high", "INSUFFICIENT_DATA", "OK", 504],
-      ["20:11", "virtway-frontend-requests-high", "OK", "ALARM", 2905],
-      ["20:11", "virtway-api-requests-high", "OK", "ALARM", 6511],
-      ["20:13", "virtway-frontend-requests-high", "ALARM", "OK", 894],
-      ["20:13", "virtway-api-requests-high", "ALARM", "OK", 859.6],
+      {
+        at: "20:01",
+        alarm: "virtway-frontend-requests-high",
+        from: "INSUFFICIENT_DATA",
+        to: "OK",
+        value: 281,
+      },
+      { at: "20:01", alarm: "virtway-api-requests-high", from: "INSUFFICIENT_DATA", to: "OK", value: 504 },
+      { at: "20:11", alarm: "virtway-frontend-requests-high", from: "OK", to: "ALARM", value: 2905 },
+      { at: "20:11", alarm: "virtway-api-requests-high", from: "OK", to: "ALARM", value: 6511 },
+      { at: "20:13", alarm: "virtway-frontend-requests-high", from: "ALARM", to: "OK", value: 894 },
+      { at: "20:13", alarm: "virtway-api-requests-high", from: "ALARM", to: "OK", value: 859.6 },
     ]);
   });
 
@@ -135,8 +149,14 @@ describe("brain evaluate's output", () => {
     expect(json.skipped).toBe(1);
     expect(err).toContain(`${file}:3: timestamp "not" is not ISO-8601 with a zone or epoch milliseconds`);
     expect(brief(json)).toEqual([
-      ["19:01", "virtway-frontend-requests-high", "INSUFFICIENT_DATA", "ALARM", 2000],
-      ["19:02", "virtway-frontend-requests-high", "ALARM", "OK", 1000],
+      {
+        at: "19:01",
+        alarm: "virtway-frontend-requests-high",
+        from: "INSUFFICIENT_DATA",
+        to: "ALARM",
+        value: 2000,
+      },
+      { at: "19:02", alarm: "virtway-frontend-requests-high", from: "ALARM", to: "OK", value: 1000 },
     ]);
   });
 
@@ -149,9 +169,7 @@ describe("brain evaluate's output", () => {
   });
 
   it("warns about alarms it cannot evaluate offline, and evaluates the rest", async () => {
-    const config = JSON.parse(readFileSync("brain.config.json", "utf8")) as {
-      alarms: Record<string, unknown>[];
-    };
+    const config = virtwayJson() as { alarms: Record<string, unknown>[] };
     config.alarms.push({
       AlarmName: "api-requests-anomaly",
       Metrics: [

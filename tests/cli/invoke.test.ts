@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decisionSummary } from "../support/decisions.js";
 import { run } from "./run.js";
 
 type Invoked = {
@@ -21,13 +22,12 @@ async function invoke(...files: string[]): Promise<Invoked & { code: number; err
 }
 
 const mutating = (calls: Invoked["calls"]) => calls.filter((c) => !c.command.startsWith("Describe"));
-const summary = (d: Invoked["decisions"][number]) => [
-  d.target,
-  d.status ?? "ignored",
-  d.reason,
-  d.from,
-  d.to,
-];
+/** A decision's summary, its status "ignored" when it has none. */
+const summary = (d: Invoked["decisions"][number]) => ({
+  ...decisionSummary(d),
+  status: d.status ?? "ignored",
+});
+type Summary = ReturnType<typeof summary>;
 
 const readerTags = (decision: string) => [
   { Key: "surge-brain:managed", Value: "true" },
@@ -41,8 +41,8 @@ describe("invoke alarm on the Virtway readers", () => {
     expect(code).toBe(0);
     // The ACU floor carries the load while the reader provisions (the vertical buffer).
     expect(decisions.map(summary)).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 1, 2],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
     ]);
     expect(mutating(calls)).toEqual([
       {
@@ -76,8 +76,8 @@ describe("invoke alarm on the Virtway readers", () => {
   it("90% → +2 readers; the ACU floor's own step (+100%) and its buffer are one decision, the buffer's 16", async () => {
     const { decisions, calls } = await invoke("eventbridge/readers-cpu-85.json");
     expect(decisions.map(summary)).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 1, 3],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 3 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
     ]);
     expect(decisions[1]?.policy).toBe("vertical-buffer");
     expect(mutating(calls).map((c) => c.command)).toEqual([
@@ -95,8 +95,8 @@ describe("invoke alarm on the Virtway readers", () => {
   it("the 70% alarm, then the 85% alarm 30 s later → +1, then +1 more", async () => {
     const { decisions, calls } = await invoke("sns/readers-cpu-70.json", "sns/readers-cpu-85.json");
     expect(decisions.filter((d) => d.target === "virtway-readers").map(summary)).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 1, 2],
-      ["virtway-readers", "applied", "ScaleOut", 2, 3],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 },
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 2, to: 3 },
     ]);
     expect(mutating(calls).filter((c) => c.command === "CreateDBInstance")).toHaveLength(2);
   });
@@ -104,9 +104,9 @@ describe("invoke alarm on the Virtway readers", () => {
   it("the same state change through SNS then EventBridge → acts once", async () => {
     const { decisions, calls } = await invoke("sns/readers-cpu-70.json", "eventbridge/readers-cpu-70.json");
     expect(decisions.map(summary)).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 1, 2],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
-      ["virtway-readers", "held", "DuplicateStateChange", 2, 2],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
+      { target: "virtway-readers", status: "held", reason: "DuplicateStateChange", from: 2, to: 2 },
     ]);
     expect(mutating(calls).map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
   });
@@ -118,10 +118,10 @@ describe("invoke alarm on the Virtway readers", () => {
       "eventbridge/readers-cpu-70-again.json",
     );
     expect(decisions.map(summary)).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 1, 2],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
-      ["virtway-readers", "recorded", "AlarmStateRecorded", 2, 2],
-      ["virtway-readers", "held", "CooldownRepeat", 2, 2],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
+      { target: "virtway-readers", status: "recorded", reason: "AlarmStateRecorded", from: 2, to: 2 },
+      { target: "virtway-readers", status: "held", reason: "CooldownRepeat", from: 2, to: 2 },
     ]);
     expect(mutating(calls).map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
   });
@@ -229,7 +229,13 @@ const NATIVE_LOOK: Record<keyof typeof READS, Call> = {
 };
 
 /** New readers take minutes: the cluster's ACU floor goes to its MaxCapacity (16) at once. */
-const BUFFER_RAISED = ["virtway-acu-floor", "applied", "ScaleOut", 1, 16];
+const BUFFER_RAISED: Summary = {
+  target: "virtway-acu-floor",
+  status: "applied",
+  reason: "ScaleOut",
+  from: 1,
+  to: 16,
+};
 const RAISE_FLOOR: Call = {
   service: "RDS",
   command: "ModifyDBCluster",
@@ -250,37 +256,37 @@ const CPU_70 = "2026-11-23T19:01:08.123Z";
 const CPU_70_AGAIN = "2026-11-23T19:04:08.321Z";
 
 describe("invoke alarm on every other sample: its decisions and exactly its calls", () => {
-  it.each<[string, unknown[][], keyof typeof READS, Call[]]>([
+  it.each<[string, Summary[], keyof typeof READS, Call[]]>([
     // 320 connections is 40 over 280: the +1 step [0, 80).
     [
       "sns/readers-connections-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 }, BUFFER_RAISED],
       "readers",
       [createReader(CONNECTIONS, 2, "virtway-readers-connections-high"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-connections-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 }, BUFFER_RAISED],
       "readers",
       [createReader(CONNECTIONS, 2, "virtway-readers-connections-high"), RAISE_FLOOR],
     ],
     // 0.0038 s over 0.003 s: the one step, +1.
     [
       "sns/readers-latency-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 }, BUFFER_RAISED],
       "readers",
       [createReader(LATENCY, 2, "virtway-readers-latency-high"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-latency-high.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 }, BUFFER_RAISED],
       "readers",
       [createReader(LATENCY, 2, "virtway-readers-latency-high"), RAISE_FLOOR],
     ],
     // The composite alarm's one step, +2: two readers.
     [
       "sns/readers-pressure.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 3], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 3 }, BUFFER_RAISED],
       "readers",
       [
         createReader(PRESSURE, 2, "virtway-readers-pressure"),
@@ -290,7 +296,7 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     ],
     [
       "eventbridge/readers-pressure.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 3], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 3 }, BUFFER_RAISED],
       "readers",
       [
         createReader(PRESSURE, 2, "virtway-readers-pressure"),
@@ -301,61 +307,71 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     // Suppressed by CloudWatch (WaitPeriod): recorded, nothing changed.
     [
       "eventbridge/readers-pressure-suppressed.json",
-      [["virtway-readers", "recorded", "ActionsSuppressed", 1, 1]],
+      [{ target: "virtway-readers", status: "recorded", reason: "ActionsSuppressed", from: 1, to: 1 }],
       "readers",
       [],
     ],
     [
       "sns/readers-cpu-70-ok.json",
-      [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]],
+      [{ target: "virtway-readers", status: "recorded", reason: "AlarmStateRecorded", from: 1, to: 1 }],
       "readers",
       [],
     ],
     [
       "eventbridge/readers-cpu-70-ok.json",
-      [["virtway-readers", "recorded", "AlarmStateRecorded", 1, 1]],
+      [{ target: "virtway-readers", status: "recorded", reason: "AlarmStateRecorded", from: 1, to: 1 }],
       "readers",
       [],
     ],
     // Alone, on an empty ledger, the second 70% alarm acts like the first.
     [
       "sns/readers-cpu-70-again.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 }, BUFFER_RAISED],
       "readers",
       [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-cpu-70-again.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 }, BUFFER_RAISED],
       "readers",
       [createReader(CPU_70_AGAIN, 2, "virtway-readers-cpu-high-70"), RAISE_FLOOR],
     ],
     [
       "eventbridge/readers-cpu-70.json",
-      [["virtway-readers", "applied", "ScaleOut", 1, 2], BUFFER_RAISED],
+      [{ target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 }, BUFFER_RAISED],
       "readers",
       [createReader(CPU_70, 2, "virtway-readers-cpu-high-70"), RAISE_FLOOR],
     ],
     // At MinCapacity 1 a scale-in is held by the floor (rule 5): no call changes anything.
-    ["sns/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]], "readers", []],
-    ["eventbridge/readers-cpu-low.json", [["virtway-readers", "held", "AtMinCapacity", 1, 0]], "readers", []],
+    [
+      "sns/readers-cpu-low.json",
+      [{ target: "virtway-readers", status: "held", reason: "AtMinCapacity", from: 1, to: 0 }],
+      "readers",
+      [],
+    ],
+    [
+      "eventbridge/readers-cpu-low.json",
+      [{ target: "virtway-readers", status: "held", reason: "AtMinCapacity", from: 1, to: 0 }],
+      "readers",
+      [],
+    ],
     // Metric math: 2,300 per host is 500 over 1,800: the +3 step, from the group's 2 to 5.
     [
       "sns/api-requests-high.json",
-      [["virtway-api", "applied", "ScaleOut", 2, 5]],
+      [{ target: "virtway-api", status: "applied", reason: "ScaleOut", from: 2, to: 5 }],
       "api",
       [setDesired("virtway-api-tomcat", 5)],
     ],
     [
       "eventbridge/api-requests-high.json",
-      [["virtway-api", "applied", "ScaleOut", 2, 5]],
+      [{ target: "virtway-api", status: "applied", reason: "ScaleOut", from: 2, to: 5 }],
       "api",
       [setDesired("virtway-api-tomcat", 5)],
     ],
     // The function itself as the alarm's action: 2,000 is 200 over 1,800: the +2 step.
     [
       "lambda-action/frontend-requests-high.json",
-      [["virtway-frontend", "applied", "ScaleOut", 2, 4]],
+      [{ target: "virtway-frontend", status: "applied", reason: "ScaleOut", from: 2, to: 4 }],
       "frontend",
       [setDesired("virtway-frontend-php", 4)],
     ],
@@ -377,8 +393,8 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
     const at = "2026-11-23T19:01:38.456Z";
     const { decisions, calls } = await invoke("sns/readers-cpu-85.json");
     expect(decisions.map(summary)).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 1, 3],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 3 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
     ]);
     expect(mutating(calls)).toEqual([
       createReader(at, 2, "virtway-readers-cpu-high-85"),

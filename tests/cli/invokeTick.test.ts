@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { decisionSummary } from "../support/decisions.js";
 import { run } from "./run.js";
 
 type Invoked = {
@@ -22,7 +23,6 @@ async function invokeTick(...args: string[]): Promise<Invoked & { code: number; 
 
 const MUTATING = /^(Create|Delete|Modify|Set|Put|Register)/;
 const mutating = (calls: Invoked["calls"]) => calls.filter((c) => MUTATING.test(c.command));
-const summary = (d: Invoked["decisions"][number]) => [d.target, d.status, d.reason, d.from, d.to];
 
 describe("invoke tick", () => {
   it("events/tick.json with the spike's state: readers, the ACU floor's buffer and the front end, exactly", async () => {
@@ -32,15 +32,15 @@ describe("invoke tick", () => {
       "events/state/virtway-spike.json",
     );
     expect(code).toBe(0);
-    expect(decisions.map(summary)).toEqual([
+    expect(decisions.map(decisionSummary)).toEqual([
       // ceil(2 × 60/30) = 4.
-      ["virtway-readers", "applied", "ScaleOut", 2, 4],
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 2, to: 4 },
       // CPU asks ceil(4 × 85/70) = 5, requests ceil(4 × 1500/1000) = 6: the larger wins.
-      ["virtway-frontend", "applied", "ScaleOut", 4, 6],
+      { target: "virtway-frontend", status: "applied", reason: "ScaleOut", from: 4, to: 6 },
       // Within its targets: said, not written to the ledger.
-      ["virtway-api", "quiet", "WithinTarget", 2, 2],
+      { target: "virtway-api", status: "quiet", reason: "WithinTarget", from: 2, to: 2 },
       // Two readers in flight: the floor holds the load meanwhile.
-      ["virtway-acu-floor", "applied", "ScaleOut", 2, 16],
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 2, to: 16 },
     ]);
     expect(decisions.map((d) => d.policy)).toEqual([
       "readers-cpu-target-30",
@@ -113,11 +113,11 @@ describe("invoke tick", () => {
       "events/state/virtway-quiet.json",
     );
     expect(code).toBe(0);
-    expect(decisions.map((d) => [d.target, d.reason])).toEqual([
-      ["virtway-readers", "WithinTarget"],
-      ["virtway-frontend", "WithinTarget"],
-      ["virtway-api", "WithinTarget"],
-      ["virtway-acu-floor", "NoChange"],
+    expect(decisions.map((d) => ({ target: d.target, reason: d.reason }))).toEqual([
+      { target: "virtway-readers", reason: "WithinTarget" },
+      { target: "virtway-frontend", reason: "WithinTarget" },
+      { target: "virtway-api", reason: "WithinTarget" },
+      { target: "virtway-acu-floor", reason: "NoChange" },
     ]);
     expect(mutating(calls)).toEqual([]);
   });

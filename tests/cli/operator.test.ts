@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
-import { handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
+import { VIRTWAY_CONFIG, virtwayConfig } from "../support/config.js";
 import { type Dynalite, startDynalite } from "../support/dynalite.js";
+import { simulatedWorld } from "../support/world.js";
 import { run } from "./run.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 let dynamo: Dynalite;
 
 beforeAll(async () => {
@@ -24,23 +21,17 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.stop());
 
+/** An operator command on the tests' Virtway configuration. */
+const operate = (...args: string[]) => run(...args, "--config", VIRTWAY_CONFIG);
+
 const ledger = () =>
   new DynamoDBLedger({ client: dynamo.client, tableName: "operator-test", retentionDays: 30 });
 
 /** The 70% alarm at `at`, through the brain, on the ledger the commands use. */
 async function alarmAt(at: string) {
-  const now = new Date(at);
-  const account = SimulatedAccount.forConfig(config, () => now, { "virtway-readers": { capacity: 2 } });
-  const clients = createAwsClients({
-    region: "eu-west-1",
-    credentials: { accessKeyId: "x", secretAccessKey: "y" },
-  });
-  account.attach(clients);
-  const actuatorFor = actuatorsOn(clients);
-  const [result] = await handleAlarmChange({
-    ports: { ledger: ledger(), actuatorFor },
-    config,
-    change: {
+  const world = simulatedWorld({ start: { "virtway-readers": { capacity: 2 } }, now: new Date(at) });
+  const [result] = await world.alarm(
+    {
       alarmName: "virtway-readers-cpu-high-70",
       state: "ALARM",
       stateChangedAt: at,
@@ -49,25 +40,23 @@ async function alarmAt(at: string) {
       account: null,
       region: null,
     },
-    now,
-    invocationId: at,
-    initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
-  });
-  return { result, account };
+    { invocationId: at, ledger: ledger() },
+  );
+  return { result, account: world.account };
 }
 
 describe("pause, resume and ledger on LEDGER_TABLE", () => {
   it("pause records what the brain would do and acts not; resume lets it act again", async () => {
-    const paused = await run("pause", "virtway-readers");
+    const paused = await operate("pause", "virtway-readers");
     expect(paused).toMatchObject({ code: 0, out: "virtway-readers: paused\n" });
-    expect((await run("pause", "virtway-readers")).out).toBe("virtway-readers: already paused\n");
+    expect((await operate("pause", "virtway-readers")).out).toBe("virtway-readers: already paused\n");
 
     // The commands use the wall clock: so do the alarms, so that the log's order is the order here.
     const during = await alarmAt(new Date().toISOString());
     expect(during.result).toMatchObject({ status: "held", reason: "Paused", from: 2, to: 3 });
     expect(during.account.mutatingCalls()).toEqual([]);
 
-    expect((await run("resume", "virtway-readers")).out).toBe("virtway-readers: resumed\n");
+    expect((await operate("resume", "virtway-readers")).out).toBe("virtway-readers: resumed\n");
     const after = await alarmAt(new Date().toISOString());
     expect(after.result).toMatchObject({ status: "applied", reason: "ScaleOut", from: 2, to: 3 });
     // The reader, and the cluster's ACU floor raised while it provisions.
@@ -76,10 +65,10 @@ describe("pause, resume and ledger on LEDGER_TABLE", () => {
       "ModifyDBCluster",
     ]);
 
-    const shown = await run("ledger", "virtway-readers");
+    const shown = await operate("ledger", "virtway-readers");
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/^virtway-readers: capacity 3, bounds 1–8 \(config\)/);
-    const json = JSON.parse((await run("ledger", "virtway-readers", "--json")).out);
+    const json = JSON.parse((await operate("ledger", "virtway-readers", "--json")).out);
     expect(json.decisions.map((d: { reason: string }) => d.reason)).toEqual([
       "OperatorRequest",
       "Paused",
@@ -90,7 +79,7 @@ describe("pause, resume and ledger on LEDGER_TABLE", () => {
   });
 
   it("pause --all pauses every configured target, and resume --all undoes it", async () => {
-    const paused = await run("pause", "--all");
+    const paused = await operate("pause", "--all");
     expect(paused.code).toBe(0);
     expect(paused.out.trim().split("\n").sort()).toEqual([
       "virtway-acu-floor: paused",
@@ -99,7 +88,7 @@ describe("pause, resume and ledger on LEDGER_TABLE", () => {
       "virtway-readers: paused",
     ]);
     for (const t of config.targets) expect((await ledger().read(t.id))?.paused).toBe(true);
-    expect((await run("resume", "--all")).out).toMatch(/virtway-api: resumed/);
+    expect((await operate("resume", "--all")).out).toMatch(/virtway-api: resumed/);
     for (const t of config.targets) expect((await ledger().read(t.id))?.paused).toBe(false);
   });
 
@@ -129,7 +118,7 @@ describe("pause, resume and ledger on LEDGER_TABLE", () => {
     await createLedgerTable(dynamo.client, "empty-table");
     process.env.LEDGER_TABLE = "empty-table";
     try {
-      expect((await run("ledger", "virtway-api")).out).toMatch(/holds nothing for this target yet/);
+      expect((await operate("ledger", "virtway-api")).out).toMatch(/holds nothing for this target yet/);
     } finally {
       process.env.LEDGER_TABLE = "operator-test";
     }

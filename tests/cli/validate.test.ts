@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { interval, summarize } from "../../cli/summary.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
+import { virtwayJson } from "../support/config.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "brain-validate-"));
-const example = JSON.parse(readFileSync("brain.config.json", "utf8"));
+const virtway = virtwayJson();
 
 function write(name: string, content: unknown): string {
   const file = join(dir, name);
@@ -23,7 +24,7 @@ describe("brain validate", () => {
   });
 
   it("lists every problem with its JSON path and exits 1", async () => {
-    const broken = structuredClone(example);
+    const broken = structuredClone(virtway);
     broken.targets[0].MinCapacity = 9;
     broken.targets[0].MaxCapcity = 8;
     const file = write("broken.json", broken);
@@ -35,7 +36,7 @@ describe("brain validate", () => {
   });
 
   it("lists the warnings of a file that fails beside its errors", async () => {
-    const broken = structuredClone(example);
+    const broken = structuredClone(virtway);
     broken.alarms[0].Period = 30;
     broken.targets[0].MinCapacity = 9;
     const { code, out, err } = await run("validate", "--config", write("warned-broken.json", broken));
@@ -47,7 +48,7 @@ describe("brain validate", () => {
   });
 
   it("lists the problems across fields when shapes are wrong too", async () => {
-    const broken = structuredClone(example);
+    const broken = structuredClone(virtway);
     broken.alarms[0].Treshold = 70;
     delete broken.targets[1].schedules;
     broken.targets[0].MinCapacity = 9;
@@ -60,7 +61,7 @@ describe("brain validate", () => {
   });
 
   it("names the cron field that is wrong", async () => {
-    const broken = structuredClone(example);
+    const broken = structuredClone(virtway);
     broken.targets[0].schedules[0].Schedule = "cron(30 18 ? * FOO *)";
     const { code, err } = await run("validate", "--config", write("cron.json", broken));
     expect(code).toBe(1);
@@ -84,7 +85,7 @@ describe("brain validate", () => {
   });
 
   it("prints warnings and still exits 0", async () => {
-    const warned = structuredClone(example);
+    const warned = structuredClone(virtway);
     warned.alarms[0].Period = 30;
     const { code, err, out } = await run("validate", "--config", write("warned.json", warned));
     expect(code).toBe(0);
@@ -133,8 +134,8 @@ describe("the summary's step intervals", () => {
   });
 
   it("shows the low-CPU step below its threshold as (-∞, 0]", () => {
-    const checked = validateConfig(example);
-    if (!checked.ok) throw new Error("brain.config.json does not validate");
+    const checked = validateConfig(virtway);
+    if (!checked.ok) throw new Error("the Virtway configuration does not validate");
     const text = summarize(checked.config);
     expect(text).toContain(
       "step readers-cpu-low-step on virtway-readers-cpu-low (CPUUtilization < 20): -1 (-∞, 0], cooldown 600 s",

@@ -35,6 +35,7 @@ import {
 } from "@aws-sdk/client-rds";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../cli/run.js";
+import { decisionSummary } from "../support/decisions.js";
 import { type Moto, startMoto } from "./support/moto.js";
 import { type Recorder, startRecorder, type WireRequest } from "./support/recorder.js";
 import { stampNow } from "./support/stamp.js";
@@ -217,23 +218,26 @@ describe("invoke --live against moto_server", () => {
     // readers' scalable target, the front end's policy; the API has none); the readers' first
     // scale-out raises the ACU floor to 16 while they provision, and the floor's own +100% step
     // on the 85% alarm is then held at that MaxCapacity.
-    expect(decisions.map((d) => [d.target, d.status, d.reason, d.from, d.to])).toEqual([
-      ["virtway-readers", "applied", "ScaleOut", 1, 2],
-      ["virtway-readers", "recorded", "NativeScaleInSuspended", 2, 2],
-      ["virtway-acu-floor", "applied", "ScaleOut", 1, 16],
-      ["virtway-readers", "applied", "ScaleOut", 2, 3],
-      ["virtway-acu-floor", "held", "AtMaxCapacity", 16, 32],
-      ["virtway-frontend", "applied", "ScaleOut", 2, 4],
-      ["virtway-frontend", "recorded", "NativeScaleInSuspended", 4, 4],
-      ["virtway-api", "applied", "ScaleOut", 2, 5],
+    expect(decisions.map(decisionSummary)).toEqual([
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 },
+      { target: "virtway-readers", status: "recorded", reason: "NativeScaleInSuspended", from: 2, to: 2 },
+      { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
+      { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 2, to: 3 },
+      { target: "virtway-acu-floor", status: "held", reason: "AtMaxCapacity", from: 16, to: 32 },
+      { target: "virtway-frontend", status: "applied", reason: "ScaleOut", from: 2, to: 4 },
+      { target: "virtway-frontend", status: "recorded", reason: "NativeScaleInSuspended", from: 4, to: 4 },
+      { target: "virtway-api", status: "applied", reason: "ScaleOut", from: 2, to: 5 },
     ]);
     expect(
-      mutating(calls).map((c) => [c.command, c.command === "CreateDBInstance" ? null : c.input]),
+      mutating(calls).map((c) => ({
+        command: c.command,
+        input: c.command === "CreateDBInstance" ? null : c.input,
+      })),
     ).toEqual([
-      ["CreateDBInstance", null],
-      [
-        "RegisterScalableTarget",
-        {
+      { command: "CreateDBInstance", input: null },
+      {
+        command: "RegisterScalableTarget",
+        input: {
           ...replicaTarget,
           SuspendedState: {
             DynamicScalingInSuspended: true,
@@ -241,32 +245,32 @@ describe("invoke --live against moto_server", () => {
             ScheduledScalingSuspended: false,
           },
         },
-      ],
-      [
-        "ModifyDBCluster",
-        {
+      },
+      {
+        command: "ModifyDBCluster",
+        input: {
           DBClusterIdentifier: "virtway-aurora",
           ServerlessV2ScalingConfiguration: { MinCapacity: 16, MaxCapacity: 32 },
           ApplyImmediately: true,
         },
-      ],
-      ["CreateDBInstance", null],
-      [
-        "SetDesiredCapacity",
-        { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 4, HonorCooldown: false },
-      ],
-      [
-        "PutScalingPolicy",
-        expect.objectContaining({
+      },
+      { command: "CreateDBInstance", input: null },
+      {
+        command: "SetDesiredCapacity",
+        input: { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 4, HonorCooldown: false },
+      },
+      {
+        command: "PutScalingPolicy",
+        input: expect.objectContaining({
           AutoScalingGroupName: "virtway-frontend-php",
           PolicyName: "frontend-native-cpu-70",
           TargetTrackingConfiguration: expect.objectContaining({ DisableScaleIn: true, TargetValue: 70 }),
         }),
-      ],
-      [
-        "SetDesiredCapacity",
-        { AutoScalingGroupName: "virtway-api-tomcat", DesiredCapacity: 5, HonorCooldown: false },
-      ],
+      },
+      {
+        command: "SetDesiredCapacity",
+        input: { AutoScalingGroupName: "virtway-api-tomcat", DesiredCapacity: 5, HonorCooldown: false },
+      },
     ]);
 
     const ttl = await new DynamoDBClient({ region, endpoint: moto.endpoint, credentials }).send(
@@ -283,9 +287,9 @@ describe("invoke --live against moto_server", () => {
     const brain = all.filter((r) => r.brain);
     expect(brain).toHaveLength(2);
     for (const r of brain) expect(r.tier).toBe(15);
-    expect(all.filter((r) => !r.brain).map((r) => [r.id, r.tier])).toEqual([
-      ["virtway-writer", 1],
-      ["virtway-reader-1", 1],
+    expect(all.filter((r) => !r.brain).map((r) => ({ id: r.id, tier: r.tier }))).toEqual([
+      { id: "virtway-writer", tier: 1 },
+      { id: "virtway-reader-1", tier: 1 },
     ]);
     const cluster = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: "virtway-aurora" })))
       .DBClusters?.[0];
@@ -326,11 +330,11 @@ describe("invoke --live against moto_server", () => {
     const { decisions, calls, ledger } = await invokeLive("tick", ...stampNow(["events/tick.json"]));
     // No metrics in moto: every layer reads no data, so nothing scales. The readers are available:
     // the floor's buffer may come down, after the stabilisation window.
-    expect(decisions.map((d) => [d.target, d.reason, d.from, d.to])).toEqual([
-      ["virtway-readers", "NoData", 3, 3],
-      ["virtway-frontend", "NoData", 4, 4],
-      ["virtway-api", "NoData", 5, 5],
-      ["virtway-acu-floor", "ScaleInStabilizing", 16, 1],
+    expect(decisions.map((d) => ({ target: d.target, reason: d.reason, from: d.from, to: d.to }))).toEqual([
+      { target: "virtway-readers", reason: "NoData", from: 3, to: 3 },
+      { target: "virtway-frontend", reason: "NoData", from: 4, to: 4 },
+      { target: "virtway-api", reason: "NoData", from: 5, to: 5 },
+      { target: "virtway-acu-floor", reason: "ScaleInStabilizing", from: 16, to: 1 },
     ]);
     expect(decisions.filter((d) => d.status === "applied")).toEqual([]);
     expect(calls.filter((c) => c.command === "GetMetricData")).toHaveLength(1);
@@ -373,11 +377,11 @@ describe("invoke --live against moto_server", () => {
     const before = { readers: await readers(), versions: await versions() };
     const { decisions, calls, ledger } = await invokeLive("tick", ...stampNow(["events/tick.json"]));
     // The floor's buffer held as a minute ago: quiet, not recorded again.
-    expect(decisions.map((d) => [d.target, d.reason])).toEqual([
-      ["virtway-readers", "NoData"],
-      ["virtway-frontend", "NoData"],
-      ["virtway-api", "NoData"],
-      ["virtway-acu-floor", "ScaleInStabilizing"],
+    expect(decisions.map((d) => ({ target: d.target, reason: d.reason }))).toEqual([
+      { target: "virtway-readers", reason: "NoData" },
+      { target: "virtway-frontend", reason: "NoData" },
+      { target: "virtway-api", reason: "NoData" },
+      { target: "virtway-acu-floor", reason: "ScaleInStabilizing" },
     ]);
     expect(mutating(calls)).toEqual([]);
     expect(ledgerWrites(ledger)).toEqual([]);

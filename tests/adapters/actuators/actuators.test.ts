@@ -16,9 +16,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
 import { readerIdentifier } from "../../../shared/adapters/actuators/auroraReaders.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
+import { virtwayConfig } from "../../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const target = (id: string) => config.targets.find((t) => t.id === id)!;
 const rds = mockClient(RDSClient);
 const autoScaling = mockClient(AutoScalingClient);

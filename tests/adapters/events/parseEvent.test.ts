@@ -264,7 +264,7 @@ describe("the samples in events/", () => {
       if (!("parsed" in expected) || expected.parsed.type !== "alarm-state-change") continue;
       for (const change of expected.parsed.changes) {
         expect(names, file).toContain(change.alarmName);
-        expect([change.account, change.region], file).toEqual([config.account, config.region]);
+        expect(change, file).toMatchObject({ account: config.account, region: config.region });
       }
     }
   });

@@ -5,18 +5,11 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
-import { type AlarmChange, handleAlarmChange } from "../../../shared/brain/handleAlarm.js";
-import type { ActuatorFor } from "../../../shared/brain/ports/actuator.js";
-import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
+import type { AlarmChange } from "../../../shared/brain/handleAlarm.js";
 import { type Dynalite, startDynalite } from "../../support/dynalite.js";
+import { at, simulatedWorld, stateChange } from "../../support/world.js";
 
-const { config } = loadConfig("brain.config.json");
-const T0 = Date.parse("2026-11-23T19:00:00.000Z");
-const at = (s: number) => new Date(T0 + s * 1000);
 const TABLE = "alarm-path-budget";
 
 type Call = { operation: string; conditional: boolean; body: string };
@@ -58,43 +51,23 @@ afterAll(() => dynamo.stop());
 
 describe("the alarm path's reads and writes per decision, on dynalite", () => {
   it("taken: 1 read + 1 conditional write before the AWS call, ≤ 2 writes after; duplicate and OK: 1 read + ≤ 1 write", async () => {
-    let now = at(0);
-    const account = SimulatedAccount.forConfig(config, () => now, { "virtway-readers": { capacity: 2 } });
-    const clients = createAwsClients({
-      region: "eu-west-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "y" },
-    });
-    account.attach(clients);
-    const real = actuatorsOn(clients);
     const recorder = recordOperations(dynamo.client);
     // Where the readers' AWS call falls in the ledger's traffic.
     let atApply: number | null = null;
-    const actuatorFor: ActuatorFor = (target) => {
-      const actuator = real(target);
-      return {
-        observe: () => actuator.observe(),
-        apply: (change) => {
-          if (target.id === "virtway-readers") atApply = recorder.calls.length;
-          return actuator.apply(change);
-        },
-      };
-    };
+    const world = simulatedWorld({
+      start: { "virtway-readers": { capacity: 2 } },
+      onApply: (target) => {
+        if (target.id === "virtway-readers") atApply = recorder.calls.length;
+        return undefined;
+      },
+    });
 
-    let n = 0;
-    const decide = async (change: Omit<AlarmChange, "account" | "region">, seconds: number) => {
-      now = at(seconds);
+    const decide = async (change: AlarmChange, seconds: number) => {
       recorder.calls.length = 0;
       atApply = null;
       // Each invocation its own container: its own ledger instance, nothing remembered.
       const ledger = new DynamoDBLedger({ client: dynamo.client, tableName: TABLE, retentionDays: 30 });
-      const results = await handleAlarmChange({
-        ports: { ledger, actuatorFor },
-        config,
-        change: { account: null, region: null, ...change },
-        now,
-        invocationId: `inv-${++n}`,
-        initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
-      });
+      const results = await world.alarm(change, { at: at(seconds), ledger });
       // The readers' decision; the ACU floor's buffer, raised by the same change, is a decision of
       // its own on its own item (its key `TARGET#<id>`), counted apart.
       const ofTarget = (id: string) => (c: Call) => c.body.includes(`TARGET#${id}"`);
@@ -110,17 +83,10 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
         calls: readers,
       };
     };
-    const alarm = (alarmName: string, s: number, value: number | null, state: AlarmChange["state"]) => ({
-      alarmName,
-      state,
-      stateChangedAt: at(s).toISOString(),
-      value,
-      actionsSuppressedBy: null,
-    });
 
     try {
       // A target the ledger has never seen: 72% on the 70% alarm adds a reader.
-      const first = await decide(alarm("virtway-readers-cpu-high-70", 0, 72, "ALARM"), 2);
+      const first = await decide(stateChange("virtway-readers-cpu-high-70", 0, 72, "ALARM"), 2);
       expect(first.results[0]).toMatchObject({ status: "applied", from: 2, to: 3 });
       expect(first.before).toEqual({ reads: 1, conditionalWrites: 1, writes: 1 });
       expect(first.after.reads).toBe(0);
@@ -132,21 +98,21 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
       expect(first.floor.writes).toBeLessThanOrEqual(3);
 
       // The same state change again (EventBridge after SNS).
-      const duplicate = await decide(alarm("virtway-readers-cpu-high-70", 0, 72, "ALARM"), 3);
+      const duplicate = await decide(stateChange("virtway-readers-cpu-high-70", 0, 72, "ALARM"), 3);
       expect(duplicate.results[0]).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
       expect(duplicate.before.reads).toBe(1);
       expect(duplicate.before.writes).toBeLessThanOrEqual(1);
       expect(duplicate.after).toEqual({ reads: 0, conditionalWrites: 0, writes: 0 });
 
       // An OK.
-      const ok = await decide(alarm("virtway-readers-cpu-high-70", 60, null, "OK"), 62);
+      const ok = await decide(stateChange("virtway-readers-cpu-high-70", 60, null, "OK"), 62);
       expect(ok.results[0]).toMatchObject({ status: "recorded", reason: "AlarmStateRecorded" });
       expect(ok.before.reads).toBe(1);
       expect(ok.before.writes).toBeLessThanOrEqual(1);
       expect(ok.after).toEqual({ reads: 0, conditionalWrites: 0, writes: 0 });
 
       // Taken again, with settled records in the outbox: the outcome write drains them.
-      const second = await decide(alarm("virtway-readers-connections-high", 120, 391, "ALARM"), 122);
+      const second = await decide(stateChange("virtway-readers-connections-high", 120, 391, "ALARM"), 122);
       expect(second.results[0]).toMatchObject({ status: "applied", reason: "ScaleOut" });
       expect(second.before).toEqual({ reads: 1, conditionalWrites: 1, writes: 1 });
       expect(second.after.reads).toBe(0);

@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
 import { commitDecision } from "../../../shared/brain/applyDecision.js";
 import { coordinate } from "../../../shared/core/coordination/coordinate.js";
@@ -9,10 +6,11 @@ import { decideOnAlarm } from "../../../shared/core/deciders/alarmDecision.js";
 import { provisioningSecondsOf } from "../../../shared/core/deciders/targets.js";
 import { initialState, readyCapacity, stateChangeKey } from "../../../shared/core/engine/targetState.js";
 import { targetTracking } from "../../../shared/core/policies/targetTracking.js";
-import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
+import { virtwayConfig } from "../../support/config.js";
 import { type Dynalite, startDynalite } from "../../support/dynalite.js";
+import { simulatedWorld } from "../../support/world.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const readers = config.targets.find((t) => t.id === "virtway-readers")!;
 const trackingPolicy = readers.policies.find((p) => p.PolicyType === "TargetTrackingScaling")!;
 if (trackingPolicy.PolicyType !== "TargetTrackingScaling")
@@ -28,13 +26,10 @@ afterAll(() => dynamo.stop());
 
 describe("50 concurrent decisions for one target, against dynalite", () => {
   it("end at exactly the capacity the rules allow, each real change applied at most once, the rest held back with a reason", async () => {
-    const account = SimulatedAccount.forConfig(config, () => NOW, { "virtway-readers": { capacity: 2 } });
-    const clients = createAwsClients({
-      region: "eu-west-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+    const { account, actuatorFor } = simulatedWorld({
+      start: { "virtway-readers": { capacity: 2 } },
+      now: NOW,
     });
-    account.attach(clients);
-    const actuatorFor = actuatorsOn(clients);
     const init = () => initialState("virtway-readers", { min: 1, max: 8 }, 2);
     const change70 = {
       alarmName: "virtway-readers-cpu-high-70",

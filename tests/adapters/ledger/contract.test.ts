@@ -220,10 +220,10 @@ function ledgerContract(adapter: Adapter): void {
     // Released by a later held decision: its own record and the settled one, one write, no drain.
     expect(await ledger.write(state(3), 2, [expired, record(3)])).toEqual({ drained: 0, outbox: 3 });
     expect(await h.logItems(T)).toEqual([]);
-    expect((await ledger.decisions(T)).map((r) => [r.id, r.status])).toEqual([
-      ["d0001", "held"],
-      ["d0002", "expired"],
-      ["d0003", "held"],
+    expect((await ledger.decisions(T)).map((r) => ({ id: r.id, status: r.status }))).toEqual([
+      { id: "d0001", status: "held" },
+      { id: "d0002", status: "expired" },
+      { id: "d0003", status: "held" },
     ]);
     await ledger.write(state(4), 3, [record(4, { status: "applied" })]);
     expect((await h.logItems(T)).map((i) => i.id)).toEqual(["d0001", "d0002", "d0003"]);

@@ -4,18 +4,13 @@
  * dynalite, with the fault injected after the call in front of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
-import { createAwsClients } from "../../../shared/adapters/aws/clients.js";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { createLedgerTable, DynamoDBLedger } from "../../../shared/adapters/ledger/dynamodb.js";
-import { handleAlarmChange } from "../../../shared/brain/handleAlarm.js";
 import { initialState } from "../../../shared/core/engine/targetState.js";
 import { LedgerConflictError } from "../../../shared/core/errors.js";
-import { SimulatedAccount } from "../../../shared/offline/simulation/account.js";
 import { type Dynalite, startDynalite } from "../../support/dynalite.js";
 import { conditional, injectFault, throttling } from "../../support/dynamoFaults.js";
+import { simulatedWorld, stateChange } from "../../support/world.js";
 
-const { config } = loadConfig("brain.config.json");
 const TABLE = "lost-reply";
 
 let dynamo: Dynalite;
@@ -61,13 +56,7 @@ describe("a write whose reply was lost", () => {
 
   it("on the alarm path: the reservation's reply lost, the reader is still created, once", async () => {
     const now = new Date("2026-11-23T19:00:02.000Z");
-    const account = SimulatedAccount.forConfig(config, () => now, { "virtway-readers": { capacity: 2 } });
-    const clients = createAwsClients({
-      region: "eu-west-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "y" },
-    });
-    account.attach(clients);
-    const actuatorFor = actuatorsOn(clients);
+    const { account, alarm } = simulatedWorld({ start: { "virtway-readers": { capacity: 2 } }, now });
     const fault = injectFault(dynamo.client, {
       operation: "PutItem",
       when: (input) => conditional(input) && JSON.stringify(input).includes("TARGET#virtway-readers"),
@@ -76,21 +65,9 @@ describe("a write whose reply was lost", () => {
       error: throttling,
     });
     try {
-      const [readers] = await handleAlarmChange({
-        ports: { ledger: ledgerOn(), actuatorFor },
-        config,
-        change: {
-          account: null,
-          region: null,
-          alarmName: "virtway-readers-cpu-high-70",
-          state: "ALARM",
-          stateChangedAt: "2026-11-23T19:00:00.000Z",
-          value: 72,
-          actionsSuppressedBy: null,
-        },
-        now,
-        invocationId: "inv-1",
-        initialCapacity: async (t) => (await actuatorFor(t).observe()).capacity,
+      const [readers] = await alarm(stateChange("virtway-readers-cpu-high-70", 0, 72), {
+        at: now,
+        ledger: ledgerOn(),
       });
       expect(readers).toMatchObject({ target: "virtway-readers", status: "applied", from: 2, to: 3 });
     } finally {

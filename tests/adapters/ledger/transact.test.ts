@@ -184,9 +184,9 @@ describe("faults in front of DynamoDB", () => {
       expect(result).toEqual({ drained: 0, outbox: 2 });
       expect(fault.failed).toBe(1);
       fault.remove();
-      expect((await ledger().decisions(T)).map((d) => [d.id, d.status])).toEqual([
-        ["d1", "held"],
-        ["d2", "applied"],
+      expect((await ledger().decisions(T)).map((d) => ({ id: d.id, status: d.status }))).toEqual([
+        { id: "d1", status: "held" },
+        { id: "d2", status: "applied" },
       ]);
     } finally {
       client.destroy();
@@ -213,17 +213,17 @@ describe("faults in front of DynamoDB", () => {
       await expect(dying).rejects.toMatchObject({ name: "ProvisionedThroughputExceededException" });
       fault.remove();
       const seen = await ledger().decisions(T);
-      expect(seen.map((d) => [d.id, d.status])).toEqual([
-        ["d1", "held"],
-        ["d2", "held"],
-        ["d3", "reserved"],
+      expect(seen.map((d) => ({ id: d.id, status: d.status }))).toEqual([
+        { id: "d1", status: "held" },
+        { id: "d2", status: "held" },
+        { id: "d3", status: "reserved" },
       ]);
       // The retry commits; every decision still appears once.
       await ledger().write({ ...init(), capacity: 3, version: 3 }, 2, [{ ...reserved, status: "applied" }]);
-      expect((await ledger().decisions(T)).map((d) => [d.id, d.status])).toEqual([
-        ["d1", "held"],
-        ["d2", "held"],
-        ["d3", "applied"],
+      expect((await ledger().decisions(T)).map((d) => ({ id: d.id, status: d.status }))).toEqual([
+        { id: "d1", status: "held" },
+        { id: "d2", status: "held" },
+        { id: "d3", status: "applied" },
       ]);
     } finally {
       client.destroy();
@@ -311,8 +311,8 @@ describe("a taken decision, end to end", () => {
     const after = await ledger().read(T);
     expect(after?.reservations).toEqual([]);
     expect(after?.capacity).toBe(2);
-    expect((await ledger().decisions(T)).map((d) => [d.id, d.status])).toEqual([
-      [reserved.result.id, "failed"],
+    expect((await ledger().decisions(T)).map((d) => ({ id: d.id, status: d.status }))).toEqual([
+      { id: reserved.result.id, status: "failed" },
     ]);
   });
 });
@@ -343,10 +343,10 @@ describe("pause and resume", () => {
       }),
     );
     const paused = await pauseAll(ledger(), true, now, { targets: [T, "virtway-frontend"], init: initFor });
-    expect(paused.map((p) => [p.target, p.changed])).toEqual([
-      ["virtway-api", true],
-      ["virtway-frontend", true],
-      [T, true],
+    expect(paused.map((p) => ({ target: p.target, changed: p.changed }))).toEqual([
+      { target: "virtway-api", changed: true },
+      { target: "virtway-frontend", changed: true },
+      { target: T, changed: true },
     ]);
     const resumed = await pauseAll(ledger(), false, later(60), { init: initFor });
     expect(resumed.every((r) => r.changed && !r.paused)).toBe(true);

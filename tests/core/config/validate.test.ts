@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../../shared/core/config/validate.js";
+import { virtwayJson } from "../../support/config.js";
 
+/** The deployed example, brain.config.json. */
 const example = JSON.parse(readFileSync(new URL("../../../brain.config.json", import.meta.url), "utf8"));
 
-/** A deep copy of the example, changed by `edit`. */
+/** A copy of the tests' Virtway configuration, changed by `edit`. */
 function variant(edit: (c: any) => void): unknown {
-  const copy = structuredClone(example);
+  const copy = virtwayJson();
   edit(copy);
   return copy;
 }
@@ -31,9 +33,9 @@ describe("validate: brain.config.json", () => {
   });
 });
 
-// Indices in the example: targets[0] readers, [1] ACU floor, [2] front end, [3] API; alarms[0] is
-// the 70% CPU alarm, alarms[4] the composite. Policies of the readers: [0] target tracking 30%,
-// [1] step 70, [2] step 85, [3] connections, [4] latency, [5] composite, [6] low CPU.
+// Indices in the Virtway configuration: targets[0] readers, [1] ACU floor, [2] front end, [3] API;
+// alarms[0] is the 70% CPU alarm, alarms[4] the composite. Policies of the readers: [0] target
+// tracking 30%, [1] step 70, [2] step 85, [3] connections, [4] latency, [5] composite, [6] low CPU.
 const broken: { name: string; edit: (c: any) => void; path: string; message: RegExp }[] = [
   {
     name: "MinCapacity above MaxCapacity",

@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { type AnomalyBand, bandOfReason } from "../../../shared/core/alarms/stateChangeReason.js";
 import { validateConfig } from "../../../shared/core/config/validate.js";
 import {
@@ -10,8 +8,9 @@ import {
   targetsAnswering,
 } from "../../../shared/core/deciders/alarmDecision.js";
 import { initialState, type TargetState } from "../../../shared/core/engine/targetState.js";
+import { virtwayConfig, virtwayJson } from "../../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const readers = config.targets.find((t) => t.id === "virtway-readers")!;
 const acuFloor = config.targets.find((t) => t.id === "virtway-acu-floor")!;
 
@@ -84,12 +83,12 @@ describe("decideOnAlarm on the Virtway readers", () => {
       alarm("virtway-readers-cpu-high-70", "OK", 300, null),
       alarm("virtway-readers-cpu-high-70", "ALARM", 360, 74),
     ]);
-    expect(decisions.map((d) => [d.outcome, d.reason])).toEqual([
-      ["scale-out", "ScaleOut"],
-      ["none", "AlarmStateRecorded"],
-      ["held", "CooldownRepeat"],
-      ["none", "AlarmStateRecorded"],
-      ["held", "CapacityInFlight"],
+    expect(decisions.map((d) => ({ outcome: d.outcome, reason: d.reason }))).toEqual([
+      { outcome: "scale-out", reason: "ScaleOut" },
+      { outcome: "none", reason: "AlarmStateRecorded" },
+      { outcome: "held", reason: "CooldownRepeat" },
+      { outcome: "none", reason: "AlarmStateRecorded" },
+      { outcome: "held", reason: "CapacityInFlight" },
     ]);
     expect(decisions.at(-1)!.state.capacity).toBe(3);
   });
@@ -151,7 +150,7 @@ describe("decideOnAlarm on the Virtway readers", () => {
 describe("anomaly-detection alarms: the step intervals count from the band the state change carries", () => {
   // The front end answering three band alarms on its requests per target: above the upper band
   // adds, below the lower band removes; the two-sided alarm drives both policies.
-  const raw = JSON.parse(readFileSync("brain.config.json", "utf8"));
+  const raw = virtwayJson();
   const bandAlarm = (AlarmName: string, ComparisonOperator: string) => ({
     AlarmName,
     Metrics: [

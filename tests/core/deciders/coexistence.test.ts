@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import type { Target } from "../../../shared/core/config/schema.js";
 import {
   describeSuspension,
@@ -8,8 +7,9 @@ import {
   suspensionRecord,
 } from "../../../shared/core/deciders/coexistence.js";
 import { initialState, type TargetState } from "../../../shared/core/engine/targetState.js";
+import { virtwayConfig } from "../../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const target = (id: string): Target => config.targets.find((t) => t.id === id)!;
 const NOW = new Date("2026-11-23T19:00:30.000Z");
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../../../shared/core/config/schema.js";
 import { decideOnTick, type TickInput } from "../../../shared/core/deciders/tickDecision.js";
 import type { Observation, ReaderInstance } from "../../../shared/core/engine/observation.js";
 import { initialState, type TargetState, VERTICAL_BUFFER } from "../../../shared/core/engine/targetState.js";
+import { virtwayConfig } from "../../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const NOW = new Date("2026-11-23T19:10:00.000Z");
 const at = (s: number) => new Date(NOW.getTime() + s * 1000).toISOString();
 const target = (id: string, cfg: BrainConfig = config): Target => cfg.targets.find((t) => t.id === id)!;
@@ -55,34 +55,60 @@ function tick(overrides: Partial<TickInput> & { state: TargetState }): ReturnTyp
   });
 }
 
-const summary = (d: ReturnType<typeof decideOnTick>) => [
-  d.decision.outcome,
-  d.decision.reason,
-  d.decision.from,
-  d.decision.to,
-  d.act,
-  d.quiet ?? false,
-];
+/** The decision's outcome, reason and capacities, whether the tick acts on it, and whether it is quiet (not recorded). */
+const summary = (d: ReturnType<typeof decideOnTick>) => ({
+  outcome: d.decision.outcome,
+  reason: d.decision.reason,
+  from: d.decision.from,
+  to: d.decision.to,
+  act: d.act,
+  quiet: d.quiet ?? false,
+});
 
 describe("target tracking on the tick", () => {
   it.each([
-    // [name, capacity, CPU datapoints, expected [outcome, reason, from, to, act, quiet]]
-    ["60% on 2 readers, target 30: out to 4", 2, flat(60), ["scale-out", "ScaleOut", 2, 4, true, false]],
+    // [name, capacity, CPU datapoints, expected summary]
+    [
+      "60% on 2 readers, target 30: out to 4",
+      2,
+      flat(60),
+      { outcome: "scale-out", reason: "ScaleOut", from: 2, to: 4, act: true, quiet: false },
+    ],
     [
       "31% for only 2 minutes: not yet",
       2,
       [...flat(20, 13), 31, 31],
-      ["none", "WithinTarget", 2, 2, false, true],
+      { outcome: "none", reason: "WithinTarget", from: 2, to: 2, act: false, quiet: true },
     ],
-    ["28% on 2 readers: within [27, 30]", 2, flat(28), ["none", "WithinTarget", 2, 2, false, true]],
-    ["10% for 15 minutes on 4 readers: in to 2", 4, flat(10), ["scale-in", "ScaleIn", 4, 2, true, false]],
-    ["20% on 2 readers: ceil(2 × 20/30) keeps 2", 2, flat(20), ["none", "WithinTarget", 2, 2, false, true]],
-    ["no datapoint at all: nothing", 2, flat(null), ["none", "NoData", 2, 2, false, true]],
+    [
+      "28% on 2 readers: within [27, 30]",
+      2,
+      flat(28),
+      { outcome: "none", reason: "WithinTarget", from: 2, to: 2, act: false, quiet: true },
+    ],
+    [
+      "10% for 15 minutes on 4 readers: in to 2",
+      4,
+      flat(10),
+      { outcome: "scale-in", reason: "ScaleIn", from: 4, to: 2, act: true, quiet: false },
+    ],
+    [
+      "20% on 2 readers: ceil(2 × 20/30) keeps 2",
+      2,
+      flat(20),
+      { outcome: "none", reason: "WithinTarget", from: 2, to: 2, act: false, quiet: true },
+    ],
+    [
+      "no datapoint at all: nothing",
+      2,
+      flat(null),
+      { outcome: "none", reason: "NoData", from: 2, to: 2, act: false, quiet: true },
+    ],
     [
       "the latest minute missing (a gap after it): nothing",
       2,
       [...flat(60, 14), null],
-      ["none", "NoData", 2, 2, false, true],
+      { outcome: "none", reason: "NoData", from: 2, to: 2, act: false, quiet: true },
     ],
   ] as const)("%s", (_, capacity, datapoints, expected) => {
     const d = tick({
@@ -98,10 +124,24 @@ describe("target tracking on the tick", () => {
     });
     // ceil(2 × 60/30) = 4: one more than the 3 already ordered.
     const d = tick({ state: s, metrics: { policies: { "readers-cpu-target-30": flat(60) }, alarms: {} } });
-    expect(summary(d)).toEqual(["scale-out", "ScaleOut", 3, 4, true, false]);
+    expect(summary(d)).toEqual({
+      outcome: "scale-out",
+      reason: "ScaleOut",
+      from: 3,
+      to: 4,
+      act: true,
+      quiet: false,
+    });
     // ceil(2 × 45/30) = 3: what is ordered already covers it.
     const held = tick({ state: s, metrics: { policies: { "readers-cpu-target-30": flat(45) }, alarms: {} } });
-    expect(summary(held)).toEqual(["held", "CapacityInFlight", 3, 3, false, false]);
+    expect(summary(held)).toEqual({
+      outcome: "held",
+      reason: "CapacityInFlight",
+      from: 3,
+      to: 3,
+      act: false,
+      quiet: false,
+    });
   });
 
   it("scale-in waits out cooldowns, capacity in flight and the stabilisation window (rule 4)", () => {
@@ -118,17 +158,17 @@ describe("target tracking on the tick", () => {
         },
       ],
     });
-    expect(summary(tick({ state: cooling, metrics: low }))).toEqual([
-      "held",
-      "ScaleOutCooldown",
-      4,
-      2,
-      false,
-      false,
-    ]);
+    expect(summary(tick({ state: cooling, metrics: low }))).toEqual({
+      outcome: "held",
+      reason: "ScaleOutCooldown",
+      from: 4,
+      to: 2,
+      act: false,
+      quiet: false,
+    });
     // Only 3 minutes of low datapoints before now: the window counts from them.
     const short = { policies: { "readers-cpu-target-30": [...flat(40, 12), 10, 10, 10] }, alarms: {} };
-    expect(summary(tick({ state: state("virtway-readers", 4), metrics: short }))[1]).toBe("WithinTarget");
+    expect(summary(tick({ state: state("virtway-readers", 4), metrics: short })).reason).toBe("WithinTarget");
   });
 });
 
@@ -149,25 +189,25 @@ describe("several target-tracking policies on one target", () => {
       "CPU within, requests over: out, the larger wins",
       66,
       1500,
-      ["scale-out", "ScaleOut", 4, 6, true, false],
+      { outcome: "scale-out", reason: "ScaleOut", from: 4, to: 6, act: true, quiet: false },
     ],
     [
       "CPU over, requests over: the larger of ceil(4 × 85/70) = 5 and 6",
       85,
       1500,
-      ["scale-out", "ScaleOut", 4, 6, true, false],
+      { outcome: "scale-out", reason: "ScaleOut", from: 4, to: 6, act: true, quiet: false },
     ],
     [
       "CPU low, requests within: no scale-in until both agree",
       20,
       950,
-      ["none", "WithinTarget", 4, 4, false, true],
+      { outcome: "none", reason: "WithinTarget", from: 4, to: 4, act: false, quiet: true },
     ],
     [
       "both low: in to the larger, ceil(4 × 30/70) = 2 and ceil(4 × 600/1000) = 3",
       30,
       600,
-      ["scale-in", "ScaleIn", 4, 3, true, false],
+      { outcome: "scale-in", reason: "ScaleIn", from: 4, to: 3, act: true, quiet: false },
     ],
   ] as const)("%s", (_, cpu, requests, expected) => {
     expect(summary(frontend(cpu, requests))).toEqual(expected);
@@ -178,22 +218,46 @@ describe("several target-tracking policies on one target", () => {
     const cpu = target("virtway-frontend", cfg).policies[0] as TargetTrackingPolicy;
     cpu.TargetTrackingScalingPolicyConfiguration.DisableScaleIn = true;
     // CPU 66 is within its band; requests 600 want 3: AWS scales in, the CPU policy being out of the vote.
-    expect(summary(frontend(66, 600, 4, cfg))).toEqual(["scale-in", "ScaleIn", 4, 3, true, false]);
+    expect(summary(frontend(66, 600, 4, cfg))).toEqual({
+      outcome: "scale-in",
+      reason: "ScaleIn",
+      from: 4,
+      to: 3,
+      act: true,
+      quiet: false,
+    });
     // It still scales out.
-    expect(summary(frontend(85, 600, 4, cfg))).toEqual(["scale-out", "ScaleOut", 4, 5, true, false]);
+    expect(summary(frontend(85, 600, 4, cfg))).toEqual({
+      outcome: "scale-out",
+      reason: "ScaleOut",
+      from: 4,
+      to: 5,
+      act: true,
+      quiet: false,
+    });
   });
 });
 
 describe("bounds", () => {
   it.each([
-    ["asks beyond MaxCapacity 8: capped", 6, 60, ["scale-out", "ScaleOut", 6, 8, true, false]],
+    [
+      "asks beyond MaxCapacity 8: capped",
+      6,
+      60,
+      { outcome: "scale-out", reason: "ScaleOut", from: 6, to: 8, act: true, quiet: false },
+    ],
     [
       "at MaxCapacity: held, asking for ceil(8 × 60/30)",
       8,
       60,
-      ["held", "AtMaxCapacity", 8, 16, false, false],
+      { outcome: "held", reason: "AtMaxCapacity", from: 8, to: 16, act: false, quiet: false },
     ],
-    ["asks under MinCapacity 1: held at the floor", 1, 5, ["none", "WithinTarget", 1, 1, false, true]],
+    [
+      "asks under MinCapacity 1: held at the floor",
+      1,
+      5,
+      { outcome: "none", reason: "WithinTarget", from: 1, to: 1, act: false, quiet: true },
+    ],
   ] as const)("%s", (_, capacity, cpu, expected) => {
     const d = tick({
       state: state("virtway-readers", capacity),
@@ -207,7 +271,14 @@ describe("bounds", () => {
       bounds: { min: 3, max: 8, source: "readers-before-thursday-event", since: at(-60) },
     });
     const d = tick({ state: s, metrics: { policies: { "readers-cpu-target-30": flat(null) }, alarms: {} } });
-    expect(summary(d)).toEqual(["scale-out", "BoundsMoved", 1, 3, true, false]);
+    expect(summary(d)).toEqual({
+      outcome: "scale-out",
+      reason: "BoundsMoved",
+      from: 1,
+      to: 3,
+      act: true,
+      quiet: false,
+    });
     expect(d.decision.policy).toBe("bounds:readers-before-thursday-event");
   });
 
@@ -222,7 +293,14 @@ describe("bounds", () => {
       state: s,
       metrics: { policies: { "readers-cpu-target-30": flat(90) }, alarms: {} },
     });
-    expect(summary(d)).toEqual(["scale-out", "ScaleOut", 10, 15, true, false]);
+    expect(summary(d)).toEqual({
+      outcome: "scale-out",
+      reason: "ScaleOut",
+      from: 10,
+      to: 15,
+      act: true,
+      quiet: false,
+    });
   });
 });
 
@@ -248,17 +326,25 @@ describe("step policies whose alarm stays in ALARM", () => {
   });
 
   it.each([
-    ["the same step again: nothing new (rule 3)", 330, ["held", "CooldownRepeat", 3, 3, false, false]],
+    [
+      "the same step again: nothing new (rule 3)",
+      330,
+      { outcome: "held", reason: "CooldownRepeat", from: 3, to: 3, act: false, quiet: false },
+    ],
     [
       "climbed into the +2 step: one more, counted from 2 (rule 3)",
       390,
-      ["scale-out", "ScaleOut", 3, 4, true, false],
+      { outcome: "scale-out", reason: "ScaleOut", from: 3, to: 4, act: true, quiet: false },
     ],
-    ["no datapoint: nothing", null, ["none", "NoData", 3, 3, false, true]],
+    [
+      "no datapoint: nothing",
+      null,
+      { outcome: "none", reason: "NoData", from: 3, to: 3, act: false, quiet: true },
+    ],
     [
       "back under the threshold, OK not delivered yet: no step",
       250,
-      ["none", "NoStepForValue", 3, 3, false, true],
+      { outcome: "none", reason: "NoStepForValue", from: 3, to: 3, act: false, quiet: true },
     ],
   ] as const)("%s", (_, value, expected) => {
     const d = tick({ state: afterFirst, metrics: connections(value) });
@@ -288,6 +374,15 @@ describe("step policies whose alarm stays in ALARM", () => {
 });
 
 describe("capacity in flight, drift and expired reservations", () => {
+  /** AWS shows 2 readers where the brain believed 3: recorded and adopted, nothing done. */
+  const ADOPTED_3_TO_2 = {
+    outcome: "none",
+    reason: "CapacityDrift",
+    from: 3,
+    to: 2,
+    act: false,
+    quiet: false,
+  };
   const inFlight = state("virtway-readers", 3, {
     inFlight: [
       { decisionId: "d-1", delta: 1, requestedAt: at(-480), expectedReadyAt: at(0), resources: ["r-new"] },
@@ -301,7 +396,7 @@ describe("capacity in flight, drift and expired reservations", () => {
     });
     expect(d.next.inFlight).toEqual([]);
     expect(d.next.capacity).toBe(3);
-    expect([d.changed, d.quiet, d.decision.outcome]).toEqual([true, true, "none"]);
+    expect(d).toMatchObject({ changed: true, quiet: true, decision: { outcome: "none" } });
   });
 
   it("a reader still creating stays in flight: nothing changes, nothing is written", () => {
@@ -309,7 +404,7 @@ describe("capacity in flight, drift and expired reservations", () => {
       state: inFlight,
       observation: readersSeen(reader("r-1"), reader("r-2"), reader("r-new", "creating")),
     });
-    expect([d.changed, d.quiet]).toEqual([false, true]);
+    expect(d).toMatchObject({ changed: false, quiet: true });
   });
 
   it("a reader deleted by hand: drift recorded and adopted, never fought", () => {
@@ -318,7 +413,7 @@ describe("capacity in flight, drift and expired reservations", () => {
       observation: readersSeen(reader("r-1"), reader("r-2"), reader("r-3", "deleting")),
       metrics: { policies: { "readers-cpu-target-30": flat(60) }, alarms: {} },
     });
-    expect(summary(d)).toEqual(["none", "CapacityDrift", 3, 2, false, false]);
+    expect(summary(d)).toEqual(ADOPTED_3_TO_2);
     expect(d.decision.message).toBe("AWS shows 2 readers, the brain believed 3: adopted, not fought");
     expect(d.next.capacity).toBe(2);
     // The metrics wait for the next minute, which decides on what AWS shows.
@@ -348,7 +443,14 @@ describe("capacity in flight, drift and expired reservations", () => {
       state: state("virtway-frontend", 4),
       observation: { kind: "asg", capacity: 7, minSize: 0, maxSize: 20, inService: 7 },
     });
-    expect(summary(d)).toEqual(["none", "CapacityDrift", 4, 7, false, false]);
+    expect(summary(d)).toEqual({
+      outcome: "none",
+      reason: "CapacityDrift",
+      from: 4,
+      to: 7,
+      act: false,
+      quiet: false,
+    });
     expect(d.next.capacity).toBe(7);
   });
 
@@ -357,9 +459,9 @@ describe("capacity in flight, drift and expired reservations", () => {
       reservations: [{ decisionId: "d-2", layer: "x", from: 2, to: 3, at: at(-1), expiresAt: at(899) }],
     });
     const live = tick({ state: reserved, observation: readersSeen(reader("r-1"), reader("r-2")) });
-    expect([live.decision.outcome, live.next.capacity]).toEqual(["none", 3]);
+    expect(live).toMatchObject({ decision: { outcome: "none" }, next: { capacity: 3 } });
     const stale = tick({ state: state("virtway-readers", 3), observation: null });
-    expect([stale.decision.outcome, stale.next.capacity]).toEqual(["none", 3]);
+    expect(stale).toMatchObject({ decision: { outcome: "none" }, next: { capacity: 3 } });
   });
 
   it("an expired reservation is reconciled with what AWS shows", () => {
@@ -376,13 +478,20 @@ describe("capacity in flight, drift and expired reservations", () => {
       observation: readersSeen(reader("r-1"), reader("r-2"), reader("r-3")),
       expiredReservations: [expired],
     });
-    expect(summary(applied)).toEqual(["none", "ReservationExpired", 3, 3, false, false]);
+    expect(summary(applied)).toEqual({
+      outcome: "none",
+      reason: "ReservationExpired",
+      from: 3,
+      to: 3,
+      act: false,
+      quiet: false,
+    });
     const lost = tick({
       state: state("virtway-readers", 3),
       observation: readersSeen(reader("r-1"), reader("r-2")),
       expiredReservations: [expired],
     });
-    expect(summary(lost)).toEqual(["none", "CapacityDrift", 3, 2, false, false]);
+    expect(summary(lost)).toEqual(ADOPTED_3_TO_2);
     expect(lost.decision.message).toMatch(
       /^decision d-9 \(2 → 3\) died before recording its outcome; AWS shows 2/,
     );
@@ -395,7 +504,7 @@ describe("capacity in flight, drift and expired reservations", () => {
     });
     expect(d.next.capacity).toBe(2);
     expect(d.next.unobserved).toBeUndefined();
-    expect([d.decision.outcome, d.quiet, d.changed]).toEqual(["none", true, true]);
+    expect(d).toMatchObject({ decision: { outcome: "none" }, quiet: true, changed: true });
   });
 });
 
@@ -407,7 +516,7 @@ describe("records: a held-back decision is recorded once", () => {
 
   it("the first time recorded and remembered, then quiet while identical, then recorded again when it changes", () => {
     const first = tick({ state: s, metrics });
-    expect([first.decision.reason, first.quiet, first.changed]).toEqual(["CapacityInFlight", false, true]);
+    expect(first).toMatchObject({ decision: { reason: "CapacityInFlight" }, quiet: false, changed: true });
     expect(first.next.lastHeld).toEqual({
       reason: "CapacityInFlight",
       policy: "readers-cpu-target-30",
@@ -416,30 +525,33 @@ describe("records: a held-back decision is recorded once", () => {
       at: NOW.toISOString(),
     });
     const again = tick({ state: first.next, metrics });
-    expect([again.decision.reason, again.quiet, again.changed]).toEqual(["CapacityInFlight", true, false]);
+    expect(again).toMatchObject({ decision: { reason: "CapacityInFlight" }, quiet: true, changed: false });
     const other = tick({
       state: first.next,
       metrics: { policies: { "readers-cpu-target-30": flat(60) }, alarms: {} },
     });
-    expect([other.decision.reason, other.quiet]).toEqual(["ScaleOut", false]);
+    expect(other).toMatchObject({ decision: { reason: "ScaleOut" }, quiet: false });
     expect(other.next.lastHeld).toBeUndefined();
     const calm = tick({
       state: first.next,
       metrics: { policies: { "readers-cpu-target-30": flat(28) }, alarms: {} },
     });
-    expect([calm.decision.reason, calm.quiet, calm.changed, calm.next.lastHeld]).toEqual([
-      "WithinTarget",
-      true,
-      true,
-      undefined,
-    ]);
+    expect(calm).toMatchObject({ decision: { reason: "WithinTarget" }, quiet: true, changed: true });
+    expect(calm.next.lastHeld).toBeUndefined();
   });
 });
 
 describe("the vertical buffer of the ACU floor", () => {
   it("readers in flight: the floor goes to MaxCapacity, remembering where it was", () => {
     const d = tick({ state: state("virtway-acu-floor", 2), readersInFlight: 2 });
-    expect(summary(d)).toEqual(["scale-out", "ScaleOut", 2, 16, true, false]);
+    expect(summary(d)).toEqual({
+      outcome: "scale-out",
+      reason: "ScaleOut",
+      from: 2,
+      to: 16,
+      act: true,
+      quiet: false,
+    });
     expect(d.decision.policy).toBe(VERTICAL_BUFFER);
     expect(d.next.cooldowns).toEqual([]);
     expect(d.next.floorBeforeBuffer).toEqual({ capacity: 2, raisedTo: 16, raisedAt: at(0) });
@@ -450,7 +562,14 @@ describe("the vertical buffer of the ACU floor", () => {
       floorBeforeBuffer: { capacity: 2, raisedTo: 16, raisedAt: at(-60) },
     });
     const d = tick({ state: raised, readersInFlight: 1 });
-    expect(summary(d)).toEqual(["none", "NoChange", 16, 16, false, true]);
+    expect(summary(d)).toEqual({
+      outcome: "none",
+      reason: "NoChange",
+      from: 16,
+      to: 16,
+      act: false,
+      quiet: true,
+    });
   });
 
   it("readers available: back to where it was, after the stabilisation window", () => {
@@ -458,7 +577,14 @@ describe("the vertical buffer of the ACU floor", () => {
       floorBeforeBuffer: { capacity: 2, raisedTo: 16, raisedAt: at(-480) },
     });
     const first = tick({ state: raised });
-    expect(summary(first)).toEqual(["held", "ScaleInStabilizing", 16, 2, false, false]);
+    expect(summary(first)).toEqual({
+      outcome: "held",
+      reason: "ScaleInStabilizing",
+      from: 16,
+      to: 2,
+      act: false,
+      quiet: false,
+    });
     expect(first.next.scaleIn).toEqual({ since: at(0), desired: 2 });
     const later = decideOnTick({
       config,
@@ -471,6 +597,13 @@ describe("the vertical buffer of the ACU floor", () => {
       metrics: { policies: {}, alarms: {} },
       readersInFlight: 0,
     });
-    expect(summary(later)).toEqual(["scale-in", "ScaleIn", 16, 2, true, false]);
+    expect(summary(later)).toEqual({
+      outcome: "scale-in",
+      reason: "ScaleIn",
+      from: 16,
+      to: 2,
+      act: true,
+      quiet: false,
+    });
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import type { Target } from "../../../shared/core/config/schema.js";
 import {
   refusedBufferRaise,
@@ -13,8 +12,9 @@ import {
   type TargetState,
   VERTICAL_BUFFER,
 } from "../../../shared/core/engine/targetState.js";
+import { virtwayConfig } from "../../support/config.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const floor = config.targets.find((t) => t.id === "virtway-acu-floor") as Target;
 const NOW = "2026-11-23T19:00:00.000Z";
 const EARLIER = "2026-11-23T18:50:00.000Z";

@@ -43,7 +43,9 @@ function run(rule: string, children: StateChange[], fields: Partial<CompositeAla
     endMs: T0 + endMinute * MINUTE,
   });
 }
-const states = (changes: StateChange[]) => changes.map((c) => [(c.atMs - T0) / MINUTE, c.from, c.to]);
+/** Each change's minute after 19:00 and its states from and to. */
+const states = (changes: StateChange[]) =>
+  changes.map((c) => ({ minute: (c.atMs - T0) / MINUTE, from: c.from, to: c.to }));
 
 describe("composite alarms (Create_Composite_Alarm.html)", () => {
   const cpu = (t: number, to: AlarmStateValue) => change("CPUUtilizationTooHigh", t, to);
@@ -57,9 +59,9 @@ describe("composite alarms (Create_Composite_Alarm.html)", () => {
       rule: "ALARM(CPUUtilizationTooHigh) AND ALARM(DiskReadOpsTooHigh)",
       children: [cpu(1, "OK"), disk(1, "OK"), cpu(2, "ALARM"), disk(3, "ALARM"), cpu(5, "OK")],
       want: [
-        [1, "INSUFFICIENT_DATA", "OK"],
-        [3, "OK", "ALARM"],
-        [5, "ALARM", "OK"],
+        { minute: 1, from: "INSUFFICIENT_DATA", to: "OK" },
+        { minute: 3, from: "OK", to: "ALARM" },
+        { minute: 5, from: "ALARM", to: "OK" },
       ],
     },
     {
@@ -67,8 +69,8 @@ describe("composite alarms (Create_Composite_Alarm.html)", () => {
       rule: "ALARM(CPUUtilizationTooHigh) AND NOT ALARM(DeploymentInProgress)",
       children: [deploy(1, "ALARM"), cpu(2, "ALARM"), deploy(4, "OK")],
       want: [
-        [1, "INSUFFICIENT_DATA", "OK"],
-        [4, "OK", "ALARM"],
+        { minute: 1, from: "INSUFFICIENT_DATA", to: "OK" },
+        { minute: 4, from: "OK", to: "ALARM" },
       ],
     },
     {
@@ -76,10 +78,10 @@ describe("composite alarms (Create_Composite_Alarm.html)", () => {
       rule: '(ALARM("CPUUtilizationTooHigh") OR ALARM("DiskReadOpsTooHigh")) AND OK("NetworkOutTooHigh")',
       children: [net(1, "OK"), disk(2, "ALARM"), net(3, "ALARM"), net(4, "OK")],
       want: [
-        [1, "INSUFFICIENT_DATA", "OK"],
-        [2, "OK", "ALARM"],
-        [3, "ALARM", "OK"],
-        [4, "OK", "ALARM"],
+        { minute: 1, from: "INSUFFICIENT_DATA", to: "OK" },
+        { minute: 2, from: "OK", to: "ALARM" },
+        { minute: 3, from: "ALARM", to: "OK" },
+        { minute: 4, from: "OK", to: "ALARM" },
       ],
     },
     {
@@ -87,8 +89,8 @@ describe("composite alarms (Create_Composite_Alarm.html)", () => {
       rule: "INSUFFICIENT_DATA(CPUUtilizationTooHigh) OR ALARM(DiskReadOpsTooHigh)",
       children: [disk(1, "OK"), cpu(2, "OK")],
       want: [
-        [1, "INSUFFICIENT_DATA", "ALARM"],
-        [2, "ALARM", "OK"],
+        { minute: 1, from: "INSUFFICIENT_DATA", to: "ALARM" },
+        { minute: 2, from: "ALARM", to: "OK" },
       ],
     },
     {
@@ -96,21 +98,21 @@ describe("composite alarms (Create_Composite_Alarm.html)", () => {
       rule: "ALARM(CPUUtilizationTooHigh) AND TRUE OR FALSE",
       children: [cpu(1, "ALARM"), cpu(2, "OK")],
       want: [
-        [1, "INSUFFICIENT_DATA", "ALARM"],
-        [2, "ALARM", "OK"],
+        { minute: 1, from: "INSUFFICIENT_DATA", to: "ALARM" },
+        { minute: 2, from: "ALARM", to: "OK" },
       ],
     },
     {
       name: "children changing at one instant are applied together",
       rule: "ALARM(CPUUtilizationTooHigh) AND ALARM(DiskReadOpsTooHigh)",
       children: [cpu(1, "ALARM"), disk(1, "ALARM")],
-      want: [[1, "INSUFFICIENT_DATA", "ALARM"]],
+      want: [{ minute: 1, from: "INSUFFICIENT_DATA", to: "ALARM" }],
     },
     {
       name: "an alarm by ARN",
       rule: "ALARM(arn:aws:cloudwatch:eu-west-1:123456789012:alarm:CPUUtilizationTooHigh)",
       children: [cpu(1, "ALARM")],
-      want: [[1, "INSUFFICIENT_DATA", "ALARM"]],
+      want: [{ minute: 1, from: "INSUFFICIENT_DATA", to: "ALARM" }],
     },
     { name: "no child ever changes: nothing", rule: "ALARM(Unknown)", children: [cpu(1, "ALARM")], want: [] },
   ])("$name", ({ rule, children, want }) => {
@@ -145,9 +147,9 @@ describe("composite alarms (Create_Composite_Alarm.html)", () => {
       changesOf,
       { account: null, region: null, endMs: T0 + 10 * MINUTE },
     );
-    expect(changes.map((c) => [c.alarm, c.to])).toEqual([
-      ["inner", "ALARM"],
-      ["outer", "ALARM"],
+    expect(changes.map((c) => ({ alarm: c.alarm, to: c.to }))).toEqual([
+      { alarm: "inner", to: "ALARM" },
+      { alarm: "outer", to: "ALARM" },
     ]);
     expect(changes[1]?.reason).toBe("inner transitioned to ALARM at Monday 23 November, 2026 19:01:00 UTC");
   });
@@ -181,7 +183,11 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
   function suppress(composites: [number, AlarmStateValue][], suppressorChanges: StateChange[], end = 20) {
     const changes = composites.map(([t, to]) => ({ ...change("c", t, to), alarmType: "composite" as const }));
     applySuppressor(periods, changes, suppressorChanges, T0 + end * MINUTE);
-    return changes.map((c) => [c.to, c.actionsSuppressedBy, c.actionsAt]);
+    return changes.map((c) => ({
+      to: c.to,
+      actionsSuppressedBy: c.actionsSuppressedBy,
+      actionsAt: c.actionsAt,
+    }));
   }
 
   it.each([
@@ -189,13 +195,13 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
       name: "1: actions are not suppressed after WaitPeriod (they run when it expires, at t4)",
       composite: [[2, "ALARM"]] as [number, AlarmStateValue][],
       suppressor: [],
-      want: [["ALARM", "WaitPeriod", at(4)]],
+      want: [{ to: "ALARM", actionsSuppressedBy: "WaitPeriod", actionsAt: at(4) }],
     },
     {
       name: "2: the suppressor goes into ALARM before WaitPeriod expires: suppressed",
       composite: [[2, "ALARM"]] as [number, AlarmStateValue][],
       suppressor: [suppressor(3, "ALARM")],
-      want: [["ALARM", "WaitPeriod", null]],
+      want: [{ to: "ALARM", actionsSuppressedBy: "WaitPeriod", actionsAt: null }],
     },
     {
       name: "3: the composite changes back within WaitPeriod: a new one starts, actions at t5",
@@ -205,21 +211,21 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
       ] as [number, AlarmStateValue][],
       suppressor: [],
       want: [
-        ["ALARM", "WaitPeriod", null],
-        ["OK", "WaitPeriod", at(5)],
+        { to: "ALARM", actionsSuppressedBy: "WaitPeriod", actionsAt: null },
+        { to: "OK", actionsSuppressedBy: "WaitPeriod", actionsAt: at(5) },
       ],
     },
     {
       name: "4: the suppressor is already in ALARM",
       composite: [[2, "ALARM"]] as [number, AlarmStateValue][],
       suppressor: [suppressor(1, "ALARM")],
-      want: [["ALARM", "Alarm", null]],
+      want: [{ to: "ALARM", actionsSuppressedBy: "Alarm", actionsAt: null }],
     },
     {
       name: "5: actions run after ExtensionPeriod (suppressor ALARM t3, OK t6, actions at t9)",
       composite: [[2, "ALARM"]] as [number, AlarmStateValue][],
       suppressor: [suppressor(3, "ALARM"), suppressor(6, "OK")],
-      want: [["ALARM", "WaitPeriod", at(9)]],
+      want: [{ to: "ALARM", actionsSuppressedBy: "WaitPeriod", actionsAt: at(9) }],
     },
     {
       name: "6: the composite changes during ExtensionPeriod: discarded, a new WaitPeriod from t7 to t9",
@@ -229,8 +235,8 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
       ] as [number, AlarmStateValue][],
       suppressor: [suppressor(3, "ALARM"), suppressor(6, "OK")],
       want: [
-        ["ALARM", "WaitPeriod", null],
-        ["OK", "WaitPeriod", at(9)],
+        { to: "ALARM", actionsSuppressedBy: "WaitPeriod", actionsAt: null },
+        { to: "OK", actionsSuppressedBy: "WaitPeriod", actionsAt: at(9) },
       ],
     },
   ])("example $name", ({ composite: c, suppressor: s, want }) => {
@@ -238,13 +244,17 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
   });
 
   it("leaves actions pending when the recording ends before the wait does", () => {
-    expect(suppress([[2, "ALARM"]], [], 3)).toEqual([["ALARM", "WaitPeriod", null]]);
+    expect(suppress([[2, "ALARM"]], [], 3)).toEqual([
+      { to: "ALARM", actionsSuppressedBy: "WaitPeriod", actionsAt: null },
+    ]);
   });
 
   it("with a WaitPeriod of 0 holds nothing while the suppressor is OK", () => {
     const changes = [{ ...change("c", 2, "ALARM"), alarmType: "composite" as const }];
     applySuppressor({ ActionsSuppressorWaitPeriod: 0 }, changes, [], T0 + 10 * MINUTE);
-    expect(changes.map((c) => [c.actionsSuppressedBy, c.actionsAt])).toEqual([[null, at(2)]]);
+    expect(
+      changes.map((c) => ({ actionsSuppressedBy: c.actionsSuppressedBy, actionsAt: c.actionsAt })),
+    ).toEqual([{ actionsSuppressedBy: null, actionsAt: at(2) }]);
   });
 
   it("end to end: a composite with a suppressor over a recording", async () => {
@@ -275,17 +285,23 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
     const { stateChanges } = await evaluateRecords([pressure, connections, latency, maintenance], records);
     const p = stateChanges.filter((c) => c.alarm === "pressure");
     expect(
-      p.map((c) => [
-        c.at.slice(11, 16),
-        c.from,
-        c.to,
-        c.actionsSuppressedBy,
-        c.actionsAt?.slice(11, 16) ?? null,
-      ]),
+      p.map((c) => ({
+        at: c.at.slice(11, 16),
+        from: c.from,
+        to: c.to,
+        actionsSuppressedBy: c.actionsSuppressedBy,
+        actionsAt: c.actionsAt?.slice(11, 16) ?? null,
+      })),
     ).toEqual([
-      ["19:01", "INSUFFICIENT_DATA", "OK", "WaitPeriod", null],
-      ["19:02", "OK", "ALARM", "WaitPeriod", null],
-      ["19:04", "ALARM", "OK", "Alarm", null],
+      {
+        at: "19:01",
+        from: "INSUFFICIENT_DATA",
+        to: "OK",
+        actionsSuppressedBy: "WaitPeriod",
+        actionsAt: null,
+      },
+      { at: "19:02", from: "OK", to: "ALARM", actionsSuppressedBy: "WaitPeriod", actionsAt: null },
+      { at: "19:04", from: "ALARM", to: "OK", actionsSuppressedBy: "Alarm", actionsAt: null },
     ]);
   });
 
@@ -301,13 +317,13 @@ describe("actions suppression: the examples of Create_Composite_Alarm.html#Creat
     const minute = (t: number) => [record(t, 80), record(t, 0, { metricName: "Maintenance" })];
     for (const r of [...minute(0), ...minute(1)]) evaluator.push(r);
     const released = evaluator.take();
-    expect(released.map((x) => [x.at.slice(11, 16), x.alarm, x.to])).toEqual([
-      ["19:01", "load-high", "ALARM"],
-      ["19:01", "maintenance", "OK"],
-      ["19:01", "c", "ALARM"],
+    expect(released.map((x) => ({ at: x.at.slice(11, 16), alarm: x.alarm, to: x.to }))).toEqual([
+      { at: "19:01", alarm: "load-high", to: "ALARM" },
+      { at: "19:01", alarm: "maintenance", to: "OK" },
+      { at: "19:01", alarm: "c", to: "ALARM" },
     ]);
     const change = released[2] as StateChange;
-    expect([change.actionsSuppressedBy, change.actionsAt]).toEqual(["WaitPeriod", null]);
+    expect(change).toMatchObject({ actionsSuppressedBy: "WaitPeriod", actionsAt: null });
     for (const r of [...minute(2), ...minute(3), ...minute(4)]) evaluator.push(r);
     evaluator.finish();
     // The wait (2 minutes from 19:01) ended within the recording: the actions ran at 19:03.

@@ -21,18 +21,18 @@ describe("a metric alarm over a recording", () => {
       series(values, 1),
     );
     expect(brief(stateChanges)).toEqual([
-      ["19:02", "INSUFFICIENT_DATA", "OK", 1],
-      ["19:06", "OK", "ALARM", 4],
-      ["19:07", "ALARM", "OK", 2],
+      { at: "19:02", from: "INSUFFICIENT_DATA", to: "OK", value: 1 },
+      { at: "19:06", from: "OK", to: "ALARM", value: 4 },
+      { at: "19:07", from: "ALARM", to: "OK", value: 2 },
     ]);
   });
 
   it("starts INSUFFICIENT_DATA and changes at the end of the period whose datapoint decided", async () => {
     const { stateChanges } = await run([alarm()], series([60, 75, 80, 65]));
     expect(brief(stateChanges)).toEqual([
-      ["19:01", "INSUFFICIENT_DATA", "OK", 60],
-      ["19:02", "OK", "ALARM", 75],
-      ["19:04", "ALARM", "OK", 65],
+      { at: "19:01", from: "INSUFFICIENT_DATA", to: "OK", value: 60 },
+      { at: "19:02", from: "OK", to: "ALARM", value: 75 },
+      { at: "19:04", from: "ALARM", to: "OK", value: 65 },
     ]);
     expect(stateChanges[1]).toMatchObject({
       at: "2026-11-23T19:02:00.000Z",
@@ -48,9 +48,9 @@ describe("a metric alarm over a recording", () => {
       series([60, 80, 60, 80, 60, 60]),
     );
     expect(brief(stateChanges)).toEqual([
-      ["19:01", "INSUFFICIENT_DATA", "OK", 60],
-      ["19:04", "OK", "ALARM", 80],
-      ["19:05", "ALARM", "OK", 60],
+      { at: "19:01", from: "INSUFFICIENT_DATA", to: "OK", value: 60 },
+      { at: "19:04", from: "OK", to: "ALARM", value: 80 },
+      { at: "19:05", from: "ALARM", to: "OK", value: 60 },
     ]);
     expect(stateChanges[1]?.reason).toBe(
       "Threshold Crossed: 2 out of the last 3 datapoints [80.0 (23/11/26 19:03:00), 80.0 (23/11/26 19:01:00)] were greater than the threshold (70.0) (minimum 2 datapoints for OK -> ALARM transition).",
@@ -73,7 +73,7 @@ describe("a metric alarm over a recording", () => {
       [alarm({ TreatMissingData: "breaching", EvaluationPeriods: 2 })],
       series([60, 60]),
     );
-    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "OK", 60]]);
+    expect(brief(stateChanges)).toEqual([{ at: "19:01", from: "INSUFFICIENT_DATA", to: "OK", value: 60 }]);
   });
 
   it("reports nothing for an alarm with no record, and the others still run", async () => {
@@ -89,8 +89,8 @@ describe("a metric alarm over a recording", () => {
       series([60, 62, 64, 70, 74, 72, 74, 76, 78, 80]),
     );
     expect(brief(stateChanges)).toEqual([
-      ["19:05", "INSUFFICIENT_DATA", "OK", 66],
-      ["19:10", "OK", "ALARM", 76],
+      { at: "19:05", from: "INSUFFICIENT_DATA", to: "OK", value: 66 },
+      { at: "19:10", from: "OK", to: "ALARM", value: 76 },
     ]);
   });
 });
@@ -103,30 +103,30 @@ describe("TreatMissingData over a gap in a recording", () => {
       treat: "missing",
       // The range still holds a real datapoint until 19:05; then all is missing.
       want: [
-        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
-        ["19:06", "ALARM", "INSUFFICIENT_DATA", null],
-        ["19:11", "INSUFFICIENT_DATA", "OK", 60],
+        { at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: 80 },
+        { at: "19:06", from: "ALARM", to: "INSUFFICIENT_DATA", value: null },
+        { at: "19:11", from: "INSUFFICIENT_DATA", to: "OK", value: 60 },
       ],
     },
     {
       treat: "breaching",
       want: [
-        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
-        ["19:11", "ALARM", "OK", 60],
+        { at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: 80 },
+        { at: "19:11", from: "ALARM", to: "OK", value: 60 },
       ],
     },
     {
       treat: "notBreaching",
       want: [
-        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
-        ["19:06", "ALARM", "OK", null],
+        { at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: 80 },
+        { at: "19:06", from: "ALARM", to: "OK", value: null },
       ],
     },
     {
       treat: "ignore",
       want: [
-        ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
-        ["19:11", "ALARM", "OK", 60],
+        { at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: 80 },
+        { at: "19:11", from: "ALARM", to: "OK", value: 60 },
       ],
     },
   ] as const)("$treat", async ({ treat, want }) => {
@@ -158,8 +158,8 @@ describe("TreatMissingData over a gap in a recording", () => {
     });
     const { stateChanges } = await run([a], recs);
     expect(brief(stateChanges)).toEqual([
-      ["19:01", "INSUFFICIENT_DATA", "ALARM", 80],
-      ["19:21", "ALARM", "OK", 60],
+      { at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: 80 },
+      { at: "19:21", from: "ALARM", to: "OK", value: 60 },
     ]);
   });
 
@@ -170,7 +170,7 @@ describe("TreatMissingData over a gap in a recording", () => {
       recs,
     );
     // 1 real breach + 2 filled: ALARM at once, and it stays ALARM through the gap.
-    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "ALARM", 80]]);
+    expect(brief(stateChanges)).toEqual([{ at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: 80 }]);
   });
 });
 
@@ -208,8 +208,8 @@ describe("matching records to alarms as CloudWatch matches metrics", () => {
     ];
     const { stateChanges } = await run([alarm({ Unit: "Percent" })], recs);
     expect(brief(stateChanges)).toEqual([
-      ["19:02", "INSUFFICIENT_DATA", "OK", 50],
-      ["19:03", "OK", "ALARM", 95],
+      { at: "19:02", from: "INSUFFICIENT_DATA", to: "OK", value: 50 },
+      { at: "19:03", from: "OK", to: "ALARM", value: 95 },
     ]);
   });
 
@@ -249,8 +249,8 @@ describe("percentile alarms", () => {
       );
     const { stateChanges, notes } = await run([p90], [...minute(0, 1), ...minute(1, 2)]);
     expect(brief(stateChanges)).toEqual([
-      ["19:01", "INSUFFICIENT_DATA", "OK", 100],
-      ["19:02", "OK", "ALARM", 900],
+      { at: "19:01", from: "INSUFFICIENT_DATA", to: "OK", value: 100 },
+      { at: "19:02", from: "OK", to: "ALARM", value: 900 },
     ]);
     expect(notes).toEqual([]);
   });
@@ -262,8 +262,8 @@ describe("percentile alarms", () => {
     ];
     const { stateChanges, notes } = await run([p90], recs);
     expect(brief(stateChanges)).toEqual([
-      ["19:01", "INSUFFICIENT_DATA", "ALARM", 520],
-      ["19:02", "ALARM", "OK", 270],
+      { at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: 520 },
+      { at: "19:02", from: "ALARM", to: "OK", value: 270 },
     ]);
     expect(notes).toEqual([
       { alarm: "latency-p90", approximated: { percentileFromMinAvgMax: 2 }, unavailable: 0 },
@@ -275,7 +275,7 @@ describe("percentile alarms", () => {
       record(0, { sampleCount: 10, sum: 2000, minimum: 100, maximum: 600, extended: { p90: 450 } }),
     ];
     const { stateChanges } = await run([p90], recs);
-    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "OK", 450]]);
+    expect(brief(stateChanges)).toEqual([{ at: "19:01", from: "INSUFFICIENT_DATA", to: "OK", value: 450 }]);
   });
 
   it("with EvaluateLowSampleCountPercentile ignore, do not change state on too few samples", async () => {
@@ -340,9 +340,9 @@ describe("metric-math alarms", () => {
     ].sort((a, b) => a.timestamp - b.timestamp);
     const { stateChanges } = await run([perHost], recs);
     expect(brief(stateChanges)).toEqual([
-      ["19:01", "INSUFFICIENT_DATA", "OK", 550],
-      ["19:02", "OK", "ALARM", 2300],
-      ["19:04", "ALARM", "OK", 1633.33333333333],
+      { at: "19:01", from: "INSUFFICIENT_DATA", to: "OK", value: 550 },
+      { at: "19:02", from: "OK", to: "ALARM", value: 2300 },
+      { at: "19:04", from: "ALARM", to: "OK", value: 1633.33333333333 },
     ]);
     expect(stateChanges[0]?.alarmType).toBe("metric-math");
   });
@@ -351,7 +351,9 @@ describe("metric-math alarms", () => {
     const recs = series([9200, 9400], 0, elb("RequestCount"));
     const { stateChanges } = await run([{ ...perHost, TreatMissingData: "breaching" }], recs);
     // No datapoint at all (not Infinity): the missing one is filled in as breaching.
-    expect(brief(stateChanges)).toEqual([["19:01", "INSUFFICIENT_DATA", "ALARM", null]]);
+    expect(brief(stateChanges)).toEqual([
+      { at: "19:01", from: "INSUFFICIENT_DATA", to: "ALARM", value: null },
+    ]);
     expect(stateChanges[0]?.reason).toContain("1 missing datapoint was treated as [Breaching]");
   });
 });
@@ -397,12 +399,12 @@ describe("alarms the evaluator cannot reproduce offline", () => {
       record(1, 50, { metricName: "Other" }),
     ];
     const { stateChanges } = await run([both, b, a], recs);
-    expect(stateChanges.map((c) => [c.at.slice(11, 16), c.alarm, c.to])).toEqual([
-      ["19:01", "b", "ALARM"],
-      ["19:01", "a", "ALARM"],
-      ["19:01", "both", "ALARM"],
-      ["19:02", "b", "OK"],
-      ["19:02", "both", "OK"],
+    expect(stateChanges.map((c) => ({ at: c.at.slice(11, 16), alarm: c.alarm, to: c.to }))).toEqual([
+      { at: "19:01", alarm: "b", to: "ALARM" },
+      { at: "19:01", alarm: "a", to: "ALARM" },
+      { at: "19:01", alarm: "both", to: "ALARM" },
+      { at: "19:02", alarm: "b", to: "OK" },
+      { at: "19:02", alarm: "both", to: "OK" },
     ]);
     expect(T0 + MINUTE).toBe(Date.parse("2026-11-23T19:01:00Z"));
   });
@@ -412,12 +414,13 @@ describe("changes released as they are decided, not collected", () => {
   const other = { metricName: "Other" };
   const label = (c: StateChange) => `${c.at.slice(11, 16)} ${c.alarm} ${c.to}`;
   /** Pushes the records one by one; after each, what `take` released, labelled by the record's minute. */
+  /** Per record that released changes: its minute (pushed) and the changes (released). */
   function pushAll(evaluator: AlarmEvaluator, records: MetricRecord[]) {
-    const releases: [string, string[]][] = [];
+    const releases: { pushed: string; released: string[] }[] = [];
     for (const r of records) {
       evaluator.push(r);
       const taken = evaluator.take().map(label);
-      if (taken.length > 0) releases.push([hhmm((r.timestamp - T0) / MINUTE), taken]);
+      if (taken.length > 0) releases.push({ pushed: hhmm((r.timestamp - T0) / MINUTE), released: taken });
     }
     return releases;
   }
@@ -432,16 +435,16 @@ describe("changes released as they are decided, not collected", () => {
       }
       ended = true;
     }
-    const seen: [string, number, boolean][] = [];
+    const seen: { at: string; read: number; ended: boolean }[] = [];
     const changes = evaluateStream([alarm()], input());
-    for await (const c of changes) seen.push([c.at.slice(11, 16), read, ended]);
+    for await (const c of changes) seen.push({ at: c.at.slice(11, 16), read, ended });
     // 19:01 is the end of the first period: released with the record of 19:01, the second one read.
     expect(seen).toEqual([
-      ["19:01", 2, false],
-      ["19:02", 3, false],
-      ["19:03", 4, false],
-      ["19:04", 5, false],
-      ["19:05", 5, true],
+      { at: "19:01", read: 2, ended: false },
+      { at: "19:02", read: 3, ended: false },
+      { at: "19:03", read: 4, ended: false },
+      { at: "19:04", read: 5, ended: false },
+      { at: "19:05", read: 5, ended: true },
     ]);
   });
 
@@ -463,9 +466,9 @@ describe("changes released as they are decided, not collected", () => {
       (a, b) => a.timestamp - b.timestamp,
     );
     expect(pushAll(evaluator, records)).toEqual([
-      ["19:01", ["19:01 load-high OK"]],
-      ["19:05", ["19:05 other-slow ALARM"]],
-      ["19:06", ["19:06 load-high ALARM"]],
+      { pushed: "19:01", released: ["19:01 load-high OK"] },
+      { pushed: "19:05", released: ["19:05 other-slow ALARM"] },
+      { pushed: "19:06", released: ["19:06 load-high ALARM"] },
     ]);
     expect(evaluator.finish().stateChanges).toEqual([]);
   });
@@ -481,8 +484,8 @@ describe("changes released as they are decided, not collected", () => {
       (a, b) => a.timestamp - b.timestamp,
     );
     expect(pushAll(evaluator, records)).toEqual([
-      ["19:01", ["19:01 other-high ALARM", "19:01 load-high ALARM", "19:01 both ALARM"]],
-      ["19:02", ["19:02 other-high OK", "19:02 both OK"]],
+      { pushed: "19:01", released: ["19:01 other-high ALARM", "19:01 load-high ALARM", "19:01 both ALARM"] },
+      { pushed: "19:02", released: ["19:02 other-high OK", "19:02 both OK"] },
     ]);
     expect(evaluator.finish().stateChanges.map(label)).toEqual(["19:03 load-high OK"]);
   });
@@ -497,11 +500,17 @@ describe("changes released as they are decided, not collected", () => {
     const evaluator = new AlarmEvaluator(alarms());
     const records = [...load, ...gappy, record(10, 60, other)].sort((a, b) => a.timestamp - b.timestamp);
     const releases = pushAll(evaluator, records);
-    expect(releases.slice(0, 5).map(([at]) => at)).toEqual(["19:01", "19:02", "19:03", "19:04", "19:05"]);
+    expect(releases.slice(0, 5).map(({ pushed }) => pushed)).toEqual([
+      "19:01",
+      "19:02",
+      "19:03",
+      "19:04",
+      "19:05",
+    ]);
     // Nothing from 19:06 on until Other's record of 19:10 has come (released with the next instant).
-    expect(releases[5]).toEqual([
-      "19:11",
-      [
+    expect(releases[5]).toEqual({
+      pushed: "19:11",
+      released: [
         "19:06 load-high ALARM",
         "19:06 other-high INSUFFICIENT_DATA",
         "19:07 load-high OK",
@@ -511,15 +520,15 @@ describe("changes released as they are decided, not collected", () => {
         "19:11 load-high OK",
         "19:11 other-high OK",
       ],
-    ]);
-    expect(releases[6]).toEqual(["19:12", ["19:12 load-high ALARM"]]);
+    });
+    expect(releases[6]).toEqual({ pushed: "19:12", released: ["19:12 load-high ALARM"] });
     expect(evaluator.finish().stateChanges.map(label)).toEqual(["19:13 load-high OK"]);
   });
 
   it("drops a silent alarm's pending change when its series never resumes, and releases the rest in order at the end", () => {
     const evaluator = new AlarmEvaluator(alarms());
     const records = [...load, ...gappy].sort((a, b) => a.timestamp - b.timestamp);
-    const released = pushAll(evaluator, records).flatMap(([, changes]) => changes);
+    const released = pushAll(evaluator, records).flatMap(({ released }) => released);
     const rest = evaluator.finish().stateChanges.map(label);
     expect(released.at(-1)).toBe("19:05 load-high OK");
     expect(rest[0]).toBe("19:06 load-high ALARM");

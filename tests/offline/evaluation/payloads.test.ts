@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/adapters/configFile.js";
 import { parseEvent } from "../../../shared/adapters/events/parseEvent.js";
 import { evaluateRecords } from "../../../shared/offline/evaluation/evaluator.js";
 import {
@@ -15,9 +14,10 @@ import {
 } from "../../../shared/offline/evaluation/payloads.js";
 import type { StateChange } from "../../../shared/offline/evaluation/stateChange.js";
 import { readStreams } from "../../../shared/offline/streams/readStream.js";
+import { virtwayConfig } from "../../support/config.js";
 import { alarm, record, series } from "./support.js";
 
-const { config } = loadConfig("brain.config.json");
+const config = virtwayConfig();
 const ctx: PayloadContext = { account: "123456789012", region: "eu-west-1" };
 const alarmNamed = (name: string) => {
   const found = [...config.alarms, ...extraAlarms].find((a) => a.AlarmName === name);

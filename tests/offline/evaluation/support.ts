@@ -49,6 +49,6 @@ export const alarm = (fields: Partial<MetricAlarm> = {}): MetricAlarm => ({
   ...fields,
 });
 
-/** `["19:01", "INSUFFICIENT_DATA", "OK", 60]` per change, for compact expectations. */
+/** `{ at: "19:01", from: "INSUFFICIENT_DATA", to: "OK", value: 60 }` per change, for compact expectations. */
 export const brief = (changes: StateChange[]) =>
-  changes.map((c) => [c.at.slice(11, 16), c.from, c.to, c.value]);
+  changes.map((c) => ({ at: c.at.slice(11, 16), from: c.from, to: c.to, value: c.value }));

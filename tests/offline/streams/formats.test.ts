@@ -272,9 +272,9 @@ describe("the get-metric-data document", () => {
       Messages: [],
     });
     expect(skipped).toEqual([]);
-    expect(records.map((r) => [r.timestamp - T0, r.stats])).toEqual([
-      [0, { average: 76, sampleCount: 2, extended: { p99: 88 } }],
-      [60_000, { average: 91, sampleCount: 2 }],
+    expect(records.map((r) => ({ offset: r.timestamp - T0, stats: r.stats }))).toEqual([
+      { offset: 0, stats: { average: 76, sampleCount: 2, extended: { p99: 88 } } },
+      { offset: 60_000, stats: { average: 91, sampleCount: 2 } },
     ]);
     expect(records[0]).toMatchObject({
       namespace: "AWS/RDS",
@@ -300,10 +300,10 @@ describe("the get-metric-data document", () => {
         ),
       ],
     });
-    expect(records.map((r) => [(r.timestamp - T0) / 60_000, r.stats.average])).toEqual(
+    expect(records.map((r) => ({ minute: (r.timestamp - T0) / 60_000, average: r.stats.average }))).toEqual(
       [0, 1, 2, 3, 4].flatMap((m) => [
-        [m, m],
-        [m, 100 + m],
+        { minute: m, average: m },
+        { minute: m, average: 100 + m },
       ]),
     );
   });
@@ -326,8 +326,8 @@ describe("the get-metric-data document", () => {
         ),
       ],
     });
-    expect(records.map((r) => [(r.timestamp - T0) / 60_000, r.stats])).toEqual(
-      [0, 1, 2, 3, 4, 5].map((m) => [m, { average: 70 + m, sampleCount: 2 }]),
+    expect(records.map((r) => ({ minute: (r.timestamp - T0) / 60_000, stats: r.stats }))).toEqual(
+      [0, 1, 2, 3, 4, 5].map((m) => ({ minute: m, stats: { average: 70 + m, sampleCount: 2 } })),
     );
   });
 
@@ -371,17 +371,20 @@ describe("the get-metric-data document", () => {
       ],
     });
     expect(records).toHaveLength(1);
-    expect(skipped.map((s) => [s.path, s.reason])).toEqual([
-      ["$.MetricDataQueries[2]", expect.stringMatching(/^not a query/)],
-      ["$.MetricDataResults[0].Timestamps[1]", '"yesterday" is not a timestamp'],
-      ["$.MetricDataResults[0].Values[2]", "null is not a number"],
-      ["$.MetricDataResults[0].Values[3]", '"80" is not a number'],
-      ["$.MetricDataResults[1]", expect.stringContaining('"e1" is an expression, not a metric')],
-      ["$.MetricDataResults[2].Id", 'no query in MetricDataQueries has Id "ghost"'],
-      ["$.MetricDataResults[3].Id", 'no query in MetricDataQueries has Id "cpu2"'],
-      ["$.MetricDataResults[4]", "not a result: expected an object"],
-      ["$.MetricDataResults[5].Timestamps", "not a result: expected an array"],
-      ["$.MetricDataResults[6].Id", expect.stringMatching(/^not a result: /)],
+    expect(skipped.map((s) => ({ path: s.path, reason: s.reason }))).toEqual([
+      { path: "$.MetricDataQueries[2]", reason: expect.stringMatching(/^not a query/) },
+      { path: "$.MetricDataResults[0].Timestamps[1]", reason: '"yesterday" is not a timestamp' },
+      { path: "$.MetricDataResults[0].Values[2]", reason: "null is not a number" },
+      { path: "$.MetricDataResults[0].Values[3]", reason: '"80" is not a number' },
+      {
+        path: "$.MetricDataResults[1]",
+        reason: expect.stringContaining('"e1" is an expression, not a metric'),
+      },
+      { path: "$.MetricDataResults[2].Id", reason: 'no query in MetricDataQueries has Id "ghost"' },
+      { path: "$.MetricDataResults[3].Id", reason: 'no query in MetricDataQueries has Id "cpu2"' },
+      { path: "$.MetricDataResults[4]", reason: "not a result: expected an object" },
+      { path: "$.MetricDataResults[5].Timestamps", reason: "not a result: expected an array" },
+      { path: "$.MetricDataResults[6].Id", reason: expect.stringMatching(/^not a result: /) },
     ]);
   });
 
@@ -391,8 +394,8 @@ describe("the get-metric-data document", () => {
       MetricDataResults: [result("cpu", [iso(0), iso(1)], [1]), result("n", [iso(0)], [2])],
     });
     expect(records.map((r) => r.stats)).toEqual([{ sampleCount: 2 }]);
-    expect(skipped.map((s) => [s.path, s.reason])).toEqual([
-      ["$.MetricDataResults[0]", "2 Timestamps but 1 Values"],
+    expect(skipped.map((s) => ({ path: s.path, reason: s.reason }))).toEqual([
+      { path: "$.MetricDataResults[0]", reason: "2 Timestamps but 1 Values" },
     ]);
   });
 

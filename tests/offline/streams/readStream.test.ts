@@ -170,9 +170,9 @@ describe("lines that are not records", () => {
       "2026-11-23T19:01:00Z,App,M,3",
     ]);
     const { records, skipped } = await read(file);
-    expect(records.map((r) => [r.stats.sum, r.source.line])).toEqual([
-      [1, 6],
-      [3, 7],
+    expect(records.map((r) => ({ sum: r.stats.sum, line: r.source.line }))).toEqual([
+      { sum: 1, line: 6 },
+      { sum: 3, line: 7 },
     ]);
     expect(skipped.map(formatSkipped)).toEqual([
       expect.stringMatching(
@@ -374,7 +374,7 @@ describe("the bundled streams", () => {
     );
     const { records, skipped } = await read(file);
     expect(records).toHaveLength(160);
-    expect(skipped.map((s) => [s.file, s.line])).toEqual([[file, 1]]);
+    expect(skipped.map((s) => ({ file: s.file, line: s.line }))).toEqual([{ file, line: 1 }]);
   });
 
   it("avalanche.jsonl is delivered out of order, as Firehose does, and read in order", async () => {

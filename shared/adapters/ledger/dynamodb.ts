@@ -17,29 +17,26 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateScan,
   QueryCommand,
-  ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
-  assertWritable,
   DECISION_PREFIX,
   DEFAULT_DECISIONS_LIMIT,
   type DecisionRecord,
-  type Ledger,
-  logExpiresAt,
-  logSortKey,
+  logItem,
   mergeDecisions,
   plain,
   planOutbox,
+  recordOf,
   STATE_SORT_KEY,
+  TTL_ATTRIBUTE,
   targetKey,
   type WriteResult,
 } from "../../brain/ports/ledger.js";
 import type { TargetState } from "../../core/engine/targetState.js";
 import { LedgerConflictError } from "../../core/errors.js";
-
-/** The log items' TTL attribute (epoch seconds). */
-const TTL_ATTRIBUTE = "expiresAt";
+import { CheckedLedger } from "./checkedLedger.js";
 
 export type DynamoDBLedgerOptions = {
   /** A plain client is wrapped in a document client; a document client is used as it is. */
@@ -53,7 +50,7 @@ type StateItem = { state: TargetState; outbox: DecisionRecord[] };
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
-export class DynamoDBLedger implements Ledger {
+export class DynamoDBLedger extends CheckedLedger {
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #retentionDays: number;
@@ -66,6 +63,7 @@ export class DynamoDBLedger implements Ledger {
   readonly #outboxes = new Map<string, { version: number; outbox: DecisionRecord[] }>();
 
   constructor(options: DynamoDBLedgerOptions) {
+    super();
     // DynamoDBDocumentClient.from() stores its options on the client's shared config, so another
     // document client made from the same client later can change them: every value is also
     // passed through plain(), which drops undefined values, so no option matters here.
@@ -81,12 +79,11 @@ export class DynamoDBLedger implements Ledger {
     return (await this.#readItem(target))?.state ?? null;
   }
 
-  async write(
+  protected async store(
     next: TargetState,
     expectedVersion: number,
     records: readonly DecisionRecord[],
   ): Promise<WriteResult> {
-    assertWritable(next, expectedVersion);
     const target = next.target;
     const plan = planOutbox(await this.#outboxAt(target, expectedVersion), plain(records));
     // The log first, then the write that removes the drained records from the outbox: a crash in
@@ -142,9 +139,7 @@ export class DynamoDBLedger implements Ledger {
           ExclusiveStartKey: start,
         }),
       );
-      for (const { pk, sk, [TTL_ATTRIBUTE]: expiresAt, ...record } of page.Items ?? []) {
-        log.push(record as DecisionRecord);
-      }
+      log.push(...(page.Items ?? []).map(recordOf));
       start = page.LastEvaluatedKey;
     } while (start && log.length < limit);
     return mergeDecisions(log, outbox, limit);
@@ -152,22 +147,18 @@ export class DynamoDBLedger implements Ledger {
 
   async targets(): Promise<string[]> {
     const targets: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      // A Scan reads the log too; fine for an operator's pause --all, not for the hot path.
-      const page = await this.#documents.send(
-        new ScanCommand({
-          TableName: this.#table,
-          FilterExpression: "sk = :state",
-          ProjectionExpression: "#target",
-          ExpressionAttributeNames: { "#target": "target" },
-          ExpressionAttributeValues: { ":state": STATE_SORT_KEY },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) targets.push(String(item.target));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    // A Scan reads the log too; fine for an operator's pause --all, not for the hot path.
+    const pages = paginateScan(
+      { client: this.#documents },
+      {
+        TableName: this.#table,
+        FilterExpression: "sk = :state",
+        ProjectionExpression: "#target",
+        ExpressionAttributeNames: { "#target": "target" },
+        ExpressionAttributeValues: { ":state": STATE_SORT_KEY },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) targets.push(String(item.target));
     return targets.sort();
   }
 
@@ -223,12 +214,7 @@ export class DynamoDBLedger implements Ledger {
    */
   async #drain(target: string, records: readonly DecisionRecord[]): Promise<Set<string>> {
     if (records.length === 0) return new Set();
-    const items = records.map((record) => ({
-      ...record,
-      pk: targetKey(target),
-      sk: logSortKey(record),
-      [TTL_ATTRIBUTE]: logExpiresAt(record, this.#retentionDays),
-    }));
+    const items = records.map((record) => logItem(target, record, this.#retentionDays));
     try {
       const { UnprocessedItems } = await this.#documents.send(
         new BatchWriteCommand({

@@ -5,35 +5,32 @@
  */
 
 import {
-  assertWritable,
   DEFAULT_DECISIONS_LIMIT,
   type DecisionRecord,
-  type Ledger,
-  logExpiresAt,
-  logSortKey,
+  type LogItem,
+  logItem,
   mergeDecisions,
   plain,
   planOutbox,
-  targetKey,
+  recordOf,
   type WriteResult,
 } from "../../brain/ports/ledger.js";
 import type { TargetState } from "../../core/engine/targetState.js";
 import { LedgerConflictError } from "../../core/errors.js";
-
-/** A log item as DynamoDB would hold it. */
-export type LogItem = DecisionRecord & { pk: string; sk: string; expiresAt: number };
+import { CheckedLedger } from "./checkedLedger.js";
 
 type StateItem = { state: TargetState; outbox: DecisionRecord[] };
 
 // Every call yields once, so that concurrent callers interleave as they would over the network.
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export class MemoryLedger implements Ledger {
+export class MemoryLedger extends CheckedLedger {
   readonly #retentionDays: number;
   readonly #states = new Map<string, StateItem>();
   readonly #logs = new Map<string, Map<string, LogItem>>();
 
   constructor(options: { retentionDays?: number } = {}) {
+    super();
     this.#retentionDays = options.retentionDays ?? 30;
   }
 
@@ -43,12 +40,11 @@ export class MemoryLedger implements Ledger {
     return item ? plain(item.state) : null;
   }
 
-  async write(
+  protected async store(
     next: TargetState,
     expectedVersion: number,
     records: readonly DecisionRecord[],
   ): Promise<WriteResult> {
-    assertWritable(next, expectedVersion);
     await tick();
     const target = next.target;
     const stored = this.#states.get(target);
@@ -66,9 +62,7 @@ export class MemoryLedger implements Ledger {
 
   async decisions(target: string, options: { limit?: number } = {}): Promise<DecisionRecord[]> {
     await tick();
-    const log = [...(this.#logs.get(target)?.values() ?? [])].map(
-      ({ pk, sk, expiresAt, ...record }) => record,
-    );
+    const log = [...(this.#logs.get(target)?.values() ?? [])].map(recordOf);
     const outbox = this.#states.get(target)?.outbox ?? [];
     return plain(mergeDecisions(log, outbox, options.limit ?? DEFAULT_DECISIONS_LIMIT));
   }
@@ -87,12 +81,7 @@ export class MemoryLedger implements Ledger {
   #put(target: string, record: DecisionRecord): void {
     const log = this.#logs.get(target) ?? new Map<string, LogItem>();
     this.#logs.set(target, log);
-    const sk = logSortKey(record);
-    log.set(sk, {
-      ...plain(record),
-      pk: targetKey(target),
-      sk,
-      expiresAt: logExpiresAt(record, this.#retentionDays),
-    });
+    const item = logItem(target, plain(record), this.#retentionDays);
+    log.set(item.sk, item);
   }
 }

@@ -65,8 +65,28 @@ export const logSortKey = (record: DecisionRecord): string =>
   `${DECISION_PREFIX}${new Date(record.at).toISOString()}#${record.id}`;
 
 /** The log item's TTL attribute, in epoch seconds as DynamoDB's TTL wants it. */
-export const logExpiresAt = (record: DecisionRecord, retentionDays: number): number =>
+const logExpiresAt = (record: DecisionRecord, retentionDays: number): number =>
   Math.floor(Date.parse(record.at) / 1000) + retentionDays * 86_400;
+
+/** The log item's attribute that DynamoDB's TTL reads. */
+export const TTL_ATTRIBUTE = "expiresAt";
+
+/** A decision as the log keeps it: the record, under its target's key, expiring through TTL. */
+export type LogItem = DecisionRecord & { pk: string; sk: string; [TTL_ATTRIBUTE]: number };
+
+/** The log item of a record: both adapters keep this layout (DynamoDB's, and memory's copy of it). */
+export const logItem = (target: string, record: DecisionRecord, retentionDays: number): LogItem => ({
+  ...record,
+  pk: targetKey(target),
+  sk: logSortKey(record),
+  [TTL_ATTRIBUTE]: logExpiresAt(record, retentionDays),
+});
+
+/** The record a log item holds, without its keys and TTL. */
+export function recordOf(item: Record<string, unknown>): DecisionRecord {
+  const { pk, sk, [TTL_ATTRIBUTE]: expiresAt, ...record } = item;
+  return record as DecisionRecord;
+}
 
 /** The log's order: time, then id (the same order as the sort key). */
 export function compareRecords(a: DecisionRecord, b: DecisionRecord): number {

@@ -6,17 +6,13 @@
  * a ledger error fails the invocation, and the next minute's tick starts again from the ledger (it
  * is not retried: serverless.yml sets no retries, a tick a minute late is replaced by the next).
  */
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
-import type { Context } from "aws-lambda";
 import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { handleTick, type TickOrigin } from "../shared/brain/handleTick.js";
 import { adaptersOn } from "./lib/adapters.js";
-import { logger, metrics, report } from "./lib/observability.js";
-import { payloadFor } from "./lib/payload.js";
-import type { FunctionResult, QuietDecision } from "./lib/result.js";
-import { type FunctionDeps, lambdaDeps } from "./lib/runtime.js";
+import { brainFunction } from "./lib/brainFunction.js";
+import { logger, report } from "./lib/observability.js";
+import type { QuietDecision } from "./lib/result.js";
+import { lambdaDeps } from "./lib/runtime.js";
 
 /** `arn:aws:events:<region>:<account>:rule/<name>` → the rule, its region and account. */
 function ruleOrigin(arn: string | undefined): TickOrigin | undefined {
@@ -25,26 +21,17 @@ function ruleOrigin(arn: string | undefined): TickOrigin | undefined {
   return { rule: arn, region: region || null, account: account || null };
 }
 
-export function tickHandler(deps: () => FunctionDeps) {
-  return async function handleTickEvent(
-    event: unknown,
-    context: Pick<Context, "awsRequestId">,
-  ): Promise<FunctionResult> {
-    const { config, ports, clients, clock } = deps();
-    const checked = payloadFor(
-      event,
-      config.settings.maxPayloadBytes,
-      "scheduled",
-      "an alarm state change is for the alarm function",
-    );
-    if ("acknowledged" in checked) return { decisions: [], ...checked.acknowledged };
-    const parsed = checked.event;
+/** The function on the dependencies given (the command line passes its own). */
+export const tickFunction = brainFunction(
+  "scheduled",
+  "an alarm state change is for the alarm function",
+  async (event, { config, ports, clients, clock }, invocation) => {
     const { decisions, quiet, problems, ignored } = await handleTick({
       ports: { ...ports, ...adaptersOn(clients) },
       config,
-      now: clock(parsed.time),
-      invocationId: context.awsRequestId,
-      origin: ruleOrigin(parsed.ruleArns[0]),
+      now: clock(event.time),
+      invocationId: invocation.awsRequestId,
+      origin: ruleOrigin(event.ruleArns[0]),
     });
     if (ignored) {
       const why = `${ignored.reason}: ${ignored.message}`;
@@ -61,13 +48,7 @@ export function tickHandler(deps: () => FunctionDeps) {
         unrecorded.has(d.id) ? { ...d, status: "quiet" } : d,
       ),
     };
-  };
-}
-
-/** The function with its middleware, on the dependencies given (the command line passes its own). */
-export const tickFunction = (deps: () => FunctionDeps) =>
-  middy(tickHandler(deps))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+  },
+);
 
 export const handler = tickFunction(lambdaDeps);

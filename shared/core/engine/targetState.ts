@@ -104,15 +104,12 @@ export type TargetState = {
 /** The layer name of the vertical buffer (proposals, cooldowns, decisions). */
 export const VERTICAL_BUFFER = "vertical-buffer";
 
-/** Where an ACU floor was before the vertical buffer raised it (TargetState.floorBeforeBuffer). */
-export type FloorBeforeBuffer = {
-  /** The floor before the raise: the decision's `from`. */
-  capacity: number;
-  /** The floor the raise asked for: the decision's `to`. */
-  raisedTo: number;
-  /** When the decision that raised it was made. */
-  raisedAt: string;
-};
+/**
+ * Where an ACU floor was before the vertical buffer raised it (TargetState.floorBeforeBuffer): the
+ * floor before the raise (`capacity`, the decision's `from`), the floor the raise asked for
+ * (`raisedTo`, its `to`), and when the decision that raised it was made (`raisedAt`).
+ */
+export type FloorBeforeBuffer = { capacity: number; raisedTo: number; raisedAt: string };
 
 /** A held-back decision, as the tick remembers it (TargetState.lastHeld). */
 export type HeldDecision = {

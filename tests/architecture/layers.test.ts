@@ -2,7 +2,7 @@
  * The layout is the architecture (README, "The brain"): which layer may import which, no cycles,
  * and a core that is pure. Every import counts: `import type`, re-exports and dynamic `import()`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -151,5 +151,50 @@ describe("the import scanner", () => {
       "./side-effect.js",
       "node:fs",
     ]);
+  });
+});
+
+describe("the README's map", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const map = readme.slice(readme.indexOf("## The brain"), readme.indexOf("### Dependencies chosen"));
+  const folders = (dir: string) =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+
+  it("has a row for every layer, with the layers it may import", () => {
+    const rows = new Map(
+      [...map.matchAll(/^\| `([^`]+)\/` \| [^|]+ \| ([^|]+) \|$/gm)].map((m) => [m[1], m[2] as string]),
+    );
+    expect([...rows.keys()].sort()).toEqual(
+      ["cli", "functions", ...folders("shared").map((f) => `shared/${f}`)].sort(),
+    );
+    const names: Record<string, Layer> = {
+      "the core": "core",
+      "the brain": "brain",
+      "the adapters": "adapters",
+    };
+    for (const [folder, allowed] of rows) {
+      const layer = layerOf(`${folder}/x.ts`) as Layer;
+      const below = MAY_IMPORT[layer].filter((l) => l !== layer);
+      if (allowed.trim() === "everything" || allowed.trim() === "all of the above") {
+        expect(below.length).toBeGreaterThanOrEqual(3);
+        continue;
+      }
+      const said = Object.entries(names)
+        .filter(([name]) => allowed.includes(name))
+        .map(([, l]) => l)
+        .filter((l) => l !== layer);
+      expect(said.sort()).toEqual([...below].sort());
+    }
+  });
+
+  it("names every folder of the layers, and only folders that exist", () => {
+    for (const layer of ["core", "brain", "adapters", "offline"]) {
+      for (const folder of folders(`shared/${layer}`)) expect(map).toContain(`${folder}/`);
+    }
+    const named = [...map.matchAll(/`((?:shared|functions|tests|cli)\/[^`]*)`/g)].map((m) => m[1] as string);
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((path) => !existsSync(path))).toEqual([]);
   });
 });

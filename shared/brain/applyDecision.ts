@@ -177,7 +177,7 @@ export async function commitDecided(input: CommitInput): Promise<CommittedDecisi
  * time as its `reserved` record (so it replaces it in the outbox and takes its place in the log),
  * the capacity it asked for, and what became of it.
  */
-export function expiredRecord(reservation: Reservation, target: string, now: Date): DecisionRecord {
+function expiredRecord(reservation: Reservation, target: string, now: Date): DecisionRecord {
   const { decisionId, layer, from, to, at, expiresAt } = reservation;
   return {
     id: decisionId,

@@ -47,7 +47,7 @@ export const TARGET_TRACKING_PERIOD_SECONDS = 60;
  * CloudWatch publishes a minute's datapoint a little after the minute ends: the window reaches one
  * minute further back, and a newest minute still missing is read as "not published yet".
  */
-export const PUBLISHING_LAG_MINUTES = 1;
+const PUBLISHING_LAG_MINUTES = 1;
 
 export type CloudWatchMetric = {
   Namespace: string;
@@ -65,7 +65,7 @@ export type ResolvedMetric = {
 
 export const policyQueryId = (targetIndex: number, policyIndex: number): string =>
   `t${targetIndex}p${policyIndex}`;
-export const alarmQueryId = (alarmIndex: number): string => `a${alarmIndex}`;
+const alarmQueryId = (alarmIndex: number): string => `a${alarmIndex}`;
 
 const dims = (...pairs: [string, string][]): Dimension[] => pairs.map(([Name, Value]) => ({ Name, Value }));
 

@@ -41,7 +41,7 @@ export type Committed<T> = {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** AWS's "full jitter": a random wait up to an exponentially growing cap, so contenders spread out. */
-export const fullJitter =
+const fullJitter =
   (baseMs = 10, capMs = 1000) =>
   (attempt: number): Promise<void> =>
     sleep(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));

@@ -10,11 +10,7 @@ import { type Path, problemsFromZod } from "../../core/problems.js";
 
 // --- alarm states ----------------------------------------------------------------------------
 
-export const ALARM_STATE_VALUES = [
-  "OK",
-  "ALARM",
-  "INSUFFICIENT_DATA",
-] as const satisfies readonly AlarmStateValue[];
+const ALARM_STATE_VALUES = ["OK", "ALARM", "INSUFFICIENT_DATA"] as const satisfies readonly AlarmStateValue[];
 
 /** https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html (StateValue) */
 export const AlarmStateValueSchema = z.enum(ALARM_STATE_VALUES);

@@ -48,11 +48,11 @@ export interface Ledger {
 }
 
 /** Past this many records the outbox drains even without an outcome: the one extra write. */
-export const OUTBOX_LIMIT = 100;
+const OUTBOX_LIMIT = 100;
 /** BatchWriteItem's own limit: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html */
-export const DRAIN_BATCH = 25;
+const DRAIN_BATCH = 25;
 /** Keeps the outbox within OUTBOX_LIMIT after every write (a drain frees DRAIN_BATCH). */
-export const MAX_RECORDS_PER_WRITE = DRAIN_BATCH;
+const MAX_RECORDS_PER_WRITE = DRAIN_BATCH;
 export const DEFAULT_DECISIONS_LIMIT = 100;
 
 /** The partition key of everything the ledger keeps for one target. */
@@ -61,7 +61,7 @@ export const STATE_SORT_KEY = "STATE";
 export const DECISION_PREFIX = "DECISION#";
 
 /** The log item's sort key: time first so that a Query reads the log in order. */
-export const logSortKey = (record: DecisionRecord): string =>
+const logSortKey = (record: DecisionRecord): string =>
   `${DECISION_PREFIX}${new Date(record.at).toISOString()}#${record.id}`;
 
 /** The log item's TTL attribute, in epoch seconds as DynamoDB's TTL wants it. */
@@ -89,7 +89,7 @@ export function recordOf(item: Record<string, unknown>): DecisionRecord {
 }
 
 /** The log's order: time, then id (the same order as the sort key). */
-export function compareRecords(a: DecisionRecord, b: DecisionRecord): number {
+function compareRecords(a: DecisionRecord, b: DecisionRecord): number {
   return Date.parse(a.at) - Date.parse(b.at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

@@ -146,7 +146,7 @@ function checkStepPolicy(policy: StepScalingPolicy, path: Path, alarms: Map<stri
  * lower bound is negative; at most one null upper bound, and one is required if any upper bound is
  * positive; the two bounds can't both be null in one step.
  */
-export function checkStepIntervals(
+function checkStepIntervals(
   steps: readonly {
     MetricIntervalLowerBound?: number | undefined;
     MetricIntervalUpperBound?: number | undefined;

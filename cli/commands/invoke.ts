@@ -13,7 +13,7 @@ import { tickFunction } from "../../functions/tick.js";
 import { loadConfig } from "../../shared/adapters/configFile.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { formatProblem, UsageError } from "../../shared/core/errors.js";
-import { jsonPath } from "../../shared/core/problems.js";
+import { issuesAt, jsonPath } from "../../shared/core/problems.js";
 import type { CommandContext } from "../context.js";
 import { dryRun, type StartingState, StartingStateSchema } from "../dryRun.js";
 import { ExitCode } from "../io.js";
@@ -97,8 +97,8 @@ function loadStartingState(file: string, config: BrainConfig): StartingState {
   }
   const parsed = StartingStateSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail(`${jsonPath((issue?.path ?? []) as (string | number)[])}: ${issue?.message}`);
+    const first = issuesAt(parsed.error.issues, [])[0];
+    return fail(`${jsonPath(first?.path ?? [])}: ${first?.issue.message}`);
   }
   for (const id of Object.keys(parsed.data)) {
     if (!config.targets.some((t) => t.id === id)) fail(`$.${id}: no target has this id`);

@@ -6,6 +6,7 @@
  * statistics such as p99 the stream was configured to send; `unit` as in MetricDatum).
  */
 import { z } from "zod";
+import { issuesAt } from "../../core/problems.js";
 import type { LineParser } from "./lines.js";
 import type { MetricRecord, Statistics } from "./record.js";
 
@@ -54,9 +55,9 @@ export function metricStreamsLineParser(file: string): LineParser {
     }
     const parsed = MetricStreamRecordSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const at = issue?.path.length ? issue.path.join(".") : "the record";
-      return { kind: "skip", reason: `not a metric record: ${at}: ${issue?.message ?? "invalid"}` };
+      const first = issuesAt(parsed.error.issues, [])[0];
+      const at = first?.path.length ? first.path.join(".") : "the record";
+      return { kind: "skip", reason: `not a metric record: ${at}: ${first?.issue.message ?? "invalid"}` };
     }
     const r = parsed.data;
     const { count, sum, max, min, ...extended } = r.value;

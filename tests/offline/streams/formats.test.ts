@@ -16,6 +16,12 @@ const reason = (r: LineResult) => (r.kind === "skip" ? r.reason : r.kind);
 describe("CloudWatch Metric Streams JSON lines", () => {
   const parse = metricStreamsLineParser("s.jsonl");
 
+  it("names a field of the wrong type by the branch of its union it was meant for (one rule, core/problems.ts)", () => {
+    expect(reason(parse(msLine(0, 70, { account_id: true }), 1))).toBe(
+      "not a metric record: account_id: Invalid input: expected string, received boolean",
+    );
+  });
+
   it("reads AWS's documented example (CloudWatch-metric-streams-formats-json.html)", () => {
     const line = JSON.stringify({
       metric_stream_name: "MyMetricStream",

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { NotAStreamError } from "../../../core/errors.js";
+import { issuesAt } from "../../../core/problems.js";
 import { HeldReports } from "../heldReports.js";
 import { dimensionsFromList, type OnSkip, type SkippedInput } from "../record.js";
 import type { Cursor, Series } from "./merge.js";
@@ -76,7 +77,8 @@ export class Resolver implements DocumentParts {
     const queries = new Map<string, { query: Query; path: string }>();
     for (const { raw, path } of this.rawQueries) {
       const q = QuerySchema.safeParse(raw);
-      if (!q.success) this.report(path, `not a query: ${q.error.issues[0]?.message ?? "invalid"}`);
+      if (!q.success)
+        this.report(path, `not a query: ${issuesAt(q.error.issues, [])[0]?.issue.message ?? "invalid"}`);
       else if (queries.has(q.data.Id)) this.report(`${path}.Id`, `Id "${q.data.Id}" is used twice`);
       else queries.set(q.data.Id, { query: q.data, path });
     }
@@ -108,10 +110,10 @@ export class Resolver implements DocumentParts {
     if (entry.problem) return entry.problem;
     const head = ResultHeadSchema.safeParse(entry.head);
     if (!head.success) {
-      const issue = head.error.issues[0];
+      const first = issuesAt(head.error.issues, [])[0];
       return [
-        `${path}${issue?.path.length ? `.${issue.path.join(".")}` : ""}`,
-        `not a result: ${issue?.message}`,
+        `${path}${first?.path.length ? `.${first.path.join(".")}` : ""}`,
+        `not a result: ${first?.issue.message}`,
       ];
     }
     const { timestamps, values } = entry;

@@ -53,13 +53,8 @@ export type CommitInput = {
   decide: (state: TargetState) => Decided;
 };
 
-/** Commits a decision (above) and returns its record. */
-export async function commitDecision(input: CommitInput): Promise<AppliedDecision> {
-  return (await commitDecided(input)).record;
-}
-
 /** Commits a decision (above) and returns its record with what was decided. */
-export async function commitDecided(input: CommitInput): Promise<CommittedDecision> {
+export async function commitDecision(input: CommitInput): Promise<CommittedDecision> {
   const { ports, target, now } = input;
   const at = now.toISOString();
   const known = input.state === undefined ? undefined : (input.state ?? input.init());

@@ -17,7 +17,7 @@ import {
   type AppliedDecision,
   type BrainPorts,
   type CommittedDecision,
-  commitDecided,
+  commitDecision,
 } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
 import { foreignOrigin, type Origin } from "./origin.js";
@@ -121,7 +121,7 @@ export async function handleAlarmChange(input: {
       existing && dueInFlight(existing, now).length > 0
         ? await input.ports.actuatorFor(target).observe()
         : null;
-    return commitDecided({
+    return commitDecision({
       ports: input.ports,
       target,
       now,

@@ -19,7 +19,7 @@ import { decideOnTick, type TickMetrics } from "../core/deciders/tickDecision.js
 import type { Reason } from "../core/engine/decision.js";
 import type { Observation } from "../core/engine/observation.js";
 import { arriving, initialState, type TargetState } from "../core/engine/targetState.js";
-import { type AppliedDecision, type BrainPorts, commitDecided } from "./applyDecision.js";
+import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
 import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "./metricQueries.js";
 import { foreignOrigin, type Origin } from "./origin.js";
@@ -133,7 +133,7 @@ export async function handleTick(input: {
     const init = () =>
       initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
     const expired = stored ? expiredReservations(stored, now) : [];
-    const { record, decided } = await commitDecided({
+    const { record, decided } = await commitDecision({
       ports,
       target,
       now,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
-import { commitDecided } from "../../shared/brain/applyDecision.js";
+import { commitDecision } from "../../shared/brain/applyDecision.js";
 import type { Actuator } from "../../shared/brain/ports/actuator.js";
 import type { Target } from "../../shared/core/config/schema.js";
 import { decideVerticalBuffer } from "../../shared/core/deciders/verticalBuffer.js";
@@ -21,7 +21,7 @@ async function raise(apply: Actuator["apply"]) {
     observe: () => Promise.reject(new Error("not asked")),
     apply,
   };
-  const { record, decided } = await commitDecided({
+  const { record, decided } = await commitDecision({
     ports: { ledger, actuatorFor: () => actuator },
     target: floor,
     now: NOW,

@@ -103,7 +103,7 @@ describe("50 concurrent decisions for one target, against dynalite", () => {
         }),
       });
     });
-    const records = await Promise.all(invocations);
+    const records = (await Promise.all(invocations)).map((committed) => committed.record);
 
     const ledger = new DynamoDBLedger({ client: dynamo.client, tableName: "concurrent", retentionDays: 30 });
     const state = await ledger.read("virtway-readers");

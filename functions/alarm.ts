@@ -5,7 +5,7 @@
  * invocation so that Lambda retries, the recorded state change making the retry a duplicate.
  */
 import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
-import { adaptersOn } from "./lib/adapters.js";
+import { adaptersOf } from "./lib/adapters.js";
 import { brainFunction } from "./lib/brainFunction.js";
 import { logger, report } from "./lib/observability.js";
 import { lambdaDeps } from "./lib/runtime.js";
@@ -14,13 +14,14 @@ import { lambdaDeps } from "./lib/runtime.js";
 export const alarmFunction = brainFunction(
   "alarm-state-change",
   "a Scheduled Event is for the tick function",
-  async (event, { config, ports, clients, clock }, invocation) => {
+  async (event, deps, invocation) => {
+    const { config, ports, clock } = deps;
     const decisions: AlarmResult[] = [];
     for (const change of event.changes) {
       logger.appendKeys({ alarm: change.alarmName });
       decisions.push(
         ...(await handleAlarmChange({
-          ports: { ...ports, nativeScaling: adaptersOn(clients).nativeScaling },
+          ports: { ...ports, nativeScaling: adaptersOf(deps).nativeScaling },
           config,
           change,
           now: clock(change.stateChangedAt),

@@ -8,7 +8,7 @@
  */
 import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { handleTick, type TickOrigin } from "../shared/brain/handleTick.js";
-import { adaptersOn } from "./lib/adapters.js";
+import { adaptersOf } from "./lib/adapters.js";
 import { brainFunction } from "./lib/brainFunction.js";
 import { logger, report } from "./lib/observability.js";
 import type { QuietDecision } from "./lib/result.js";
@@ -25,9 +25,10 @@ function ruleOrigin(arn: string | undefined): TickOrigin | undefined {
 export const tickFunction = brainFunction(
   "scheduled",
   "an alarm state change is for the alarm function",
-  async (event, { config, ports, clients, clock }, invocation) => {
+  async (event, deps, invocation) => {
+    const { config, ports, clock } = deps;
     const { decisions, quiet, problems, ignored } = await handleTick({
-      ports: { ...ports, ...adaptersOn(clients) },
+      ports: { ...ports, ...adaptersOf(deps) },
       config,
       now: clock(event.time),
       invocationId: invocation.awsRequestId,

@@ -5,7 +5,6 @@
  * dynalite, started in-process and empty at every start.
  */
 import { readFileSync } from "node:fs";
-import type { Context } from "aws-lambda";
 import type { Command } from "commander";
 import { alarmFunction } from "../../functions/alarm.js";
 import type { FunctionResult } from "../../functions/lib/result.js";
@@ -17,6 +16,7 @@ import { issuesAt, jsonPath } from "../../shared/core/problems.js";
 import type { CommandContext } from "../context.js";
 import { dryRun, type StartingState, StartingStateSchema } from "../dryRun.js";
 import { ExitCode } from "../io.js";
+import { lambdaContext } from "../lambdaContext.js";
 import { liveRun } from "../liveRun.js";
 import { withStdoutToStderr } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
@@ -135,7 +135,7 @@ export async function invoke(
         exit = ExitCode.failed;
         continue;
       }
-      const result = await withStdoutToStderr(() => handler(event, lambdaContext(fn, i + 1)));
+      const result = await withStdoutToStderr(() => handler(event, lambdaContext(fn, `invoke-${i + 1}`)));
       if (result.error) {
         io.err(`${file}: ${result.error.message}`);
         for (const p of result.error.problems) io.err(`  ${formatProblem(p)}`);
@@ -153,24 +153,6 @@ export async function invoke(
   }
   if (options.json) io.out(JSON.stringify({ decisions, calls: world.calls() }, null, 2));
   return exit;
-}
-
-/** The Lambda context a handler gets, as a local invocation has it. */
-function lambdaContext(fn: string, n: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `surge-brain-${fn}`,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:surge-brain-${fn}`,
-    memoryLimitInMB: "256",
-    awsRequestId: `invoke-${n}`,
-    logGroupName: `/aws/lambda/surge-brain-${fn}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 function describe(d: FunctionResult["decisions"][number]): string {

@@ -2,19 +2,24 @@
 import type { AwsClients } from "../../shared/adapters/aws/clients.js";
 import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
 import { CloudWatchMetricSource } from "../../shared/adapters/cloudWatch.js";
+import type { MetricSource } from "../../shared/brain/ports/metrics.js";
+import type { NativeScaling } from "../../shared/brain/ports/nativeScaling.js";
 
-type Adapters = { metrics: CloudWatchMetricSource; nativeScaling: AwsNativeScaling };
+/** The tick's metrics, and the native policies both functions look after (null: none to look after). */
+export type Adapters = { metrics: MetricSource; nativeScaling: NativeScaling | null };
 
 const adapters = new WeakMap<AwsClients, Adapters>();
 
-export function adaptersOn(clients: AwsClients): Adapters {
-  let built = adapters.get(clients);
+/** The adapters given with the dependencies, else those built on their clients. */
+export function adaptersOf(deps: { clients: AwsClients; adapters?: Adapters }): Adapters {
+  if (deps.adapters) return deps.adapters;
+  let built = adapters.get(deps.clients);
   if (!built) {
     built = {
-      metrics: new CloudWatchMetricSource(clients.cloudWatch),
-      nativeScaling: new AwsNativeScaling(clients),
+      metrics: new CloudWatchMetricSource(deps.clients.cloudWatch),
+      nativeScaling: new AwsNativeScaling(deps.clients),
     };
-    adapters.set(clients, built);
+    adapters.set(deps.clients, built);
   }
   return built;
 }

@@ -12,12 +12,18 @@ import type { BrainPorts } from "../../shared/brain/applyDecision.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
 import { ConfigError } from "../../shared/core/errors.js";
+import type { Adapters } from "./adapters.js";
 
 export type FunctionDeps = {
   config: BrainConfig;
   ports: BrainPorts;
   /** The scaled services' clients (CloudWatch for metrics, Application Auto Scaling, …). */
   clients: AwsClients;
+  /**
+   * The metrics and native-scaling adapters, where they are not the clients' own: replay answers
+   * them at the port on its simulated targets. Absent: built on `clients` (adapters.ts).
+   */
+  adapters?: Adapters;
   /** The time a decision is made at, given the event's own time (Lambda: the wall clock). */
   clock: (eventTime: string) => Date;
 };

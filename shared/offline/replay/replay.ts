@@ -1,0 +1,219 @@
+/**
+ * Replay: a recording through the brain's real functions (coordinated) or through every policy
+ * acting alone as AWS's native policies would (uncoordinated), in a closed loop on a virtual
+ * clock. The recording becomes demand (demand.ts); each minute the capacity in service turns it
+ * back into the metrics the alarms and target tracking read, so that what a mode adds changes what
+ * it sees next. The project's alarm evaluator turns those metrics into state changes, delivered as
+ * the SNS payloads CloudWatch sends; the tick runs every minute. Pure orchestration: the functions
+ * and the ledger come in, the clock is the recording's. docs/replay.md.
+ */
+import type { Ledger } from "../../brain/ports/ledger.js";
+import { targetTrackingMetric } from "../../brain/metricQueries.js";
+import type { BrainConfig, Target } from "../../core/config/schema.js";
+import { AlarmEvaluator } from "../evaluation/evaluator.js";
+import { snsEventFor } from "../evaluation/payloads.js";
+import type { StateChange } from "../evaluation/stateChange.js";
+import type { MetricRecord } from "../streams/record.js";
+import { DemandModel } from "./demand.js";
+import { kpisOf } from "./kpis.js";
+import { NativePolicies } from "./native.js";
+import {
+  MINUTE_MS,
+  type MinuteSample,
+  type ReplayDecision,
+  type ReplayMode,
+  type ReplayResult,
+  type ReplayWorld,
+} from "./types.js";
+import { SimulatedTargets } from "./world.js";
+
+/** A decision as a function returns it (an applied, held or quiet record, or an acknowledgement). */
+export type FunctionDecision = {
+  at: string;
+  target: string | null;
+  policy?: string | null;
+  from?: number;
+  to?: number;
+  reason: string;
+  blockedBy?: string | null;
+  status?: string;
+};
+
+/** One invocation of a function on a payload: what it decided, or the payload's error. */
+export type Invoke = (
+  event: unknown,
+  requestId: string,
+) => Promise<{ decisions: readonly FunctionDecision[]; error?: { message: string } }>;
+
+/** The brain's functions, built by the caller on the replay's world and ledger (coordinated mode). */
+export type ReplayFunctions = { alarm: Invoke; tick: Invoke };
+
+export type ReplayOptions = {
+  mode: ReplayMode;
+  /** Seeds the simulated provisioning times: the same seed, the same replay. */
+  seed: number;
+  /** Coordinated mode: the ledger, and the functions on the world and that ledger. */
+  ledger?: Ledger;
+  functionsOn?: (world: ReplayWorld) => ReplayFunctions;
+  /** Called after each simulated minute with the time replayed. */
+  onMinute?: (at: number) => void;
+};
+
+/** The account and region the payloads name: the configuration's, else a placeholder one. */
+const origin = (config: BrainConfig) => ({
+  account: config.account ?? "123456789012",
+  region: config.region ?? "us-east-1",
+});
+
+/** The minutes of a recording, each with its records, every minute from the first to the last. */
+async function* minutes(records: AsyncIterable<MetricRecord>): AsyncGenerator<[number, MetricRecord[]]> {
+  let minute: number | null = null;
+  let batch: MetricRecord[] = [];
+  for await (const record of records) {
+    const at = Math.floor(record.timestamp / MINUTE_MS) * MINUTE_MS;
+    if (minute !== null && at > minute) {
+      yield [minute, batch];
+      for (let gap = minute + MINUTE_MS; gap < at; gap += MINUTE_MS) yield [gap, []];
+      batch = [];
+    }
+    minute = at;
+    batch.push(record);
+  }
+  if (minute !== null) yield [minute, batch];
+}
+
+/** The EventBridge Scheduled Event of the tick's one-minute rule, at `at`. */
+function scheduledEvent(config: BrainConfig, at: number): Record<string, unknown> {
+  const { account, region } = origin(config);
+  return {
+    version: "0",
+    id: `replay-tick-${at}`,
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account,
+    time: new Date(at).toISOString().replace(".000Z", "Z"),
+    region,
+    resources: [`arn:aws:events:${region}:${account}:rule/surge-brain-replay-tick`],
+    detail: {},
+  };
+}
+
+export async function replay(
+  config: BrainConfig,
+  records: AsyncIterable<MetricRecord>,
+  options: ReplayOptions,
+): Promise<ReplayResult> {
+  const demand = new DemandModel(config);
+  const evaluator = new AlarmEvaluator(config.alarms);
+  const alarms = new Map(config.alarms.map((a) => [a.AlarmName, a]));
+  const states = new Map<string, string>();
+  const decisions: ReplayDecision[] = [];
+  const samples = new Map<string, MinuteSample[]>(config.targets.map((t) => [t.id, []]));
+  let world: SimulatedTargets | null = null;
+  let functions: ReplayFunctions | null = null;
+  let native: NativePolicies | null = null;
+  let invocations = 0;
+
+  const record = (made: readonly FunctionDecision[]) => {
+    for (const d of made) {
+      if (d.target === null || d.status === "quiet") continue;
+      decisions.push({
+        at: d.at,
+        target: d.target,
+        policy: d.policy ?? null,
+        from: d.from ?? 0,
+        to: d.to ?? 0,
+        reason: d.reason,
+        blockedBy: d.status === "failed" ? "failed" : (d.blockedBy ?? null),
+      });
+    }
+  };
+  const invoke = async (fn: Invoke, event: unknown) => {
+    const outcome = await fn(event, `replay-${++invocations}`);
+    if (outcome.error) throw new Error(`replay: a payload of its own was refused: ${outcome.error.message}`);
+    record(outcome.decisions);
+  };
+
+  const deliver = async (change: StateChange) => {
+    states.set(change.alarm, change.to);
+    const alarm = alarms.get(change.alarm);
+    if (alarm === undefined) return;
+    if (native) {
+      decisions.push(...native.onStateChange(change));
+      return;
+    }
+    const event = snsEventFor(change, alarm, origin(config));
+    if (event !== null && functions) await invoke(functions.alarm, event);
+  };
+
+  const tick = async (at: number, w: SimulatedTargets) => {
+    if (functions) return invoke(functions.tick, scheduledEvent(config, at));
+    if (!native) return;
+    const values = await trackingValues(config, w, at);
+    const inAlarm = new Set([...states].filter(([, s]) => s === "ALARM").map(([a]) => a));
+    decisions.push(...native.onMinute(at, inAlarm, (target, policy) => values.get(`${target.id}/${policy}`) ?? null));
+  };
+
+  for await (const [at, batch] of minutes(records)) {
+    if (world === null) {
+      world = new SimulatedTargets(config, { seed: options.seed, start: new Date(at) });
+      if (options.mode === "coordinated") {
+        if (!options.functionsOn) throw new Error("replay: coordinated mode needs the functions");
+        functions = options.functionsOn(world);
+      } else {
+        native = new NativePolicies(config, world);
+      }
+    }
+    const w = world;
+    demand.observe(batch);
+    w.advanceTo(new Date(at));
+    const published = demand.publish(at, (id) => w.inService(id));
+    w.publish(published);
+    for (const r of published) evaluator.push(r);
+    for (const change of evaluator.take()) await deliver(change);
+    await tick(at, w);
+    w.advanceTo(new Date(at));
+    for (const target of config.targets) {
+      const inService = w.inService(target.id);
+      samples.get(target.id)?.push({
+        at,
+        demand: demand.demandOf(target.id),
+        served: inService * demand.demandPerUnit(target.id),
+        inService,
+        capacity: w.capacity(target.id),
+      });
+    }
+    options.onMinute?.(at);
+  }
+
+  const targets: ReplayResult["targets"] = {};
+  for (const target of config.targets) {
+    targets[target.id] = kpisOf(
+      target,
+      samples.get(target.id) ?? [],
+      decisions.filter((d) => d.target === target.id),
+    );
+  }
+  return { targets, decisions };
+}
+
+/** Each target-tracking policy's metric at the minute, as the tick would read it, keyed target/policy. */
+async function trackingValues(config: BrainConfig, world: ReplayWorld, at: number): Promise<Map<string, number>> {
+  const values = new Map<string, number>();
+  const wanted: { key: string; id: string; queries: ReturnType<typeof targetTrackingMetric> }[] = [];
+  config.targets.forEach((target: Target, ti) => {
+    target.policies.forEach((policy, pi) => {
+      if (policy.PolicyType !== "TargetTrackingScaling") return;
+      const id = `t${ti}p${pi}`;
+      wanted.push({ key: `${target.id}/${policy.PolicyName}`, id, queries: targetTrackingMetric(target, policy, id) });
+    });
+  });
+  const queries = wanted.flatMap((w) => w.queries?.queries ?? []);
+  if (queries.length === 0) return values;
+  const read = await world.metrics.read({ queries, start: new Date(at), end: new Date(at + MINUTE_MS) });
+  for (const w of wanted) {
+    const value = read.get(w.id)?.[0];
+    if (typeof value === "number") values.set(w.key, value);
+  }
+  return values;
+}

@@ -1,12 +1,32 @@
+/**
+ * Standard error when it is a terminal: what is drawn and redrawn in place on one line (a
+ * progress bar), written as is, without the newline `err` adds.
+ */
+export type Terminal = {
+  write: (text: string) => void;
+  /** The terminal's width now, in characters. */
+  columns: () => number;
+};
+
 /** Where a command writes: standard output for results, standard error for everything else. */
 export type CliIo = {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Set only when standard error is a terminal. */
+  errTerminal?: Terminal;
 };
 
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  errTerminal: process.stderr.isTTY
+    ? {
+        write: (text) => {
+          process.stderr.write(text);
+        },
+        columns: () => process.stderr.columns ?? 80,
+      }
+    : undefined,
 };
 
 /** Exit statuses of every command. */

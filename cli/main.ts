@@ -8,6 +8,7 @@ import { ConfigError, UsageError } from "../shared/core/errors.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInvoke } from "./commands/invoke.js";
 import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerStart } from "./commands/start.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CommandContext } from "./context.js";
@@ -31,6 +32,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     registerResume,
     registerStart,
     registerEvaluate,
+    registerReplay,
   ]) {
     register(program, ctx).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }

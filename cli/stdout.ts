@@ -11,3 +11,14 @@ export async function withStdoutToStderr<T>(work: () => Promise<T>): Promise<T> 
     process.stdout.write = write;
   }
 }
+
+/** Runs `work` with standard output discarded: replay's functions log nothing unless asked. */
+export async function withStdoutDiscarded<T>(work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+  }
+}

@@ -27,7 +27,7 @@ export interface ReplayWorld {
   publish(records: readonly MetricRecord[]): void;
 }
 
-/** A decision of either mode, as the replay output lists it (PRODUCT.md's shape). */
+/** A decision of either mode, as the replay output lists it (docs/replay.md, the output). */
 export type ReplayDecision = {
   at: string;
   target: string;
@@ -52,7 +52,7 @@ export type MinuteSample = {
   capacity: number;
 };
 
-/** PRODUCT.md's replay KPIs, per target. */
+/** The replay's KPIs, per target (docs/replay.md, the KPIs). */
 export type TargetKpis = {
   underProvisionedSeconds: number;
   capacityHours: number;
@@ -68,7 +68,7 @@ export type TargetKpis = {
 
 export type ReplayMode = "coordinated" | "uncoordinated";
 
-/** One mode's result: PRODUCT.md's `--json` object. */
+/** One mode's result: the `--json` object of one mode. */
 export type ReplayResult = {
   targets: Record<string, TargetKpis>;
   decisions: ReplayDecision[];

@@ -238,12 +238,23 @@ export type ScheduledAction = z.infer<typeof ScheduledActionSchema>;
 export const TargetKinds = ["aurora-readers", "aurora-capacity", "asg"] as const;
 export type TargetKind = (typeof TargetKinds)[number];
 
+/**
+ * What replay needs to know of a target and the recording cannot tell (docs/replay.demand.md): the
+ * demand one unit of capacity (an instance, a reader, an ACU of the floor) serves before it
+ * saturates, in the units of the target's demand series. The functions ignore it.
+ */
+export const TargetReplaySchema = z.strictObject({
+  demandPerUnit: z.number().positive().optional(),
+});
+export type TargetReplay = z.infer<typeof TargetReplaySchema>;
+
 const targetFields = {
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, '.', '_' or '-' (at most 63)"),
   MinCapacity: z.number().min(0),
   MaxCapacity: z.number().min(0),
   policies: z.array(ScalingPolicySchema),
   schedules: z.array(ScheduledActionSchema),
+  replay: TargetReplaySchema.optional(),
 };
 
 /** The number of Aurora replicas of one cluster (Application Auto Scaling's rds:cluster:ReadReplicaCount). */

@@ -329,7 +329,48 @@ const broken: { name: string; edit: (c: any) => void; path: string; message: Reg
     path: "$.account",
     message: /12-digit/,
   },
+  {
+    name: "a replay demandPerUnit that is not positive",
+    edit: (c) => (readers(c).replay = { demandPerUnit: 0 }),
+    path: "$.targets[0].replay.demandPerUnit",
+    message: /expected number to be >0/,
+  },
+  {
+    name: "a replay demandPerUnit that is not a number",
+    edit: (c) => (frontend(c).replay = { demandPerUnit: "1000" }),
+    path: "$.targets[2].replay.demandPerUnit",
+    message: /number/,
+  },
+  {
+    name: "an unknown field in replay (a typo)",
+    edit: (c) => (acu(c).replay = { demandPerUnits: 2 }),
+    path: "$.targets[1].replay.demandPerUnits",
+    message: /unknown field/,
+  },
 ];
+
+describe("validate: a target's replay settings", () => {
+  it("accepts replay.demandPerUnit on every kind of target, and an empty replay", () => {
+    const result = validateConfig(
+      variant((c) => {
+        readers(c).replay = { demandPerUnit: 45 };
+        acu(c).replay = { demandPerUnit: 0.5 };
+        frontend(c).replay = { demandPerUnit: 1200 };
+        c.targets[3].replay = {};
+      }),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.config.targets.map((t) => t.replay)).toEqual([
+        { demandPerUnit: 45 },
+        { demandPerUnit: 0.5 },
+        { demandPerUnit: 1200 },
+        {},
+      ]);
+    }
+  });
+});
 
 describe("validate rejects", () => {
   it.each(broken)("$name, naming $path", ({ edit, path, message }) => {

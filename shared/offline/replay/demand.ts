@@ -1,0 +1,386 @@
+/**
+ * Replay's demand model: the recording's per-unit metrics, measured at the capacity the account
+ * had then, turned into demand per target, which does not change when capacity does; and from
+ * demand and the simulated capacity in service, the metrics the alarms and target tracking read
+ * next. docs/replay.demand.md has the formulas; in short:
+ *
+ * - what the recording measured is kept as totals, conserved whatever the capacity: reader CPU and
+ *   connections × readers reporting (the statistic's SampleCount), the group's EC2 CPU × instances
+ *   reporting, the target group's RequestCount (or RequestCountPerTarget × HealthyHostCount);
+ * - each minute, what n units in service report is the total over n: CPUUtilization capped at 100,
+ *   ReadLatency proportional to the readers' utilization and growing with its square past
+ *   saturation, RequestCountPerTarget = RequestCount / n, HealthyHostCount = n;
+ * - a raised ACU floor gives each reader more capacity than it had when recorded: reader CPU falls
+ *   in proportion;
+ * - a series the model does not know is published as recorded.
+ *
+ *   const model = new DemandModel(config);
+ *   model.observe(recordsOfMinute);
+ *   const records = model.publish(t, (id) => world.inService(id));
+ *   model.demandOf("virtway-api"); model.demandPerUnit("virtway-api");
+ *
+ * Deterministic: the same records and capacities give the same output.
+ */
+import type { BrainConfig, Target } from "../../core/config/schema.js";
+import { tidy } from "../evaluation/statistics.js";
+import type { MetricRecord, Statistics } from "../streams/record.js";
+import { seriesKey } from "../streams/record.js";
+import { type SeriesName, seriesRead, type TargetDemand, targetDemandOf } from "./demandSeries.js";
+import { EVEN, type MinuteStats, mergeBySeries, perUnitStats, singleStats, spreadOf } from "./minuteStats.js";
+
+/**
+ * Below this utilization a reader's ReadLatency is its service time alone: it does not fall further
+ * when readers are added (the bundled recording: 1.2 ms at 28% CPU, 3.8 ms at 91%).
+ */
+export const LATENCY_FLOOR_UTILIZATION = 0.25;
+
+/** What a minute of the recording measured of one cluster's readers (Role=READER). */
+type ReadersMinute = {
+  readers: number;
+  cpu?: MinuteStats;
+  connections?: MinuteStats;
+  latency?: MinuteStats;
+  /** ServerlessDatabaseCapacity, the ACUs the readers ran at (or the floor's MinCapacity). */
+  acu: number;
+};
+
+type GroupMinute = { instances: number; cpu?: MinuteStats };
+type AlbMinute = { requests?: number; hosts: number };
+
+const key = (r: { namespace: string; metricName: string; dimensions: Record<string, string> }) =>
+  seriesKey(r.namespace, r.metricName, r.dimensions);
+
+const dimNames = (d: Record<string, string>) => Object.keys(d).sort().join(",");
+
+export class DemandModel {
+  private readonly targets: ReadonlyMap<string, { target: Target; demand: TargetDemand }>;
+  private readonly published: readonly SeriesName[];
+  /** This minute's records, merged per series. */
+  private minute = new Map<string, { first: MetricRecord; stats: MinuteStats }>();
+  private readersNow = new Map<string, ReadersMinute>();
+  private groupsNow = new Map<string, GroupMinute>();
+  private albNow = new Map<string, AlbMinute>();
+  /** The last count of units reporting the recording gave, per cluster, group and target group. */
+  private readonly held = new Map<string, number>();
+  /** Each target's latest demand: held through minutes the recording has none. */
+  private readonly demand = new Map<string, number>();
+
+  constructor(private readonly config: BrainConfig) {
+    this.targets = new Map(
+      config.targets.map((t) => [t.id, { target: t, demand: targetDemandOf(config, t) }]),
+    );
+    this.published = seriesRead(config);
+  }
+
+  /** The target's demand series and demand per unit (replay.demandPerUnit or its default). */
+  targetDemand(targetId: string): TargetDemand {
+    return this.entry(targetId).demand;
+  }
+
+  /** The demand one unit of the target serves before it saturates, in its demand series' units. */
+  demandPerUnit(targetId: string): number {
+    return this.entry(targetId).demand.perUnit;
+  }
+
+  /** This minute's demand of the target; null until the recording has had any. */
+  demandOf(targetId: string): number | null {
+    this.entry(targetId);
+    return this.demand.get(targetId) ?? null;
+  }
+
+  /** The recording's records of one minute. */
+  observe(records: readonly MetricRecord[]): void {
+    this.minute = mergeBySeries(records, key);
+    this.readersNow = new Map();
+    this.groupsNow = new Map();
+    this.albNow = new Map();
+    for (const { target, demand } of this.targets.values()) {
+      const s = demand.series;
+      if (s.kind === "readerCpu" || s.kind === "readerConnections" || s.kind === "acuFloor") {
+        const r = this.readers(s.cluster);
+        if (r === null) continue;
+        if (s.kind === "readerCpu" && r.cpu?.average !== undefined)
+          this.demandIs(target, r.cpu.average * r.readers);
+        if (s.kind === "readerConnections" && r.connections?.average !== undefined)
+          this.demandIs(target, r.connections.average * r.readers);
+        if (s.kind === "acuFloor") this.acuFloorDemand(target, s.cluster, r.readers);
+      } else if (s.kind === "groupCpu") {
+        const g = this.group(s.group, target);
+        if (g?.cpu?.average !== undefined) this.demandIs(target, g.cpu.average * g.instances);
+      } else {
+        const a = this.alb(s.loadBalancer, s.targetGroup, target);
+        if (a?.requests !== undefined) this.demandIs(target, a.requests);
+      }
+    }
+  }
+
+  /**
+   * The records of minute `at` for every series the alarms and target-tracking policies read,
+   * from demand and the units in service (available readers, InService instances, the ACU floor).
+   */
+  publish(at: number, inService: (targetId: string) => number): MetricRecord[] {
+    for (const { target, demand } of this.targets.values())
+      if (demand.series.kind === "acuFloor") {
+        const n = this.readersInService(demand.series.cluster, inService);
+        this.acuFloorDemand(target, demand.series.cluster, n > 0 ? n : undefined);
+      }
+    const out: MetricRecord[] = [];
+    for (const series of this.published) {
+      const made = this.synthesize(series, inService);
+      if (made) out.push(this.record(series, at, made.stats, made.unit));
+    }
+    return out;
+  }
+
+  // --- what the recording measured --------------------------------------------------------------
+
+  private stats(
+    namespace: string,
+    metricName: string,
+    dims: Record<string, string>,
+  ): MinuteStats | undefined {
+    return this.minute.get(seriesKey(namespace, metricName, dims))?.stats;
+  }
+
+  /** A count of units reporting: this minute's, else the last the recording gave, else `fallback`. */
+  private count(heldKey: string, now: number | undefined, fallback: number): number {
+    if (now !== undefined && now > 0) {
+      this.held.set(heldKey, now);
+      return now;
+    }
+    return this.held.get(heldKey) ?? fallback;
+  }
+
+  /** The cluster's readers this minute (null when the minute has none of their series). */
+  private readers(cluster: string): ReadersMinute | null {
+    const known = this.readersNow.get(cluster);
+    if (known) return known;
+    const dims = { DBClusterIdentifier: cluster, Role: "READER" };
+    const cpu = this.stats("AWS/RDS", "CPUUtilization", dims);
+    const connections = this.stats("AWS/RDS", "DatabaseConnections", dims);
+    const latency = this.stats("AWS/RDS", "ReadLatency", dims);
+    const capacity = this.stats("AWS/RDS", "ServerlessDatabaseCapacity", dims);
+    const readersTarget = this.config.targets.find(
+      (t) => t.kind === "aurora-readers" && t.DBClusterIdentifier === cluster,
+    );
+    if (!cpu && !connections && !latency) return null;
+    const floor = this.floorTargetOf(cluster);
+    const acu = this.count(`acu:${cluster}`, capacity?.average, floor?.MinCapacity || 1);
+    const reporting = cpu?.sampleCount ?? connections?.sampleCount ?? latency?.sampleCount;
+    const readers = this.count(`readers:${cluster}`, reporting, readersTarget?.MinCapacity || 1);
+    const r: ReadersMinute = { readers, acu, ...definedOnly({ cpu, connections, latency }) };
+    this.readersNow.set(cluster, r);
+    return r;
+  }
+
+  private group(name: string, target: Target | undefined): GroupMinute | null {
+    const known = this.groupsNow.get(name);
+    if (known) return known;
+    const cpu = this.stats("AWS/EC2", "CPUUtilization", { AutoScalingGroupName: name });
+    if (!cpu) return null;
+    const albHosts = target?.kind === "asg" ? this.recordedHosts(target) : undefined;
+    const instances = this.count(`group:${name}`, cpu.sampleCount ?? albHosts, target?.MinCapacity || 1);
+    const g: GroupMinute = { instances, cpu };
+    this.groupsNow.set(name, g);
+    return g;
+  }
+
+  private recordedHosts(target: Target): number | undefined {
+    const s = this.targets.get(target.id)?.demand.series;
+    if (s?.kind !== "albRequests") return undefined;
+    const dims = { LoadBalancer: s.loadBalancer, TargetGroup: s.targetGroup };
+    return this.stats("AWS/ApplicationELB", "HealthyHostCount", dims)?.average;
+  }
+
+  /**
+   * The target group's requests this minute: RequestCount (LoadBalancer, TargetGroup; Sum), or
+   * RequestCountPerTarget (TargetGroup alone or with LoadBalancer; its Sum is the average per
+   * healthy target) × HealthyHostCount, the hosts falling back on the group's instances reporting.
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+   */
+  private alb(loadBalancer: string, targetGroup: string, target: Target): AlbMinute | null {
+    const known = this.albNow.get(targetGroup);
+    if (known) return known;
+    const both = { LoadBalancer: loadBalancer, TargetGroup: targetGroup };
+    const count = this.stats("AWS/ApplicationELB", "RequestCount", both);
+    const perTarget =
+      this.stats("AWS/ApplicationELB", "RequestCountPerTarget", { TargetGroup: targetGroup }) ??
+      this.stats("AWS/ApplicationELB", "RequestCountPerTarget", both);
+    const healthy = this.stats("AWS/ApplicationELB", "HealthyHostCount", both)?.average;
+    const groupReporting =
+      target.kind === "asg"
+        ? this.stats("AWS/EC2", "CPUUtilization", { AutoScalingGroupName: target.AutoScalingGroupName })
+            ?.sampleCount
+        : undefined;
+    const hosts = this.count(`hosts:${targetGroup}`, healthy ?? groupReporting, target.MinCapacity || 1);
+    const perTargetValue = perTarget?.sum ?? perTarget?.average;
+    const requests = count?.sum ?? (perTargetValue === undefined ? undefined : tidy(perTargetValue * hosts));
+    const a: AlbMinute = requests === undefined ? { hosts } : { requests, hosts };
+    this.albNow.set(targetGroup, a);
+    return a;
+  }
+
+  private floorTargetOf(cluster: string): Target | undefined {
+    return this.config.targets.find((t) => t.kind === "aurora-capacity" && t.DBClusterIdentifier === cluster);
+  }
+
+  private demandIs(target: Target, value: number): void {
+    this.demand.set(target.id, tidy(value));
+  }
+
+  /**
+   * The ACU floor's demand: the readers' CPU × the ACUs they ran at, shared by `readers` readers
+   * (in service once publish knows them, else as recorded): percent of one ACU, per reader.
+   */
+  private acuFloorDemand(target: Target, cluster: string, readers: number | undefined): void {
+    const r = this.readersNow.get(cluster) ?? this.readers(cluster);
+    if (r?.cpu?.average === undefined) return;
+    this.demandIs(target, (r.cpu.average * r.readers * r.acu) / (readers ?? r.readers));
+  }
+
+  // --- what the capacity in service reports ------------------------------------------------------
+
+  private readersInService(cluster: string, inService: (id: string) => number): number {
+    const t = this.config.targets.find(
+      (x) => x.kind === "aurora-readers" && x.DBClusterIdentifier === cluster,
+    );
+    if (t) return inService(t.id);
+    return this.readersNow.get(cluster)?.readers ?? 0;
+  }
+
+  /**
+   * How much of the recorded reader CPU each reader still shows under the simulated ACU floor: a
+   * floor above the ACUs the readers ran at gives them that much more capacity (recorded ÷ floor);
+   * a floor below changes nothing (Serverless v2 ran them above it).
+   */
+  private floorFactor(cluster: string, r: ReadersMinute, inService: (id: string) => number): number {
+    const floor = this.floorTargetOf(cluster);
+    const acus = floor ? inService(floor.id) : 0;
+    return acus > r.acu ? r.acu / acus : 1;
+  }
+
+  private synthesize(
+    s: SeriesName,
+    inService: (id: string) => number,
+  ): { stats: Statistics; unit: string | null } | null {
+    const d = s.dimensions;
+    const dims = dimNames(d);
+    if (s.namespace === "AWS/RDS" && dims === "DBClusterIdentifier,Role" && d.Role === "READER") {
+      const cluster = d.DBClusterIdentifier as string;
+      const r = this.readers(cluster);
+      const n = this.readersInService(cluster, inService);
+      if (r === null || n < 1) return this.recorded(s, r === null);
+      const factor = this.floorFactor(cluster, r, inService);
+      switch (s.metricName) {
+        case "CPUUtilization":
+          return r.cpu?.average === undefined
+            ? null
+            : made(perUnitStats(r.cpu.average * r.readers * factor, n, spreadOf(r.cpu), 100), "Percent");
+        case "DatabaseConnections":
+          return r.connections?.average === undefined
+            ? null
+            : made(perUnitStats(r.connections.average * r.readers, n, spreadOf(r.connections)), "Count");
+        case "ReadLatency":
+          return r.latency?.average === undefined
+            ? null
+            : made(perUnitStats(readLatency(r, n, factor) * n, n, spreadOf(r.latency)), "Seconds");
+      }
+    }
+    if (s.namespace === "AWS/EC2" && s.metricName === "CPUUtilization" && dims === "AutoScalingGroupName") {
+      const name = d.AutoScalingGroupName as string;
+      const target = this.config.targets.find((t) => t.kind === "asg" && t.AutoScalingGroupName === name);
+      const g = this.group(name, target);
+      const n = target ? inService(target.id) : (g?.instances ?? 0);
+      if (g?.cpu?.average === undefined || n < 1) return null;
+      return made(perUnitStats(g.cpu.average * g.instances, n, spreadOf(g.cpu), 100), "Percent");
+    }
+    if (s.namespace === "AWS/ApplicationELB" && d.TargetGroup !== undefined) {
+      const alb = this.albSeries(s, inService);
+      if (alb !== undefined) return alb;
+    }
+    return this.recorded(s, true);
+  }
+
+  /**
+   * A target group's series, where an asg target's ALBRequestCountPerTarget names it: undefined
+   * for a series the model does not make (published as recorded). ELB reports only while requests
+   * flow, so nothing is published in a minute without requests.
+   */
+  private albSeries(
+    s: SeriesName,
+    inService: (id: string) => number,
+  ): { stats: Statistics; unit: string | null } | null | undefined {
+    const d = s.dimensions;
+    for (const { target, demand } of this.targets.values()) {
+      const series = demand.series;
+      if (series.kind !== "albRequests" || series.targetGroup !== d.TargetGroup) continue;
+      if (d.LoadBalancer !== undefined && d.LoadBalancer !== series.loadBalancer) continue;
+      const withLb = dimNames(d) === "LoadBalancer,TargetGroup";
+      const tgOnly = dimNames(d) === "TargetGroup";
+      if (!withLb && !tgOnly) return undefined;
+      const requests = this.alb(series.loadBalancer, series.targetGroup, target)?.requests;
+      const n = inService(target.id);
+      switch (s.metricName) {
+        case "RequestCountPerTarget":
+          return requests === undefined || n < 1 ? null : made(singleStats(requests / n), "Count");
+        case "RequestCount":
+          return !withLb || requests === undefined
+            ? undefined
+            : made(perUnitStats(requests, Math.max(n, 1), EVEN), "Count");
+        case "HealthyHostCount":
+          return !withLb || requests === undefined ? undefined : made(singleStats(n), "Count");
+      }
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** The series as recorded this minute (a series the model does not make), or nothing. */
+  private recorded(s: SeriesName, passThrough: boolean): { stats: Statistics; unit: string | null } | null {
+    if (!passThrough) return null;
+    const found = this.minute.get(key(s));
+    return found ? { stats: { ...found.stats }, unit: found.first.unit } : null;
+  }
+
+  private record(s: SeriesName, at: number, stats: Statistics, unit: string | null): MetricRecord {
+    return {
+      namespace: s.namespace,
+      metricName: s.metricName,
+      dimensions: { ...s.dimensions },
+      timestamp: at,
+      stats,
+      unit,
+      account: this.config.account ?? null,
+      region: this.config.region ?? null,
+      source: { file: "replay" },
+    };
+  }
+
+  private entry(targetId: string): { target: Target; demand: TargetDemand } {
+    const found = this.targets.get(targetId);
+    if (!found) throw new Error(`no target ${targetId} in the configuration`);
+    return found;
+  }
+}
+
+const made = (stats: Statistics, unit: string) => ({ stats, unit });
+
+function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}
+
+/**
+ * A reader's ReadLatency with `n` readers in service: the recorded latency × h(u) / h(u recorded),
+ * u the readers' utilization (CPU / 100 per reader, the ACU floor's factor applied), h(u) = u down
+ * to LATENCY_FLOOR_UTILIZATION, u² past saturation (u > 1: the work queues). Without reader CPU, in
+ * proportion to the readers' share (recorded readers / n).
+ */
+function readLatency(r: ReadersMinute, n: number, floorFactor: number): number {
+  const recorded = r.latency?.average ?? 0;
+  const cpu = r.cpu?.average;
+  if (cpu === undefined) return (recorded * r.readers) / n;
+  const h = (u: number) => (u > 1 ? u * u : Math.max(u, LATENCY_FLOOR_UTILIZATION));
+  const uRecorded = Math.min(1, cpu / 100);
+  const uNow = (cpu * r.readers * floorFactor) / (n * 100);
+  return (recorded * h(uNow)) / h(uRecorded);
+}

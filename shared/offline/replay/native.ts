@@ -27,11 +27,7 @@ import { hardMaxOf } from "../../core/deciders/targets.js";
 import type { Abstention, Proposal } from "../../core/engine/decision.js";
 import { isProposal } from "../../core/policies/proposal.js";
 import { type AlarmBreach, stepScaling } from "../../core/policies/stepScaling.js";
-import {
-  combineTargetTracking,
-  DEFAULT_TARGET_TRACKING_COOLDOWN_SECONDS,
-  targetTracking,
-} from "../../core/policies/targetTracking.js";
+import { combineTargetTracking, targetTracking } from "../../core/policies/targetTracking.js";
 import type { StateChange } from "../evaluation/stateChange.js";
 import { MINUTE_MS, type ReplayDecision, type ReplayWorld } from "./types.js";
 
@@ -238,36 +234,41 @@ export class NativePolicies {
     const results: (Proposal | Abstention)[] = [];
     for (const policy of policies) {
       const key = `${target.id}\u0000${policy.PolicyName}`;
-      const series = this.datapoints.get(key) ?? [];
-      for (let i = 0; i < gap; i++) series.push(null);
-      series.push(metric(target.id, policy));
-      this.datapoints.set(key, series.slice(-keep));
-      const points = this.datapoints.get(key) ?? [];
+      const points = [
+        ...(this.datapoints.get(key) ?? []),
+        ...Array(gap).fill(null),
+        metric(target.id, policy),
+      ];
+      this.datapoints.set(key, points.slice(-keep));
 
       const state = this.stateOf(target, policy.PolicyName);
       const base = this.scaleOutBaseline(target, state, capacity, at);
       let result = targetTracking(policy, base, points, settings);
+      // The baseline is a scale-out's: a scale-in counts from the current capacity.
       if (isProposal(result) && result.direction === "in" && base !== capacity)
         result = targetTracking(policy, capacity, points, settings);
       if (!isProposal(result)) {
         results.push(result);
         continue;
       }
-      const cfg = policy.TargetTrackingScalingPolicyConfiguration;
       const effective = this.effective(target, state, capacity, at, {
         policy: policy.PolicyName,
         direction: result.direction,
         desired: result.desired,
         reason: result.direction === "out" ? "TargetTrackingScaleOut" : "TargetTrackingScaleIn",
-        cooldownSeconds:
-          (result.direction === "out" ? cfg.ScaleOutCooldown : cfg.ScaleInCooldown) ??
-          DEFAULT_TARGET_TRACKING_COOLDOWN_SECONDS,
+        // ScaleOutCooldown or ScaleInCooldown, 300 s by default for Aurora.
+        cooldownSeconds: result.cooldownSeconds,
       });
       // A policy held back (cooldown, warm-up, bounds, nothing to add) is not ready: it vetoes scale-in.
       results.push(
         effective
           ? { ...result, desired: effective.desired }
-          : { layer: policy.PolicyName, kind: "target-tracking", reason: "WithinTarget", message: "held" },
+          : {
+              layer: policy.PolicyName,
+              kind: "target-tracking",
+              reason: "WithinTarget",
+              message: `${result.message}: held (cooldown, warm-up, bounds, or nothing to add)`,
+            },
       );
     }
     const combined = combineTargetTracking(results, capacity);

@@ -557,8 +557,7 @@ describe("policies side by side: they fight", () => {
     // 19:00..19:14 reader CPU at 20: target tracking ceil(10 × 20 / 50) = 4 at 19:14
     const decisions = minutes(native, 0, 16, () => 20);
     // 19:17 a spike: cpu-high goes to ALARM at 75, the step policy adds 2: 4 → 6, three minutes
-    // after the scale-in (a direction change within 10 minutes); the coordinated mode would hold
-    // the scale-in or count the step from what it removed.
+    // after the scale-in: a direction change within 10 minutes, the baseline's side of the comparison.
     decisions.push(...native.onStateChange(change("cpu-high", 17, 75)));
     expect(decisions.map((d) => `${brief(d)} ${d.reason}`)).toEqual([
       "19:14 cpu-50 10→4 TargetTrackingScaleIn",

@@ -234,12 +234,12 @@ export class NativePolicies {
     const results: (Proposal | Abstention)[] = [];
     for (const policy of policies) {
       const key = `${target.id}\u0000${policy.PolicyName}`;
-      const points = [
-        ...(this.datapoints.get(key) ?? []),
-        ...Array(gap).fill(null),
-        metric(target.id, policy),
-      ];
-      this.datapoints.set(key, points.slice(-keep));
+      // Minutes the driver skipped are minutes without a datapoint.
+      const missing: null[] = Array(Math.min(gap, keep)).fill(null);
+      const points = [...(this.datapoints.get(key) ?? []), ...missing, metric(target.id, policy)].slice(
+        -keep,
+      );
+      this.datapoints.set(key, points);
 
       const state = this.stateOf(target, policy.PolicyName);
       const base = this.scaleOutBaseline(target, state, capacity, at);

@@ -529,12 +529,14 @@ describe("target tracking with AWS's managed alarms", () => {
     expect(scaleIn.map(brief)).toEqual(["19:19 web-cpu 8→2"]);
   });
 
-  it("a minute without a datapoint breaks the window", () => {
-    const native = new NativePolicies(
-      configOf(readers([tracking("cpu-50", 50)])),
-      new StandInWorld({ readers: 4 }),
-    );
+  it("a minute without a datapoint, or a minute the driver skipped, breaks the window", () => {
+    const config = configOf(readers([tracking("cpu-50", 50)]));
+    const native = new NativePolicies(config, new StandInWorld({ readers: 4 }));
     expect(minutes(native, 0, 3, (k) => (k === 1 ? null : 80))).toEqual([]);
+    const skipped = new NativePolicies(config, new StandInWorld({ readers: 4 }));
+    const decisions = [0, 2, 3, 4].flatMap((k) => skipped.onMinute(m(k), NONE, () => 80));
+    // 19:01 is missing: 19:02, 19:03, 19:04 are the first 3 in a row, ceil(4 × 80 / 50) = ceil(6.4) = 7
+    expect(decisions.map(brief)).toEqual(["19:04 cpu-50 4→7"]);
   });
 });
 

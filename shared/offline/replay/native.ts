@@ -356,7 +356,8 @@ export class NativePolicies {
       if (chosen.direction === "out") {
         // A scale-out ends every scale-in cooldown of the target (API_TargetTrackingScalingPolicyConfiguration.html).
         for (const p of target.policies) delete this.stateOf(target, p.PolicyName).scaleInUntil;
-        // A larger scale-out during the policy's cooldown adds the difference and keeps that cooldown.
+        // A larger scale-out during the policy's cooldown keeps its baseline; the cooldown restarts
+        // once this activity completes.
         const cooldownMs = chosen.cooldownSeconds * 1000;
         if (state.scaleOut === undefined || !this.inScaleOutCooldown(state, now))
           state.scaleOut = { baseline: from, cooldownMs };

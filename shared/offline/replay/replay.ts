@@ -8,7 +8,7 @@
  * and the ledger come in, the clock is the recording's. docs/replay.md.
  */
 import type { Ledger } from "../../brain/ports/ledger.js";
-import { targetTrackingMetric } from "../../brain/metricQueries.js";
+import { alarmMetric, type ResolvedMetric, targetTrackingMetric } from "../../brain/metricQueries.js";
 import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { AlarmEvaluator } from "../evaluation/evaluator.js";
 import { snsEventFor } from "../evaluation/payloads.js";
@@ -149,9 +149,16 @@ export async function replay(
   const tick = async (at: number, w: SimulatedTargets) => {
     if (functions) return invoke(functions.tick, scheduledEvent(config, at));
     if (!native) return;
-    const values = await trackingValues(config, w, at);
     const inAlarm = new Set([...states].filter(([, s]) => s === "ALARM").map(([a]) => a));
-    decisions.push(...native.onMinute(at, inAlarm, (target, policy) => values.get(`${target.id}/${policy}`) ?? null));
+    const values = await currentValues(config, w, at, inAlarm);
+    decisions.push(
+      ...native.onMinute(
+        at,
+        inAlarm,
+        (targetId, policy) => values.get(`${targetId}/${policy.PolicyName}`) ?? null,
+        (alarm) => values.get(alarm) ?? null,
+      ),
+    );
   };
 
   for await (const [at, batch] of minutes(records)) {
@@ -197,23 +204,44 @@ export async function replay(
   return { targets, decisions };
 }
 
-/** Each target-tracking policy's metric at the minute, as the tick would read it, keyed target/policy. */
-async function trackingValues(config: BrainConfig, world: ReplayWorld, at: number): Promise<Map<string, number>> {
-  const values = new Map<string, number>();
-  const wanted: { key: string; id: string; queries: ReturnType<typeof targetTrackingMetric> }[] = [];
+/**
+ * What the native policies read at the minute, as their alarms would: each target-tracking
+ * policy's metric (keyed target/policy) over the minute, and each alarm in ALARM's metric (keyed by
+ * its name) over its latest Period.
+ */
+async function currentValues(
+  config: BrainConfig,
+  world: ReplayWorld,
+  at: number,
+  inAlarm: ReadonlySet<string>,
+): Promise<Map<string, number>> {
+  const wanted: { key: string; metric: ResolvedMetric }[] = [];
   config.targets.forEach((target: Target, ti) => {
     target.policies.forEach((policy, pi) => {
       if (policy.PolicyType !== "TargetTrackingScaling") return;
-      const id = `t${ti}p${pi}`;
-      wanted.push({ key: `${target.id}/${policy.PolicyName}`, id, queries: targetTrackingMetric(target, policy, id) });
+      const metric = targetTrackingMetric(target, policy, `t${ti}p${pi}`);
+      if (metric) wanted.push({ key: `${target.id}/${policy.PolicyName}`, metric });
     });
   });
-  const queries = wanted.flatMap((w) => w.queries?.queries ?? []);
-  if (queries.length === 0) return values;
-  const read = await world.metrics.read({ queries, start: new Date(at), end: new Date(at + MINUTE_MS) });
-  for (const w of wanted) {
-    const value = read.get(w.id)?.[0];
-    if (typeof value === "number") values.set(w.key, value);
+  config.alarms.forEach((alarm, ai) => {
+    if (!inAlarm.has(alarm.AlarmName)) return;
+    const metric = alarmMetric(alarm, `a${ai}`);
+    if (metric) wanted.push({ key: alarm.AlarmName, metric });
+  });
+  const values = new Map<string, number>();
+  const end = at + MINUTE_MS;
+  // One read per period length: every series over its own latest period.
+  for (const periodSeconds of new Set(wanted.map((w) => w.metric.periodSeconds))) {
+    const group = wanted.filter((w) => w.metric.periodSeconds === periodSeconds);
+    const read = await world.metrics.read({
+      queries: group.flatMap((w) => w.metric.queries),
+      start: new Date(end - periodSeconds * 1000),
+      end: new Date(end),
+    });
+    for (const w of group) {
+      const value = read.get(w.metric.id)?.at(-1);
+      if (typeof value === "number") values.set(w.key, value);
+    }
   }
   return values;
 }

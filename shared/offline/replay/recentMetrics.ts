@@ -12,29 +12,44 @@
  *   else the longest Period of the metrics it references; each referenced metric is read at that
  *   period. METRICS() covers every metric of the batch, as it does in one GetMetricData request.
  *
- * Only the newest `retentionMinutes` minutes are kept (a ring of slots per series): memory stays
- * flat however long the replay, and a read reaching further back finds no data there.
+ * Only the newest `retentionMinutes` minutes are kept (a ring of slots per series, reused in place):
+ * memory stays flat however long the replay, and a read reaching further back finds no data there.
+ * The tick reads the same minutes again and again, so a minute's statistic and a one-minute
+ * expression's value are computed once and kept until a record for that minute arrives.
  */
 import type { MetricRequest, MetricSource, MetricValues } from "../../brain/ports/metrics.js";
 import type { MetricDataQuery } from "../../core/config/schema.js";
 import { type CompiledMath, compileMetricMath } from "../evaluation/metricMath.js";
 import { PeriodAccumulator, parseStat, type StatSpec } from "../evaluation/statistics.js";
-import { dimensionsFromList, type MetricRecord, type Statistics, seriesKey } from "../streams/record.js";
+import { type Dimensions, dimensionsFromList, type MetricRecord } from "../streams/record.js";
+import { MinuteRing } from "./minuteRing.js";
 import { MINUTE_MS } from "./types.js";
 
 /** A day of minutes: more than the longest window the tick reads (an alarm's EvaluationPeriods × Period). */
 export const DEFAULT_RETENTION_MINUTES = 24 * 60;
 
-type Entry = { stats: Statistics; unit: string | null };
-/** One minute of one series: every record published for it. */
-type Slot = { at: number; entries: Entry[] };
+/** Per minute slot: a value once computed (NaN: null), the minute, and the record counts it saw. */
+type Memo = { at: Float64Array; seen: Float64Array; value: Float64Array };
 
+/** A MetricStat as read: its query id, series, statistic and unit, and its one-minute values kept. */
+type Source = { id: string; key: string; spec: StatSpec; unit: string | null; memo: Memo };
+/** One query that returns data, as the batch is read. */
+type Returned = { id: string; periodMs: number } & (
+  | { kind: "metric"; source: Source }
+  | { kind: "math"; math: CompiledMath; inputs: Source[]; memo: Memo | null }
+  | { kind: "none" }
+);
+
+/** Distinct batches whose reading plan is kept (the tick asks the same few again and again). */
+const PLANS_KEPT = 64;
+/** A one-minute expression's memo tells record counts apart up to this many per series and minute. */
+const COUNT_BASE = 1024;
+const MEMO_INPUTS = 5;
 const ID_WORD = /\b[a-z][a-zA-Z0-9_]*\b/g;
 
 export class RecentMetrics implements MetricSource {
-  private readonly series = new Map<string, (Slot | undefined)[]>();
-  private readonly specs = new Map<string, StatSpec>();
-  private readonly compiled = new Map<string, CompiledMath>();
+  private readonly series = new Map<string, MinuteRing>();
+  private readonly plans = new Map<string, Returned[]>();
   /** The newest minute published (epoch ms): the window ends there. */
   private newest = Number.NEGATIVE_INFINITY;
 
@@ -47,17 +62,13 @@ export class RecentMetrics implements MetricSource {
       const at = Math.floor(record.timestamp / MINUTE_MS) * MINUTE_MS;
       if (at <= this.newest - span) continue;
       if (at > this.newest) this.newest = at;
-      const key = seriesKey(record.namespace, record.metricName, record.dimensions);
-      let slots = this.series.get(key);
-      if (!slots) {
-        slots = new Array(this.retentionMinutes);
-        this.series.set(key, slots);
+      const key = keyOf(record.namespace, record.metricName, record.dimensions);
+      let ring = this.series.get(key);
+      if (!ring) {
+        ring = new MinuteRing(this.retentionMinutes);
+        this.series.set(key, ring);
       }
-      const index = this.slotOf(at);
-      const entry = { stats: record.stats, unit: record.unit };
-      const slot = slots[index];
-      if (slot?.at === at) slot.entries.push(entry);
-      else slots[index] = { at, entries: [entry] };
+      ring.add(at, record.stats, record.unit);
     }
   }
 
@@ -70,75 +81,169 @@ export class RecentMetrics implements MetricSource {
     const start = Math.floor(request.start.getTime() / MINUTE_MS) * MINUTE_MS;
     const end = Math.floor(request.end.getTime() / MINUTE_MS) * MINUTE_MS;
     const values = new Map<string, (number | null)[]>();
-    const { queries } = request;
-    if (queries.length === 0 || end <= start) return values;
-    for (const q of queries) {
-      if (q.ReturnData === false) continue;
-      const periodMs = periodOf(q, queries) * 1000;
-      const slots = Math.floor((end - start) / periodMs);
-      const series: (number | null)[] = new Array(slots);
-      if (q.MetricStat) {
-        for (let k = 0; k < slots; k++) series[k] = this.statistic(q, start + k * periodMs, periodMs);
-      } else if (q.Expression !== undefined) {
-        const math = this.math(q, queries);
-        const metrics = queries.filter((m) => m.MetricStat && math.metricIds.includes(m.Id));
-        const inputs = new Map<string, number | null>();
-        for (let k = 0; k < slots; k++) {
-          for (const m of metrics) inputs.set(m.Id, this.statistic(m, start + k * periodMs, periodMs));
-          series[k] = math.evaluate(inputs);
-        }
-      } else {
-        series.fill(null);
+    if (request.queries.length === 0 || end <= start) return values;
+    for (const q of this.plan(request.queries)) {
+      const periods = Math.floor((end - start) / q.periodMs);
+      const series: (number | null)[] = new Array(periods).fill(null);
+      if (q.kind === "metric") {
+        const ring = this.series.get(q.source.key);
+        if (ring)
+          for (let k = 0; k < periods; k++)
+            series[k] = statistic(ring, q.source, start + k * q.periodMs, q.periodMs);
+      } else if (q.kind === "math") {
+        const rings = q.inputs.map((source) => this.series.get(source.key));
+        for (let k = 0; k < periods; k++) series[k] = expression(q, rings, start + k * q.periodMs);
       }
-      values.set(q.Id, series);
+      values.set(q.id, series);
     }
     return values;
   }
 
-  private slotOf(at: number): number {
-    return (at / MINUTE_MS) % this.retentionMinutes;
-  }
-
-  /** A MetricStat query's statistic over [from, from + periodMs); null without records. */
-  private statistic(q: MetricDataQuery, from: number, periodMs: number): number | null {
-    const stat = q.MetricStat as NonNullable<MetricDataQuery["MetricStat"]>;
-    const slots = this.series.get(
-      seriesKey(stat.Metric.Namespace, stat.Metric.MetricName, dimensionsFromList(stat.Metric.Dimensions)),
-    );
-    if (!slots) return null;
-    const unit = stat.Unit ?? null;
-    const accumulator = new PeriodAccumulator(this.spec(stat.Stat));
-    for (let at = from; at < from + periodMs; at += MINUTE_MS) {
-      const slot = slots[this.slotOf(at)];
-      if (slot?.at !== at) continue;
-      for (const entry of slot.entries)
-        if (unit === null || entry.unit === null || entry.unit === unit) accumulator.add(entry.stats);
+  /** How a batch is read: worked out once per distinct batch. */
+  private plan(queries: readonly MetricDataQuery[]): Returned[] {
+    const fingerprint = fingerprintOf(queries);
+    let plan = this.plans.get(fingerprint);
+    if (!plan) {
+      plan = planOf(queries, this.retentionMinutes);
+      if (this.plans.size >= PLANS_KEPT) this.plans.clear();
+      this.plans.set(fingerprint, plan);
     }
-    return accumulator.value()?.value ?? null;
+    return plan;
   }
+}
 
-  private spec(stat: string): StatSpec {
-    let spec = this.specs.get(stat);
-    if (!spec) {
-      const parsed = parseStat(stat);
-      if ("error" in parsed) throw new RangeError(`GetMetricData: ${parsed.error}`);
-      spec = parsed;
-      this.specs.set(stat, spec);
-    }
-    return spec;
-  }
+const memoOf = (slots: number): Memo => ({
+  at: new Float64Array(slots).fill(Number.NaN),
+  seen: new Float64Array(slots),
+  value: new Float64Array(slots),
+});
+const fromMemo = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
-  /** An expression with what it references, compiled once per batch shape. */
-  private math(q: MetricDataQuery, batch: readonly MetricDataQuery[]): CompiledMath {
-    const group = referencedBy(q, batch);
-    const key = JSON.stringify(group);
-    let math = this.compiled.get(key);
-    if (!math) {
-      math = compileMetricMath(q.Id, group);
-      this.compiled.set(key, math);
-    }
-    return math;
+/** The statistic over [from, from + periodMs); null without records. A minute's is computed once. */
+function statistic(ring: MinuteRing, source: Source, from: number, periodMs: number): number | null {
+  if (periodMs !== MINUTE_MS) return aggregate(ring, source, from, periodMs);
+  const slot = ring.find(from);
+  if (slot < 0) return null;
+  const { memo } = source;
+  const seen = ring.records[slot] as number;
+  if (memo.at[slot] === from && memo.seen[slot] === seen) return fromMemo(memo.value[slot] as number);
+  const value = aggregate(ring, source, from, periodMs);
+  memo.at[slot] = from;
+  memo.seen[slot] = seen;
+  memo.value[slot] = value ?? Number.NaN;
+  return value;
+}
+
+function aggregate(ring: MinuteRing, { spec, unit }: Source, from: number, periodMs: number): number | null {
+  if (periodMs === MINUTE_MS && spec.kind === "basic") {
+    const slot = ring.find(from);
+    const given = slot < 0 ? null : ring.unitOf(slot);
+    const excluded = unit !== null && given !== null && given !== unit;
+    const value = slot < 0 || excluded ? undefined : ring.basic(slot, spec.name);
+    if (value !== undefined) return value;
   }
+  const accumulator = new PeriodAccumulator(spec);
+  for (let at = from; at < from + periodMs; at += MINUTE_MS) {
+    const slot = ring.find(at);
+    if (slot < 0) continue;
+    for (const entry of ring.entries(slot))
+      if (unit === null || entry.unit === null || entry.unit === unit) accumulator.add(entry.stats);
+  }
+  return accumulator.value()?.value ?? null;
+}
+
+/**
+ * An expression's value over [from, from + periodMs). At one minute it is kept with the record
+ * counts of its inputs' minute, and computed again only when one of them has changed.
+ */
+function expression(
+  q: Extract<Returned, { kind: "math" }>,
+  rings: readonly (MinuteRing | undefined)[],
+  from: number,
+): number | null {
+  const { memo } = q;
+  const slot = (from / MINUTE_MS) % (memo?.at.length ?? 1);
+  let seen = 0;
+  let saturated = false;
+  if (memo) {
+    for (const ring of rings) {
+      const at = ring ? ring.find(from) : -1;
+      const n = ring && at >= 0 ? (ring.records[at] as number) : 0;
+      if (n >= COUNT_BASE) saturated = true;
+      seen = seen * COUNT_BASE + n;
+    }
+    if (!saturated && memo.at[slot] === from && memo.seen[slot] === seen)
+      return fromMemo(memo.value[slot] as number);
+  }
+  const inputs = new Map<string, number | null>();
+  q.inputs.forEach((source, i) => {
+    const ring = rings[i];
+    inputs.set(source.id, ring ? statistic(ring, source, from, q.periodMs) : null);
+  });
+  const value = q.math.evaluate(inputs);
+  if (memo && !saturated) {
+    memo.at[slot] = from;
+    memo.seen[slot] = seen;
+    memo.value[slot] = value ?? Number.NaN;
+  }
+  return value;
+}
+
+/**
+ * A series' identity, as record.ts's seriesKey has it (namespace, name, the exact set of
+ * dimensions, in any order), in a cheaper string: it is computed for every record.
+ */
+function keyOf(namespace: string, metricName: string, dimensions: Dimensions): string {
+  const names = Object.keys(dimensions);
+  if (names.length > 1) names.sort();
+  let key = `${namespace}\u0000${metricName}`;
+  for (const name of names) key += `\u0000${name}\u0001${dimensions[name]}`;
+  return key;
+}
+
+/** Everything of a batch that decides how it is read, in one string (cheaper than JSON). */
+function fingerprintOf(queries: readonly MetricDataQuery[]): string {
+  let text = "";
+  for (const q of queries) {
+    text += `\u0002${q.Id}\u0000${q.Expression ?? ""}\u0000${q.Period ?? ""}\u0000${q.ReturnData ?? ""}`;
+    const stat = q.MetricStat;
+    if (!stat) continue;
+    text += `\u0000${stat.Stat}\u0000${stat.Period}\u0000${stat.Unit ?? ""}\u0000${stat.Metric.Namespace}\u0000${stat.Metric.MetricName}`;
+    for (const d of stat.Metric.Dimensions ?? []) text += `\u0000${d.Name}\u0001${d.Value}`;
+  }
+  return text;
+}
+
+function planOf(queries: readonly MetricDataQuery[], retentionMinutes: number): Returned[] {
+  return queries
+    .filter((q) => q.ReturnData !== false)
+    .map((q): Returned => {
+      const base = { id: q.Id, periodMs: periodOf(q, queries) * 1000 };
+      if (q.MetricStat) return { ...base, kind: "metric", source: sourceOf(q, retentionMinutes) };
+      if (q.Expression === undefined) return { ...base, kind: "none" };
+      const group = referencedBy(q, queries);
+      const math = compileMetricMath(q.Id, group);
+      const inputs = group
+        .filter((m) => m.MetricStat && math.metricIds.includes(m.Id))
+        .map((m) => sourceOf(m, retentionMinutes));
+      const memo =
+        base.periodMs === MINUTE_MS && inputs.length <= MEMO_INPUTS ? memoOf(retentionMinutes) : null;
+      return { ...base, kind: "math", math, inputs, memo };
+    });
+}
+
+function sourceOf(q: MetricDataQuery, retentionMinutes: number): Source {
+  const stat = q.MetricStat as NonNullable<MetricDataQuery["MetricStat"]>;
+  const spec = parseStat(stat.Stat);
+  if ("error" in spec) throw new RangeError(`GetMetricData: ${spec.error}`);
+  const { Namespace, MetricName, Dimensions } = stat.Metric;
+  return {
+    id: q.Id,
+    key: keyOf(Namespace, MetricName, dimensionsFromList(Dimensions)),
+    spec,
+    unit: stat.Unit ?? null,
+    memo: memoOf(retentionMinutes),
+  };
 }
 
 /** A query's period: its own, else the longest of the metrics its expression references. */

@@ -93,7 +93,6 @@ export class MinuteRing {
     const average = this.average[slot] as number;
     const given = this.sum[slot] as number;
     const sum = !Number.isNaN(given) ? given : average * count; // NaN unless both are given
-    const number = (v: number) => (Number.isNaN(v) ? null : tidy(v));
     switch (name) {
       case "SampleCount":
         return number(count);
@@ -115,15 +114,11 @@ export class MinuteRing {
     const entries = this.more[slot] ?? [];
     if (this.inline[slot] !== 1) return entries;
     const stats: Statistics = {};
-    const given = (array: Float64Array) => {
-      const v = array[slot] as number;
-      return Number.isNaN(v) ? undefined : v;
-    };
-    const sampleCount = given(this.sampleCount);
-    const sum = given(this.sum);
-    const minimum = given(this.minimum);
-    const maximum = given(this.maximum);
-    const average = given(this.average);
+    const sampleCount = given(this.sampleCount, slot);
+    const sum = given(this.sum, slot);
+    const minimum = given(this.minimum, slot);
+    const maximum = given(this.maximum, slot);
+    const average = given(this.average, slot);
     if (sampleCount !== undefined) stats.sampleCount = sampleCount;
     if (sum !== undefined) stats.sum = sum;
     if (minimum !== undefined) stats.minimum = minimum;
@@ -131,4 +126,14 @@ export class MinuteRing {
     if (average !== undefined) stats.average = average;
     return [{ stats, unit: this.unit[slot] ?? null }, ...entries];
   }
+}
+
+/** A statistic held as a number: NaN is one the record did not say. */
+function given(array: Float64Array, slot: number): number | undefined {
+  const v = array[slot] as number;
+  return Number.isNaN(v) ? undefined : v;
+}
+
+function number(v: number): number | null {
+  return Number.isNaN(v) ? null : tidy(v);
 }

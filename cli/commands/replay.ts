@@ -7,8 +7,8 @@
  */
 import { type Command, Option } from "commander";
 import { alarmFunction } from "../../functions/alarm.js";
-import type { FunctionDeps } from "../../functions/lib/runtime.js";
 import { logger } from "../../functions/lib/observability.js";
+import type { FunctionDeps } from "../../functions/lib/runtime.js";
 import { tickFunction } from "../../functions/tick.js";
 import { createAwsClients } from "../../shared/adapters/aws/clients.js";
 import { loadConfig } from "../../shared/adapters/configFile.js";
@@ -18,7 +18,12 @@ import type { Ledger } from "../../shared/brain/ports/ledger.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { formatProblem, NotAStreamError, StreamFileError, UsageError } from "../../shared/core/errors.js";
 import { type Invoke, type ReplayFunctions, replay } from "../../shared/offline/replay/replay.js";
-import { MINUTE_MS, type ReplayMode, type ReplayResult, type ReplayWorld } from "../../shared/offline/replay/types.js";
+import {
+  MINUTE_MS,
+  type ReplayMode,
+  type ReplayResult,
+  type ReplayWorld,
+} from "../../shared/offline/replay/types.js";
 import { readStreams } from "../../shared/offline/streams/readStream.js";
 import { formatSkipped } from "../../shared/offline/streams/record.js";
 import type { CommandContext } from "../context.js";
@@ -61,10 +66,14 @@ export function registerReplay(program: Command, ctx: CommandContext): Command {
         .choices(LEDGERS)
         .default("memory"),
     )
-    .option("--json", 'print one JSON object on standard output: { "targets": {...}, "decisions": [...] } per mode')
+    .option(
+      "--json",
+      'print one JSON object on standard output: { "targets": {...}, "decisions": [...] } per mode',
+    )
     .action(async (files: string[], options: Options) => {
       const seed = Number(options.seed);
-      if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
+      if (!Number.isSafeInteger(seed))
+        throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
       const { config, warnings } = loadConfig(options.config);
       for (const w of warnings) ctx.io.err(formatProblem(w, options.config));
       ctx.setExit(await runReplay(ctx.io, files, config, options, seed));

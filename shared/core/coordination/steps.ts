@@ -198,7 +198,12 @@ export function scaleIn(
   if ("scaleOut" in passed) return { passOn: passed.scaleOut };
   const proposal = passed.scaleIn;
   const capacity = state.capacity;
-  const evidenceSince = proposal.since ? Math.min(Date.parse(proposal.since), now.getTime()) : now.getTime();
+  // Evidence counts from no earlier than the target's last action: datapoints from before it were
+  // measured on the capacity it changed, and a new window starts with every action.
+  const evidenceSince = Math.max(
+    proposal.since ? Math.min(Date.parse(proposal.since), now.getTime()) : now.getTime(),
+    lastActionAt(state),
+  );
   const stabilizingSince = new Date(
     Math.min(state.scaleIn ? Date.parse(state.scaleIn.since) : now.getTime(), evidenceSince),
   );
@@ -317,4 +322,9 @@ export function holdWhilePaused(state: TargetState, verdict: Verdict): Verdict {
     blockedBy: "pause",
     message: `paused: would have ${verdict.outcome === "scale-out" ? "scaled out" : "scaled in"} ${state.capacity} → ${verdict.to} (${verdict.message})`,
   };
+}
+
+/** When the target last acted (the latest cooldown's start); 0 when it never did. */
+function lastActionAt(state: TargetState): number {
+  return state.cooldowns.reduce((latest, c) => Math.max(latest, Date.parse(c.startedAt)), 0);
 }

@@ -175,6 +175,25 @@ export function evaluationSpanSeconds(config: BrainConfig, alarmName: string): n
 }
 
 /**
+ * A step policy's proposal, counted from where each direction counts: a scale-out from
+ * stepBaseline (rules 2 and 3: only what is still missing, an escalation by the difference), a
+ * scale-in from the target's capacity (a scale-out's baseline is no capacity to remove from).
+ */
+export function stepProposal(
+  policy: StepScalingPolicy,
+  breach: AlarmBreach,
+  state: TargetState,
+  now: Date,
+  options: { defaultCooldownSeconds: number },
+): Proposal | Abstention {
+  const proposed = stepScaling(policy, breach, stepBaseline(state, now), options);
+  if (isProposal(proposed) && proposed.direction === "in") {
+    return stepScaling(policy, breach, state.capacity, options);
+  }
+  return proposed;
+}
+
+/**
  * Decides what an alarm's state change does to one target:
  * - rule 6 (docs/rules.md) first: a state change already handled (same alarm, same state-change time) is a duplicate;
  * - the alarm's state is remembered (tick re-runs step policies for alarms that stay in ALARM);
@@ -258,7 +277,6 @@ export function decideOnAlarm(input: {
     );
   }
 
-  const baseline = stepBaseline(state, now);
   const policies = policiesAnswering(target, signal.alarmName);
   const resolved = resolveBreach(config, signal);
   if (resolved.breach === null) {
@@ -278,7 +296,7 @@ export function decideOnAlarm(input: {
   }
   const { breach } = resolved;
   const results: (Proposal | Abstention)[] = policies.map((policy) =>
-    stepScaling(policy, breach, baseline, { defaultCooldownSeconds: settings.defaultCooldownSeconds }),
+    stepProposal(policy, breach, state, now, { defaultCooldownSeconds: settings.defaultCooldownSeconds }),
   );
   // The alarm's datapoints are evidence for as long as its evaluation periods reach back.
   const evidenceSince = new Date(

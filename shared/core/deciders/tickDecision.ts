@@ -40,9 +40,8 @@ import {
   type TargetState,
 } from "../engine/targetState.js";
 import { formatNumber, isProposal } from "../policies/proposal.js";
-import { stepScaling } from "../policies/stepScaling.js";
 import { combineTargetTracking, targetTracking } from "../policies/targetTracking.js";
-import { breachOf, evaluationSpanSeconds, policiesAnswering } from "./alarmDecision.js";
+import { breachOf, evaluationSpanSeconds, policiesAnswering, stepProposal } from "./alarmDecision.js";
 import { overdueInFlight, settleInFlight } from "./inFlight.js";
 import { coordinationOf, provisioningSecondsOf } from "./targets.js";
 import { rememberFloorBeforeBuffer, verticalBuffer } from "./verticalBuffer.js";
@@ -367,7 +366,6 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
  */
 function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Abstention)[] {
   const { config, target, now } = input;
-  const baseline = stepBaseline(state, now);
   const out: (Proposal | Abstention)[] = [];
   for (const [alarmName, memory] of Object.entries(state.alarms)) {
     if (memory.state !== "ALARM" || memory.suppressed) continue;
@@ -386,7 +384,7 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
     }
     const since = addSeconds(new Date(memory.since), -evaluationSpanSeconds(config, alarmName)).toISOString();
     for (const policy of policies) {
-      const r = stepScaling(policy, breach, baseline, {
+      const r = stepProposal(policy, breach, state, now, {
         defaultCooldownSeconds: config.settings.defaultCooldownSeconds,
       });
       out.push(

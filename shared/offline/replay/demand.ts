@@ -10,8 +10,10 @@
  * - each minute, what n units in service report is the total over n: CPUUtilization capped at 100,
  *   ReadLatency proportional to the readers' utilization and growing with its square past
  *   saturation, RequestCountPerTarget = RequestCount / n, HealthyHostCount = n;
- * - a raised ACU floor gives each reader more capacity than it had when recorded: reader CPU falls
- *   in proportion;
+ * - a raised ACU floor gives each reader more capacity than it had when recorded, where the
+ *   recording says what that was (ServerlessDatabaseCapacity): reader CPU falls in proportion;
+ *   where it does not, the readers are taken to have run at what their load needed (Serverless v2
+ *   scales each instance by itself), and the floor changes nothing;
  * - a series the model does not know is published as recorded.
  *
  *   const model = new DemandModel(config);
@@ -42,6 +44,8 @@ type ReadersMinute = {
   latency?: MinuteStats;
   /** ServerlessDatabaseCapacity, the ACUs the readers ran at (or the floor's MinCapacity). */
   acu: number;
+  /** Whether the recording has said what the ACUs were (this minute or before). */
+  acuRecorded: boolean;
 };
 
 type GroupMinute = { instances: number; cpu?: MinuteStats };
@@ -168,7 +172,8 @@ export class DemandModel {
     const acu = this.count(`acu:${cluster}`, capacity?.average, floor?.MinCapacity || 1);
     const reporting = cpu?.sampleCount ?? connections?.sampleCount ?? latency?.sampleCount;
     const readers = this.count(`readers:${cluster}`, reporting, readersTarget?.MinCapacity || 1);
-    const r: ReadersMinute = { readers, acu, ...definedOnly({ cpu, connections, latency }) };
+    const acuRecorded = this.held.has(`acu:${cluster}`);
+    const r: ReadersMinute = { readers, acu, acuRecorded, ...definedOnly({ cpu, connections, latency }) };
     this.readersNow.set(cluster, r);
     return r;
   }
@@ -251,9 +256,11 @@ export class DemandModel {
   /**
    * How much of the recorded reader CPU each reader still shows under the simulated ACU floor: a
    * floor above the ACUs the readers ran at gives them that much more capacity (recorded ÷ floor);
-   * a floor below changes nothing (Serverless v2 ran them above it).
+   * a floor below changes nothing (Serverless v2 ran them above it), nor does any floor where the
+   * recording does not say what they ran at.
    */
   private floorFactor(cluster: string, r: ReadersMinute, inService: (id: string) => number): number {
+    if (!r.acuRecorded) return 1;
     const floor = this.floorTargetOf(cluster);
     const acus = floor ? inService(floor.id) : 0;
     return acus > r.acu ? r.acu / acus : 1;

@@ -7,8 +7,9 @@
  * the SNS payloads CloudWatch sends; the tick runs every minute. Pure orchestration: the functions
  * and the ledger come in, the clock is the recording's. docs/replay.md.
  */
-import type { Ledger } from "../../brain/ports/ledger.js";
+
 import { alarmMetric, type ResolvedMetric, targetTrackingMetric } from "../../brain/metricQueries.js";
+import type { Ledger } from "../../brain/ports/ledger.js";
 import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { AlarmEvaluator } from "../evaluation/evaluator.js";
 import { snsEventFor } from "../evaluation/payloads.js";
@@ -31,6 +32,8 @@ import { SimulatedTargets } from "./world.js";
 export type FunctionDecision = {
   at: string;
   target: string | null;
+  /** `none`: nothing proposed (an alarm state recorded for the tick): not listed. */
+  outcome?: string;
   policy?: string | null;
   from?: number;
   to?: number;
@@ -116,7 +119,7 @@ export async function replay(
 
   const record = (made: readonly FunctionDecision[]) => {
     for (const d of made) {
-      if (d.target === null || d.status === "quiet") continue;
+      if (d.target === null || d.status === "quiet" || d.outcome === "none") continue;
       decisions.push({
         at: d.at,
         target: d.target,

@@ -190,13 +190,23 @@ describe("step 3: scale-in", () => {
   });
 
   it("the window tracks while the gates hold: the earliest start, the highest recommendation", () => {
+    // The scale-out began 250 s ago, before both the evidence and the window tracked.
     const s = state({
       capacity: 5,
       scaleIn: { since: at(-100), desired: 4 },
-      cooldowns: [cooldown("tt", "out", 20)],
+      cooldowns: [{ ...cooldown("tt", "out", 20), startedAt: at(-250) }],
     });
     const step = scaleIn(s, { scaleIn: { ...low, since: at(-200) } }, NOW, 300);
     expect("verdict" in step && step.verdict.scaleIn).toEqual({ since: at(-200), desired: 4 });
+  });
+
+  it("evidence from before the target's last action does not count: a new window starts with it", () => {
+    // A scale-in 100 s ago (its cooldown over); the alarm's datapoints reach back 400 s, measured
+    // on the capacity before it. The window starts at the action, and 100 s of 300 is not enough.
+    const s = state({ capacity: 4, cooldowns: [{ ...cooldown("low", "in", -40), startedAt: at(-100) }] });
+    const step = scaleIn(s, { scaleIn: { ...low, since: at(-400) } }, NOW, 300);
+    expect("verdict" in step && step.verdict.reason).toBe("ScaleInStabilizing");
+    expect("verdict" in step && step.verdict.scaleIn).toEqual({ since: at(-100), desired: 3 });
   });
 
   it("after the window, the highest recommendation in it goes on to step 4", () => {

@@ -208,7 +208,7 @@ describe("the closed loop: readers", () => {
 });
 
 describe("the ACU floor", () => {
-  it("demand: the readers' CPU × their ACUs, per reader in service; a raised floor lowers reader CPU", () => {
+  it("demand: the readers' CPU × their ACUs, per reader in service; an unrecorded ACU leaves reader CPU to the readers", () => {
     const model = new DemandModel(virtwayConfig());
     model.observe([rds("CPUUtilization", { sampleCount: 2, sum: 180, minimum: 90, maximum: 90 })]);
     // Before publish, per recorded reader: 90% × 2 readers × 1 ACU (the floor's MinCapacity) / 2.
@@ -216,11 +216,23 @@ describe("the ACU floor", () => {
     const out = model.publish(T0, capacity({ "virtway-readers": 3, "virtway-acu-floor": 2 }));
     // 180 × 1 ACU / 3 readers in service = 60 (percent of one ACU, per reader): within a floor of 1.
     expect(model.demandOf("virtway-acu-floor")).toBe(60);
+    // The recording does not say what ACUs the readers ran at: Serverless v2 ran each at what its
+    // load needed, so a floor of 2 gives them nothing more: 180 / 3 readers = 60.
+    expect(avg(out, "CPUUtilization", READERS)).toBe(60);
+    // The readers' demand is what was recorded, floor or not.
+    expect(model.demandOf("virtway-readers")).toBe(180);
+  });
+
+  it("a floor above the ACUs the recording says the readers ran at lowers reader CPU in proportion", () => {
+    const model = new DemandModel(virtwayConfig());
+    model.observe([
+      rds("CPUUtilization", { sampleCount: 2, sum: 180, minimum: 90, maximum: 90 }),
+      rds("ServerlessDatabaseCapacity", { sampleCount: 2, sum: 2, minimum: 1, maximum: 1 }),
+    ]);
+    const out = model.publish(T0, capacity({ "virtway-readers": 3, "virtway-acu-floor": 2 }));
     // A floor of 2 ACUs where the readers ran at 1: each reader has twice the capacity.
     // 180 × (1 / 2) / 3 readers = 30.
     expect(avg(out, "CPUUtilization", READERS)).toBe(30);
-    // The readers' demand is what was recorded, floor or not.
-    expect(model.demandOf("virtway-readers")).toBe(180);
   });
 
   it("takes the ACUs the readers ran at from ServerlessDatabaseCapacity when recorded", () => {

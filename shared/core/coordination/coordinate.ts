@@ -27,7 +27,13 @@
  */
 import type { Decision, Direction, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
-import { activeCooldowns, type Cooldown, readyCapacity, type TargetState } from "../engine/targetState.js";
+import {
+  activeCooldowns,
+  type Cooldown,
+  readyCapacity,
+  sameState,
+  type TargetState,
+} from "../engine/targetState.js";
 import { boundsInForce, clampIntoBounds, holdWhilePaused, scaleIn, scaleOut, type Verdict } from "./steps.js";
 
 export type CoordinationInput = {
@@ -100,7 +106,7 @@ function settle(input: CoordinationInput, v: Verdict): Coordination {
     message: v.message || Reasons[v.reason],
     blockedBy: v.blockedBy,
   };
-  return { decision, next, changed: JSON.stringify(next) !== JSON.stringify(state) };
+  return { decision, next, changed: !sameState(next, state) };
 }
 
 /** A taken decision: capacity, what is now in flight, the layer's cooldown. */

@@ -28,7 +28,7 @@
  */
 
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../config/schema.js";
-import { coordinate, stepBaseline } from "../coordination/coordinate.js";
+import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Abstention, Decision, Proposal, Reason } from "../engine/decision.js";
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../engine/observation.js";
@@ -37,6 +37,7 @@ import {
   type InFlightChange,
   type Reservation,
   readyCapacity,
+  sameState,
   type TargetState,
 } from "../engine/targetState.js";
 import { formatNumber, isProposal } from "../policies/proposal.js";
@@ -163,7 +164,7 @@ export function decideOnTick(input: TickInput): Decided {
   return {
     decision,
     next,
-    changed: canonical(next) !== canonical(stored),
+    changed: !sameState(next, stored),
     act,
     trigger,
     quiet: decision.outcome === "none" || repeated,
@@ -402,14 +403,3 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
 /** The abstention that explains the most: a metric within its band says more than a missing one. */
 const preferred = (abstentions: readonly Abstention[]): Abstention | undefined =>
   abstentions.find((a) => a.reason !== "NoData") ?? abstentions[0];
-
-/** JSON with object keys sorted: equal states compare equal whatever order their keys were set in. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
-}

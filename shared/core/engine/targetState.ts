@@ -197,3 +197,20 @@ function bufferRaise(state: TargetState): Cooldown[] {
 /** The key that identifies one alarm state change across deliveries (rule 6). */
 export const stateChangeKey = (alarm: string, stateChangedAt: string): string =>
   `${alarm}@${new Date(stateChangedAt).toISOString()}`;
+
+/**
+ * Whether two states are the same as stored: JSON's view of them (properties whose value is
+ * undefined are absent), whatever order their keys were set in. Without building their JSON.
+ */
+export function sameState(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => sameState(item, b[i]));
+  }
+  const defined = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
+  const left = defined(a);
+  const right = new Map(defined(b));
+  return left.length === right.size && left.every(([k, v]) => right.has(k) && sameState(v, right.get(k)));
+}

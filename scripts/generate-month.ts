@@ -7,6 +7,7 @@
  *   npm run brain -- replay /tmp/month.jsonl --mode both
  */
 import { createWriteStream } from "node:fs";
+import { mulberry32 } from "../shared/offline/random.js";
 
 const [out, daysArg] = process.argv.slice(2);
 if (!out) {
@@ -21,18 +22,7 @@ const FRONTEND_TG = "targetgroup/virtway-frontend/943f017f100becff";
 const API_TG = "targetgroup/virtway-api/73e2d6bc24d8a067";
 const READERS = { DBClusterIdentifier: "virtway-aurora", Role: "READER" };
 
-/** mulberry32: the same sequence for the same seed on every platform. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(20261101);
+const rand = mulberry32(20261101);
 
 /** The load of a minute, 0.1 at night to 1 in the evening, and a surge of 4 for the event's first hour. */
 function load(minuteOfDay: number): number {

@@ -1,7 +1,7 @@
 /**
  * Writes the bundled sample streams in events/streams/ (see events/streams/README.md):
  *
- *   npx tsx scripts/generate-streams.ts
+ *   npx tsx scripts/generate-streams.ts [out-folder]
  *
  * Deterministic: a seeded generator (mulberry32) for the noise, fixed dates, so that running it
  * again gives the same bytes. The shapes of the curves are written out below, minute by minute,
@@ -11,8 +11,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../shared/offline/random.js";
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), "..", "events", "streams");
+/** Where the streams are written: the folder given, else events/streams/ beside the scripts. */
+const OUT = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "events", "streams");
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
 const MINUTE = 60_000;
@@ -21,18 +23,6 @@ const CLUSTER = { DBClusterIdentifier: "virtway-aurora", Role: "READER" };
 const ALB = "app/virtway-alb/50dc6c495c0c9188";
 const FRONTEND_TG = "targetgroup/virtway-frontend/943f017f100becff";
 const API_TG = "targetgroup/virtway-api/73e2d6bc24d8a067";
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
@@ -147,7 +137,7 @@ function averageRecord(
 }
 
 function avalancheRecords(): StreamRecord[][] {
-  const rand = random(20261123);
+  const rand = mulberry32(20261123);
   const cpu = curve(rand, READER_CPU, 0.01, 1, new Set(Array.from({ length: 12 }, (_, i) => m(19, 18) + i)));
   const connections = curve(rand, READER_CONNECTIONS, 0.01, 1);
   const latency = curve(rand, READER_LATENCY_MS, 0.02, 2).map((ms) => round(ms / 1000, 6));
@@ -315,7 +305,7 @@ function getMetricDataDocument(minutes: StreamRecord[][]): unknown {
 // --- a hand-made CSV: the weekly TV vote on the API, Thursday 26 November 2026 ----------------
 
 function tvVoteCsv(): string {
-  const rand = random(20261126);
+  const rand = mulberry32(20261126);
   const start = Date.UTC(2026, 10, 26, 20, 0);
   const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
   const apiDims = `LoadBalancer=${ALB};TargetGroup=${API_TG}`;
@@ -356,7 +346,7 @@ function tvVoteCsv(): string {
 function main(): void {
   mkdirSync(OUT, { recursive: true });
   const minutes = avalancheRecords();
-  const delivered = asDelivered(minutes, random(7));
+  const delivered = asDelivered(minutes, mulberry32(7));
   writeFileSync(join(OUT, "avalanche.jsonl"), `${delivered.map((r) => JSON.stringify(r)).join("\n")}\n`);
   writeFileSync(
     join(OUT, "avalanche-readers.json"),

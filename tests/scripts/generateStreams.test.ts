@@ -1,33 +1,25 @@
 /**
  * The bundled streams in events/streams/ are the generator's output (events/streams/README.md:
- * "edit the generator, not the files"): scripts/generate-streams.ts, run again, writes them byte
- * for byte. The generator writes beside itself, to ../events/streams; a copy of it in a temporary
- * folder writes there instead.
+ * "edit the generator, not the files"): scripts/generate-streams.ts, run again into a temporary
+ * folder, writes them byte for byte.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BUNDLED = "events/streams";
-const root = mkdtempSync(join(tmpdir(), "brain-generate-streams-"));
-const generated = join(root, "events", "streams");
+const generated = mkdtempSync(join(tmpdir(), "brain-generate-streams-"));
 const streams = readdirSync(BUNDLED).filter((f) => !f.endsWith(".md"));
 
-beforeAll(async () => {
-  mkdirSync(join(root, "scripts"));
-  const script = join(root, "scripts", "generate-streams.ts");
-  copyFileSync("scripts/generate-streams.ts", script);
-  // It says what it wrote on standard error.
-  const said = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    await import(pathToFileURL(script).href);
-  } finally {
-    said.mockRestore();
-  }
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+beforeAll(() => {
+  // As its header says to run it, with the folder to write to; it says what it wrote on stderr.
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/generate-streams.ts", generated], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+}, 30_000);
+afterAll(() => rmSync(generated, { recursive: true, force: true }));
 
 /** Where two files part: the first line that differs, as each has it. */
 function firstDifference(written: Buffer, bundled: Buffer): string {

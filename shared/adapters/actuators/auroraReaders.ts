@@ -17,7 +17,7 @@ import {
   DescribeDBInstancesCommand,
   type RDSClient,
 } from "@aws-sdk/client-rds";
-import type { AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
+import { type AppliedChange, readersRemoved, type ScalingChange } from "../../brain/ports/actuator.js";
 import type { AuroraReadersTarget } from "../../core/config/schema.js";
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../../core/engine/observation.js";
 import { ServiceActuator } from "./serviceActuator.js";
@@ -128,15 +128,7 @@ export class AuroraReadersActuator extends ServiceActuator<RDSClient, AuroraRead
       await this.client.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: reader.id }));
     }
     const removed = victims.map((r) => r.id);
-    return {
-      capacity: change.from - removed.length,
-      resources: removed,
-      ...(removed.length < wanted
-        ? {
-            note: `only ${removed.length} of the ${wanted} asked were the brain's readers; readers it did not create are never removed`,
-          }
-        : {}),
-    };
+    return readersRemoved(change.from, removed, wanted);
   }
 
   private async cluster() {

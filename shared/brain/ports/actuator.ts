@@ -23,3 +23,19 @@ export interface Actuator {
 }
 
 export type ActuatorFor = (target: Target) => Actuator;
+
+/**
+ * What a readers' scale-in did: the readers removed, and why fewer than asked when only some were
+ * the brain's (rule 7, docs/rules.md: readers it did not create are never removed).
+ */
+export function readersRemoved(from: number, removed: readonly string[], wanted: number): AppliedChange {
+  return {
+    capacity: from - removed.length,
+    resources: [...removed],
+    ...(removed.length < wanted
+      ? {
+          note: `only ${removed.length} of the ${wanted} asked were the brain's readers; readers it did not create are never removed`,
+        }
+      : {}),
+  };
+}

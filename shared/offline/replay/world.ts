@@ -14,9 +14,16 @@
  *   a scale-in ends the newest at once.
  */
 import { readerIdentifier } from "../../adapters/actuators/auroraReaders.js";
-import type { Actuator, ActuatorFor, AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
+import {
+  type Actuator,
+  type ActuatorFor,
+  type AppliedChange,
+  readersRemoved,
+  type ScalingChange,
+} from "../../brain/ports/actuator.js";
 import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { type Observation, READER_NOT_SERVING } from "../../core/engine/observation.js";
+import { mulberry32 } from "../random.js";
 import type { MetricRecord } from "../streams/record.js";
 import { DEFAULT_RETENTION_MINUTES, RecentMetrics } from "./recentMetrics.js";
 import type { ReplayWorld } from "./types.js";
@@ -54,18 +61,6 @@ type Instance = {
 type Cluster = { id: string; writer: string; instances: Instance[]; minAcu: number; maxAcu: number };
 /** A group's instances are counted, not named: each launch's InService time, oldest first. */
 type Group = { name: string; desired: number; min: number; max: number; inServiceAt: number[] };
-
-/** mulberry32: a small, fast 32-bit PRNG, uniform in [0, 1); the same seed, the same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** An error named as the AWS service names it (the SDK's exception name and message). */
 function awsError(name: string, message: string): Error {
@@ -317,15 +312,7 @@ export class SimulatedTargets implements ReplayWorld {
       reader.until = this.now + DELETION_MS;
     }
     const removed = victims.map((i) => i.id);
-    return {
-      capacity: change.from - removed.length,
-      resources: removed,
-      ...(removed.length < wanted
-        ? {
-            note: `only ${removed.length} of the ${wanted} asked were the brain's readers; readers it did not create are never removed`,
-          }
-        : {}),
-    };
+    return readersRemoved(change.from, removed, wanted);
   }
 
   /** Readers that are capacity or capacity on its way: neither the writer nor deleting. */

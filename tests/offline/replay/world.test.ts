@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Target } from "../../../shared/core/config/schema.js";
-import { mulberry32, SimulatedTargets } from "../../../shared/offline/replay/world.js";
+import { mulberry32 } from "../../../shared/offline/random.js";
+import { SimulatedTargets } from "../../../shared/offline/replay/world.js";
 import { virtwayConfig } from "../../support/config.js";
 
 const START = Date.parse("2026-11-23T19:00:00.000Z");

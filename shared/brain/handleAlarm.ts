@@ -131,7 +131,7 @@ export async function handleAlarmChange(input: {
       state: existing,
       decide: (stored) =>
         decide(
-          observation ? settleInFlight(observe(stored), observation) : observe(stored),
+          observation ? settleInFlight(observe(stored), observation, now) : observe(stored),
           `${target.id}:${trigger}:${input.invocationId}`,
         ),
     });

@@ -103,8 +103,8 @@ async function replayJson(...args: string[]) {
 describe("replay on a recording of one target group's RequestCount alone", () => {
   const stream = requestsOnly();
 
-  it("the native policies fight; the brain, with a scale-in window longer than the flap window, does not", async () => {
-    const both = (await replayJson(stream, "--config", webConfig(600), "--mode", "both")) as Record<
+  it("the native policies fight; the brain, with a scale-in window as long as target tracking's, does not", async () => {
+    const both = (await replayJson(stream, "--config", webConfig(900), "--mode", "both")) as Record<
       "coordinated" | "uncoordinated",
       ReplayResult
     >;
@@ -115,9 +115,13 @@ describe("replay on a recording of one target group's RequestCount alone", () =>
     // tracking scales out again within minutes. One direction change within 10 minutes at least.
     expect(native?.flaps).toBeGreaterThanOrEqual(1);
     expect(both.uncoordinated.decisions.map((d) => d.reason)).toContain("StepScaling");
-    // The brain holds the scale-in for its 600 s window after its last action, and then takes the
-    // most conservative of what the layers ask: no reversal within 10 minutes.
+    // The brain holds the step's scale-in for its 900 s window, long enough for target tracking's
+    // own 15-minute scale-in recommendation (ceil(8 × 562 / 1000) = 5) to join it; it then takes
+    // the most conservative of them, 5, which holds: no reversal.
     expect(brain?.flaps).toBe(0);
+    expect(
+      both.coordinated.decisions.filter((d) => d.blockedBy === null && d.to < d.from).map((d) => d.to),
+    ).toEqual([5]);
     // Both reach what the surge needs (8,000 / 1,000 = 8 instances) and come back down.
     expect(brain?.maxCapacity).toBeGreaterThanOrEqual(8);
     expect(native?.maxCapacity).toBeGreaterThanOrEqual(8);

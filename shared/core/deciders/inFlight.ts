@@ -4,7 +4,7 @@
  * (rule 2 of docs/rules.md keeps counting them until then). Pure.
  */
 import { type Observation, READER_NOT_SERVING } from "../engine/observation.js";
-import { arriving, type InFlightChange, type TargetState } from "../engine/targetState.js";
+import { arriving, type InFlightChange, readyCapacity, type TargetState } from "../engine/targetState.js";
 
 /** In-flight changes whose expected ready time has passed: worth one Describe call to confirm. */
 export const dueInFlight = (state: TargetState, now: Date): InFlightChange[] =>
@@ -15,7 +15,7 @@ export const dueInFlight = (state: TargetState, now: Date): InFlightChange[] =>
  * are all available (or gone: deleted by hand, which tick records as drift) is done; a change
  * without known resources is done once the available readers cover the capacity it counted on.
  */
-export function settleInFlight(state: TargetState, observation: Observation): TargetState {
+export function settleInFlight(state: TargetState, observation: Observation, now?: Date): TargetState {
   if (state.inFlight.length === 0 || observation.kind === "aurora-capacity") return state;
   if (observation.kind === "asg") {
     // A group's instances are not told apart: a change is done once the instances InService
@@ -23,7 +23,9 @@ export function settleInFlight(state: TargetState, observation: Observation): Ta
     const remaining = state.inFlight.filter(
       (change) => observation.inService < state.capacity - pendingAfter(state, change),
     );
-    return remaining.length === state.inFlight.length ? state : { ...state, inFlight: remaining };
+    if (remaining.length === state.inFlight.length) return state;
+    const served = arriving(state.inFlight.filter((c) => !remaining.includes(c)));
+    return withArrival({ ...state, inFlight: remaining }, served, now);
   }
   const status = new Map(observation.readers.map((r) => [r.id, r.status]));
   const remaining = state.inFlight.filter((change) => {
@@ -35,7 +37,49 @@ export function settleInFlight(state: TargetState, observation: Observation): Ta
     }
     return observation.available < state.capacity - pendingAfter(state, change);
   });
-  return remaining.length === state.inFlight.length ? state : { ...state, inFlight: remaining };
+  if (remaining.length === state.inFlight.length) return state;
+  // What came into service: the settled changes' readers that are available (not those gone).
+  const served = state.inFlight
+    .filter((c) => !remaining.includes(c))
+    .reduce(
+      (sum, c) =>
+        sum +
+        (c.resources && c.resources.length > 0
+          ? c.resources.filter((id) => status.get(id) === "available").length
+          : Math.max(c.delta, 0)),
+      0,
+    );
+  return withArrival({ ...state, inFlight: remaining }, served, now);
+}
+
+/**
+ * How long capacity that came into service stays out of target tracking's count: the newest
+ * datapoint the tick reads is of the minute before last (one minute of publication lag,
+ * shared/brain/metricQueries.ts), so capacity seen in service since then is in none of them.
+ */
+export const UNMEASURED_SECONDS = 120;
+
+/** The state with an arrival recorded at `now` (when given), and the arrivals that no longer matter dropped. */
+function withArrival(state: TargetState, served: number, now: Date | undefined): TargetState {
+  if (now === undefined) return state;
+  const recent = (state.arrived ?? []).filter(
+    (a) => Date.parse(a.at) > now.getTime() - UNMEASURED_SECONDS * 1000,
+  );
+  const arrived = served > 0 ? [...recent, { at: now.toISOString(), delta: served }] : recent;
+  const { arrived: _, ...rest } = state;
+  return arrived.length > 0 ? { ...rest, arrived } : rest;
+}
+
+/**
+ * The capacity the metrics' newest datapoints were measured on: the capacity in service, less
+ * what came into service after them (UNMEASURED_SECONDS); all of it when that leaves nothing.
+ */
+export function measuredCapacity(state: TargetState, now: Date): number {
+  const ready = readyCapacity(state);
+  const unmeasured = (state.arrived ?? [])
+    .filter((a) => Date.parse(a.at) > now.getTime() - UNMEASURED_SECONDS * 1000)
+    .reduce((sum, a) => sum + a.delta, 0);
+  return ready - unmeasured > 0 ? ready - unmeasured : ready;
 }
 
 /** The capacity still pending after `change` in request order (changes later than it). */

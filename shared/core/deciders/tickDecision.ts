@@ -43,7 +43,7 @@ import {
 import { formatNumber, isProposal } from "../policies/proposal.js";
 import { combineTargetTracking, targetTracking } from "../policies/targetTracking.js";
 import { breachOf, evaluationSpanSeconds, policiesAnswering, stepProposal } from "./alarmDecision.js";
-import { overdueInFlight, settleInFlight } from "./inFlight.js";
+import { measuredCapacity, overdueInFlight, settleInFlight } from "./inFlight.js";
 import { coordinationOf, provisioningSecondsOf } from "./targets.js";
 import { rememberFloorBeforeBuffer, verticalBuffer } from "./verticalBuffer.js";
 
@@ -197,7 +197,7 @@ function reconcile(input: TickInput): Reconciled {
     const { unobserved: _, ...observed } = state;
     state = { ...observed, capacity: observation.capacity };
   }
-  state = settleInFlight(state, observation);
+  state = settleInFlight(state, observation, now);
   // A live reservation's AWS call may not have reached AWS yet: what AWS shows proves nothing.
   if (state.reservations.length > 0) return { state, record: null };
   const overdue = overdueInFlight(state, now);
@@ -323,7 +323,10 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
   // scale-out cooldown aims at: "the capacity added by the initiating scale-out activity is calculated
   // as part of the desired capacity for the next scale-out activity"
   // (ScaleOutCooldown, https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html).
-  const ready = readyCapacity(state);
+  // ... and counted on the capacity its newest datapoints were measured on: capacity that came
+  // into service since (warm-up over, publication lag) is in none of them yet, and counting it
+  // would compound the ask (measuredCapacity).
+  const ready = measuredCapacity(state, input.now);
   const results = policies.map((policy): Proposal | Abstention => {
     const datapoints = input.metrics.policies[policy.PolicyName];
     if (datapoints === undefined) {

@@ -99,7 +99,16 @@ export type TargetState = {
    * length of the buffer's (activeCooldowns).
    */
   floorBeforeBuffer?: FloorBeforeBuffer;
+  /**
+   * Capacity that came into service in the last minutes, when the brain saw it settle: the newest
+   * datapoints were measured before it served, so target tracking does not count it yet
+   * (tickDecision.ts, measuredCapacity). Kept only while it can matter.
+   */
+  arrived?: Arrival[];
 };
+
+/** Capacity that came into service (TargetState.arrived): when the brain saw it, and how much. */
+export type Arrival = { at: string; delta: number };
 
 /** The layer name of the vertical buffer (proposals, cooldowns, decisions). */
 export const VERTICAL_BUFFER = "vertical-buffer";

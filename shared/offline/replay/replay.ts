@@ -127,7 +127,9 @@ export async function replay(
         from: d.from ?? 0,
         to: d.to ?? 0,
         reason: d.reason,
-        blockedBy: d.status === "failed" ? "failed" : (d.blockedBy ?? null),
+        // A held decision names what held it; one held as nothing new (NoChange) names its reason.
+        blockedBy:
+          d.status === "failed" ? "failed" : (d.blockedBy ?? (d.outcome === "held" ? d.reason : null)),
       });
     }
   };

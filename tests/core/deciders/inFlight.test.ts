@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { overdueInFlight, settleInFlight } from "../../../shared/core/deciders/inFlight.js";
+import { measuredCapacity, overdueInFlight, settleInFlight } from "../../../shared/core/deciders/inFlight.js";
 import type { Observation } from "../../../shared/core/engine/observation.js";
 import {
   type InFlightChange,
@@ -95,5 +95,49 @@ describe("overdueInFlight", () => {
   ])("at %s", (time, overdue) => {
     const now = new Date(`2026-11-23T${time}.000Z`);
     expect(overdueInFlight(state(5, [change("a", 1)]), now).map((c) => c.decisionId)).toEqual(overdue);
+  });
+});
+
+describe("capacity that came into service, and the capacity the datapoints measured", () => {
+  const at = (time: string) => new Date(`2026-11-23T${time}.000Z`);
+
+  it("records what a group's settled change brought into service, when the brain saw it", () => {
+    // 4 in service, 2 launching; at 19:03 DescribeAutoScalingGroups shows all 6 InService.
+    const settled = settleInFlight(state(6, [change("a", 2)]), group(6, 6), at("19:03:00"));
+    expect(settled.inFlight).toEqual([]);
+    expect(settled.arrived).toEqual([{ at: "2026-11-23T19:03:00.000Z", delta: 2 }]);
+  });
+
+  it("counts only the readers that are available, not those gone", () => {
+    const before = state(3, [change("a", 2, ["r2", "r3"])]);
+    const settled = settleInFlight(
+      before,
+      readers({ r1: "available", r2: "available", r3: "failed" }),
+      at("19:08:00"),
+    );
+    expect(settled.arrived).toEqual([{ at: "2026-11-23T19:08:00.000Z", delta: 1 }]);
+  });
+
+  it("leaves target tracking the capacity its newest datapoints measured, for two minutes", () => {
+    const settled = settleInFlight(state(6, [change("a", 2)]), group(6, 6), at("19:03:00"));
+    // Read at 19:03 and 19:04, the newest datapoint is of 19:01 and 19:02: measured on 4.
+    expect(measuredCapacity(settled, at("19:03:00"))).toBe(4);
+    expect(measuredCapacity(settled, at("19:04:59"))).toBe(4);
+    // At 19:05 the datapoint of 19:03 measured all 6.
+    expect(measuredCapacity(settled, at("19:05:00"))).toBe(6);
+  });
+
+  it("forgets arrivals that no longer matter at the next settle", () => {
+    // 8 set, 4 in service, two changes of 2 launching: the first is in service at 19:03.
+    const first = settleInFlight(state(8, [change("a", 2), change("b", 2)]), group(8, 6), at("19:03:00"));
+    expect(first.arrived).toEqual([{ at: "2026-11-23T19:03:00.000Z", delta: 2 }]);
+    // The second at 19:10: the first's arrival, 7 minutes old, is measured by now and dropped.
+    const second = settleInFlight(first, group(8, 8), at("19:10:00"));
+    expect(second.arrived).toEqual([{ at: "2026-11-23T19:10:00.000Z", delta: 2 }]);
+  });
+
+  it("counts all that serves when the arrivals would leave nothing (a group brought up from zero)", () => {
+    const settled = settleInFlight(state(3, [change("a", 3)]), group(3, 3), at("19:03:00"));
+    expect(measuredCapacity(settled, at("19:03:00"))).toBe(3);
   });
 });

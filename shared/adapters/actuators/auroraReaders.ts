@@ -23,6 +23,17 @@ import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../..
 import { ServiceActuator } from "./serviceActuator.js";
 
 /** The tag that marks a reader as the brain's; only such readers are ever removed. */
+/**
+ * A tag value RDS accepts: at most 256 characters, only Unicode letters, digits, white space and
+ * `_ . : / = + - @` (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Tag.html).
+ * A decision's id carries its alarm's name, which CloudWatch allows more characters than that:
+ * each other character becomes `_`, so that no alarm name can make CreateDBInstance fail.
+ */
+export const tagValue = (text: string): string =>
+  Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, "_"))
+    .slice(0, 256)
+    .join("");
+
 const MANAGED_TAG = "surge-brain:managed";
 const TARGET_TAG = "surge-brain:target";
 const DECISION_TAG = "surge-brain:decision";
@@ -97,7 +108,7 @@ export class AuroraReadersActuator extends ServiceActuator<RDSClient, AuroraRead
             Tags: [
               { Key: MANAGED_TAG, Value: "true" },
               { Key: TARGET_TAG, Value: this.target.id },
-              { Key: DECISION_TAG, Value: change.decisionId.slice(0, 256) },
+              { Key: DECISION_TAG, Value: tagValue(change.decisionId) },
             ],
           }),
         );

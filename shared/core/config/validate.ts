@@ -5,7 +5,7 @@
  */
 import type { Problem } from "../errors.js";
 import { errorAt, problemsFromZod } from "../problems.js";
-import { type Checkable, checkableOf } from "./checkable.js";
+import { type Checkable, checkableOf, type TargetFields } from "./checkable.js";
 import { checkAlarms } from "./rules/alarms.js";
 import { checkPolicy } from "./rules/policies.js";
 import { checkSchedule } from "./rules/schedules.js";
@@ -35,6 +35,7 @@ export function validateConfig(raw: unknown): ValidationResult {
 function crossCheck({ alarms, alarmKinds, targets }: Checkable): Problem[] {
   const problems = checkAlarms(alarms, alarmKinds);
   const ids = new Set<string>();
+  const resources = new Map<string, string>();
   for (const { at, value } of targets) {
     const { fields: target, partial } = value;
     const path = ["targets", at];
@@ -43,6 +44,18 @@ function crossCheck({ alarms, alarmKinds, targets }: Checkable): Problem[] {
         problems.push(errorAt([...path, "id"], `another target already has the id "${target.id}"`));
       ids.add(target.id);
       problems.push(...checkTargetFields(target, path));
+      // Two targets on one resource would fight over it (one group's desired capacity, one
+      // cluster's readers or ACU floor): the one brain per resource is the point.
+      const { key, field, name } = resourceOf(target);
+      const first = resources.get(key);
+      if (first !== undefined) {
+        problems.push(
+          errorAt(
+            [...path, field],
+            `the target "${first}" already scales ${name}: two targets on one resource would fight over it`,
+          ),
+        );
+      } else resources.set(key, target.id);
     }
     const policyNames = new Set<string>();
     for (const { at: p, value: policy } of value.policies) {
@@ -73,4 +86,28 @@ function crossCheck({ alarms, alarmKinds, targets }: Checkable): Problem[] {
     }
   }
   return problems;
+}
+
+/** The AWS resource a target scales, and the field that names it. */
+function resourceOf(target: TargetFields): { key: string; field: string; name: string } {
+  switch (target.kind) {
+    case "asg":
+      return {
+        key: `asg:${target.AutoScalingGroupName}`,
+        field: "AutoScalingGroupName",
+        name: `the group "${target.AutoScalingGroupName}"`,
+      };
+    case "aurora-readers":
+      return {
+        key: `readers:${target.DBClusterIdentifier}`,
+        field: "DBClusterIdentifier",
+        name: `the readers of "${target.DBClusterIdentifier}"`,
+      };
+    case "aurora-capacity":
+      return {
+        key: `floor:${target.DBClusterIdentifier}`,
+        field: "DBClusterIdentifier",
+        name: `the ACU floor of "${target.DBClusterIdentifier}"`,
+      };
+  }
 }

@@ -15,7 +15,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../../shared/adapters/actuators/actuators.js";
-import { readerIdentifier } from "../../../shared/adapters/actuators/auroraReaders.js";
+import { readerIdentifier, tagValue } from "../../../shared/adapters/actuators/auroraReaders.js";
 import { virtwayConfig } from "../../support/config.js";
 
 const config = virtwayConfig();
@@ -302,5 +302,18 @@ describe("asg actuator", () => {
       maxSize: 20,
       inService: 1,
     });
+  });
+});
+
+describe("the decision's tag on a reader", () => {
+  it("is a value RDS accepts whatever the alarm's name: other characters become _, at most 256", () => {
+    // An alarm named with characters CloudWatch allows and RDS tag values do not: ( > % # , !
+    const id = "virtway-readers:cpu (p99) > 70% #1, now!@2026-11-23T19:00:00.000Z:inv-1";
+    const value = tagValue(id);
+    expect(value).toBe("virtway-readers:cpu _p99_ _ 70_ _1_ now_@2026-11-23T19:00:00.000Z:inv-1");
+    expect(value).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
+    // Letters of any script stay; the length is counted in characters, not UTF-16 units.
+    expect(tagValue("Ärger-αλφα")).toBe("Ärger-αλφα");
+    expect(Array.from(tagValue("𝔸".repeat(300)))).toHaveLength(256);
   });
 });

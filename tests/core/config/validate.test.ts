@@ -300,6 +300,31 @@ const broken: { name: string; edit: (c: any) => void; path: string; message: Reg
     message: /refers to "nope"/,
   },
   {
+    name: "composite alarms in a cycle (pressure → echo → pressure)",
+    edit: (c) => {
+      alarm(c, "virtway-readers-pressure").AlarmRule = "ALARM(virtway-readers-latency-high) OR ALARM(echo)";
+      c.alarms.push({ AlarmName: "echo", AlarmRule: "ALARM(virtway-readers-pressure)" });
+    },
+    path: "$.alarms[4].AlarmRule",
+    message: /cycle of composite alarms \(virtway-readers-pressure → echo → virtway-readers-pressure\)/,
+  },
+  {
+    name: "two targets on one group",
+    edit: (c) => {
+      c.targets[3].AutoScalingGroupName = frontend(c).AutoScalingGroupName;
+    },
+    path: "$.targets[3].AutoScalingGroupName",
+    message: /the target "virtway-frontend" already scales the group "virtway-frontend-php"/,
+  },
+  {
+    name: "two readers targets on one cluster",
+    edit: (c) => {
+      c.targets.push({ ...structuredClone(readers(c)), id: "virtway-readers-again" });
+    },
+    path: "$.targets[4].DBClusterIdentifier",
+    message: /the target "virtway-readers" already scales the readers of "virtway-aurora"/,
+  },
+  {
     name: "a composite alarm rule that does not parse",
     edit: (c) => (alarm(c, "virtway-readers-pressure").AlarmRule = "ALARM(a) AND"),
     path: "$.alarms[4].AlarmRule",
@@ -369,6 +394,27 @@ describe("validate: a target's replay settings", () => {
         {},
       ]);
     }
+  });
+});
+
+describe("validate: one target per resource", () => {
+  it("accepts a cluster's readers and its ACU floor as two targets: two resources of one cluster", () => {
+    const config = virtwayJson();
+    expect(readers(config).DBClusterIdentifier).toBe(acu(config).DBClusterIdentifier);
+    expect(validateConfig(config).ok).toBe(true);
+  });
+
+  it("reports both composite alarms of a cycle, each at its own rule", () => {
+    const result = validateConfig(
+      variant((c) => {
+        alarm(c, "virtway-readers-pressure").AlarmRule = "ALARM(echo)";
+        c.alarms.push({ AlarmName: "echo", AlarmRule: "ALARM(virtway-readers-pressure) AND TRUE" });
+      }),
+    );
+    expect(result.problems.filter((p) => /cycle/.test(p.message)).map((p) => p.path)).toEqual([
+      "$.alarms[4].AlarmRule",
+      "$.alarms[8].AlarmRule",
+    ]);
   });
 });
 

@@ -28,6 +28,51 @@ export function checkAlarms(alarms: readonly At<Alarm>[], alarmKinds: Map<string
     if (isCompositeAlarm(alarm)) problems.push(...checkCompositeAlarm(alarm, path, alarmKinds));
     else problems.push(...checkMetricAlarm(alarm, path));
   }
+  problems.push(...compositeCycles(alarms));
+  return problems;
+}
+
+/**
+ * Composite alarms whose rules depend on each other in a loop. CloudWatch accepts them, and then
+ * none of them can be deleted ("you can't delete any composite alarm that is part of the cycle",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html)
+ * nor evaluated offline: refused, each at its AlarmRule with the loop it is in. A rule naming its
+ * own alarm is checkCompositeAlarm's.
+ */
+function compositeCycles(alarms: readonly At<Alarm>[]): Problem[] {
+  const children = new Map<string, { at: number; names: string[] }>();
+  for (const { at, value: alarm } of alarms) {
+    if (!isCompositeAlarm(alarm)) continue;
+    try {
+      const names = alarmsReferenced(parseAlarmRule(alarm.AlarmRule)).filter((n) => n !== alarm.AlarmName);
+      children.set(alarm.AlarmName, { at, names });
+    } catch (e) {
+      if (!(e instanceof AlarmRuleSyntaxError)) throw e;
+    }
+  }
+  /** The path from `from` back to `to` through composites, or null. */
+  const loop = (from: string, to: string, seen: Set<string>): string[] | null => {
+    for (const next of children.get(from)?.names ?? []) {
+      if (next === to) return [next];
+      if (seen.has(next) || !children.has(next)) continue;
+      seen.add(next);
+      const rest = loop(next, to, seen);
+      if (rest) return [next, ...rest];
+    }
+    return null;
+  };
+  const problems: Problem[] = [];
+  for (const [name, { at }] of children) {
+    const path = loop(name, name, new Set([name]));
+    if (path) {
+      problems.push(
+        errorAt(
+          ["alarms", at, "AlarmRule"],
+          `part of a cycle of composite alarms (${[name, ...path].join(" → ")}), which CloudWatch never lets be deleted`,
+        ),
+      );
+    }
+  }
   return problems;
 }
 

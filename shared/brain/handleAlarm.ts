@@ -1,12 +1,17 @@
 /**
  * The `alarm` function's work, behind its thin handler: one alarm state change, checked (account,
  * region, age), then decided and applied for every target whose step policies answer the alarm.
- * An alarm no policy answers, a stale change, or one from another account is acknowledged with its
- * reason and touches neither the ledger nor AWS.
+ * An alarm no policy answers, a stale change or one dated in the future, or one from another account
+ * is acknowledged with its reason and touches neither the ledger nor AWS.
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
-import { type AlarmSignal, decideOnAlarm, targetsAnswering } from "../core/deciders/alarmDecision.js";
+import {
+  type AlarmSignal,
+  decideOnAlarm,
+  eventTimeRefusal,
+  targetsAnswering,
+} from "../core/deciders/alarmDecision.js";
 import { dueInFlight, settleInFlight } from "../core/deciders/inFlight.js";
 import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideVerticalBuffer, verticalBuffer } from "../core/deciders/verticalBuffer.js";
@@ -83,13 +88,8 @@ export async function handleAlarmChange(input: {
 
   const foreign = foreignOrigin(config, change);
   if (foreign) return ack("ForeignAccountOrRegion", foreign);
-  const ageSeconds = (now.getTime() - Date.parse(change.stateChangedAt)) / 1000;
-  if (ageSeconds > config.settings.maxEventAgeSeconds) {
-    return ack(
-      "StaleEvent",
-      `the state change is ${Math.round(ageSeconds)} s old; settings.maxEventAgeSeconds is ${config.settings.maxEventAgeSeconds}`,
-    );
-  }
+  const untimely = eventTimeRefusal(config.settings, change.stateChangedAt, now);
+  if (untimely) return ack(untimely.reason, untimely.message);
   const targets = targetsAnswering(config, change.alarmName);
   if (targets.length === 0)
     return ack("NoPolicyForAlarm", `no step policy lists ${change.alarmName} in its Alarms`);

@@ -5,6 +5,7 @@ import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
+import { MAX_CLOCK_SKEW_SECONDS } from "../../shared/core/deciders/alarmDecision.js";
 import { virtwayConfig, virtwayJson } from "../support/config.js";
 import { at, simulatedWorld, stateChange, T0 } from "../support/world.js";
 
@@ -112,6 +113,26 @@ describe("handleAlarmChange through the ledger and the actuators", () => {
     ]);
     expect(await ledger.targets()).toEqual([]);
     expect(account.calls).toEqual([]);
+  });
+
+  it("refuses a change dated beyond the clock-skew allowance as FutureEvent, with no ledger write or AWS call; one within it acts", async () => {
+    const { account, ledger, send } = brain();
+    const refused = [
+      ...(await send(stateChange("virtway-readers-cpu-high-70", MAX_CLOCK_SKEW_SECONDS + 1, 72), T0)),
+      ...(await send(
+        { ...stateChange("virtway-readers-cpu-high-70", 0, 72), stateChangedAt: "9999-12-31T23:59:59.000Z" },
+        T0,
+      )),
+    ];
+    expect(refused).toMatchObject([
+      { outcome: "ignored", target: null, reason: "FutureEvent", message: /dated 301 s after now/ },
+      { outcome: "ignored", target: null, reason: "FutureEvent" },
+    ]);
+    expect(await ledger.targets()).toEqual([]);
+    expect(account.calls).toEqual([]);
+
+    const [within] = await send(stateChange("virtway-readers-cpu-high-70", MAX_CLOCK_SKEW_SECONDS, 72), T0);
+    expect(within).toMatchObject({ target: "virtway-readers", outcome: "scale-out" });
   });
 
   it("an AWS refusal is recorded as failed, the reservation released and no cooldown started", async () => {

@@ -17,7 +17,12 @@ import {
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
-import { type AlarmStateValue, stateChangeKey, type TargetState } from "../engine/targetState.js";
+import {
+  type AlarmStateValue,
+  rememberStateChange,
+  stateChangeKey,
+  type TargetState,
+} from "../engine/targetState.js";
 import { formatNumber, isProposal } from "../policies/proposal.js";
 import { type AlarmBreach, stepScaling } from "../policies/stepScaling.js";
 import { coordinationOf } from "./targets.js";
@@ -194,6 +199,40 @@ export function stepProposal(
 }
 
 /**
+ * How far ahead of the brain's clock a state change may be dated: CloudWatch's clock and Lambda's
+ * differ by a few seconds at most, so five minutes is generous. A change dated later is refused
+ * (`FutureEvent`): it could not be a real one, and remembered until its date plus
+ * `maxEventAgeSeconds` it would stay in the target's state for as long as its date says.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * Why a state change is refused for its time, or null when its time is acceptable: older than
+ * `settings.maxEventAgeSeconds` (`StaleEvent`), or dated after now plus `MAX_CLOCK_SKEW_SECONDS`
+ * (`FutureEvent`). Either is acknowledged, never an error; neither touches the ledger or AWS.
+ */
+export function eventTimeRefusal(
+  settings: Pick<Settings, "maxEventAgeSeconds">,
+  stateChangedAt: string,
+  now: Date,
+): { reason: "StaleEvent" | "FutureEvent"; message: string } | null {
+  const ageSeconds = (now.getTime() - Date.parse(stateChangedAt)) / 1000;
+  if (ageSeconds > settings.maxEventAgeSeconds) {
+    return {
+      reason: "StaleEvent",
+      message: `the state change is ${Math.round(ageSeconds)} s old; settings.maxEventAgeSeconds is ${settings.maxEventAgeSeconds}`,
+    };
+  }
+  if (-ageSeconds > MAX_CLOCK_SKEW_SECONDS) {
+    return {
+      reason: "FutureEvent",
+      message: `the state change is dated ${Math.round(-ageSeconds)} s after now; at most ${MAX_CLOCK_SKEW_SECONDS} s of clock skew is allowed`,
+    };
+  }
+  return null;
+}
+
+/**
  * Decides what an alarm's state change does to one target:
  * - rule 6 (docs/rules.md) first: a state change already handled (same alarm, same state-change time) is a duplicate;
  * - the alarm's state is remembered (tick re-runs step policies for alarms that stay in ALARM);
@@ -248,10 +287,7 @@ export function decideOnAlarm(input: {
   const keepUntil = new Date(
     Date.parse(signal.stateChangedAt) + settings.maxEventAgeSeconds * 1000,
   ).toISOString();
-  next.seen = Object.fromEntries(
-    Object.entries(state.seen).filter(([, until]) => Date.parse(until) > now.getTime()),
-  );
-  next.seen[key] = keepUntil;
+  next.seen = rememberStateChange(state.seen, key, keepUntil, now);
   next.alarms[signal.alarmName] = {
     state: signal.state,
     since: signal.stateChangedAt,

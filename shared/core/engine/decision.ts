@@ -48,6 +48,7 @@ export const Reasons = {
   AlarmStateRecorded: "the alarm's state is recorded; only ALARM acts",
   NoPolicyForAlarm: "no policy answers this alarm",
   StaleEvent: "the state change is older than settings.maxEventAgeSeconds",
+  FutureEvent: "the state change is dated later than now, beyond the clock-skew allowance",
   ForeignAccountOrRegion: "the event comes from another account or region than the brain serves",
   ActionFailed: "AWS refused or failed the scaling call",
 

@@ -208,6 +208,41 @@ export const stateChangeKey = (alarm: string, stateChangedAt: string): string =>
   `${alarm}@${new Date(stateChangedAt).toISOString()}`;
 
 /**
+ * How many handled state changes a target remembers at most (TargetState.seen), whatever the
+ * settings: the state item must stay under DynamoDB's 400 KB item limit. An entry is a key (an
+ * AlarmName of at most 255 UTF-16 units, so at most 765 bytes in UTF-8, "@" and a 24-character
+ * ISO-8601 time) and a 24-character time: at most 814 bytes, at most 820 with DynamoDB's bytes of
+ * map overhead. 64 entries take at most 64 × 820 = 52,480 bytes, an eighth of the limit, leaving
+ * the rest to the outbox and everything else the item holds. 64 distinct state changes of one
+ * target within `maxEventAgeSeconds` (the default 900 s: one every 14 s) is beyond what alarms
+ * do; past it, the oldest are forgotten first, and only a delivery of one of those repeats.
+ */
+export const MAX_REMEMBERED_STATE_CHANGES = 64;
+
+/**
+ * Rule 6: the changes a target remembers after handling `key`: those whose time to be forgotten
+ * (`until`) is still ahead of `now`, and `key` itself, at most MAX_REMEMBERED_STATE_CHANGES of
+ * them: past that, the ones to be kept longest (the most recent), in the order they came.
+ */
+export function rememberStateChange(
+  seen: Readonly<Record<string, string>>,
+  key: string,
+  until: string,
+  now: Date,
+): Record<string, string> {
+  const kept = Object.entries(seen).filter(([k, u]) => k !== key && Date.parse(u) > now.getTime());
+  kept.push([key, until]);
+  if (kept.length <= MAX_REMEMBERED_STATE_CHANGES) return Object.fromEntries(kept);
+  const recent = new Set(
+    [...kept]
+      .sort(([ka, a], [kb, b]) => Date.parse(b) - Date.parse(a) || (ka < kb ? -1 : ka > kb ? 1 : 0))
+      .slice(0, MAX_REMEMBERED_STATE_CHANGES)
+      .map(([k]) => k),
+  );
+  return Object.fromEntries(kept.filter(([k]) => recent.has(k)));
+}
+
+/**
  * Whether two states are the same as stored: JSON's view of them (properties whose value is
  * undefined are absent), whatever order their keys were set in. Without building their JSON.
  */

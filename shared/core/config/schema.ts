@@ -32,6 +32,21 @@ export type TreatMissingData = (typeof TreatMissingDataValues)[number];
 
 const name = (max: number) => z.string().min(1).max(max);
 
+/**
+ * The largest value of AWS's `Integer` type (a signed 32-bit integer): the bound of the cooldowns
+ * and capacities that Application Auto Scaling and EC2 Auto Scaling type as Integer with no range of
+ * their own (PutScalingPolicy's Cooldown, ScaleOutCooldown, ScaleInCooldown; RegisterScalableTarget's
+ * and PutScheduledAction's MinCapacity and MaxCapacity; CreateAutoScalingGroup's MinSize and MaxSize).
+ * As seconds added to a date it stays far inside Date's range (±8.64e15 ms): 2.1e12 ms, 68 years.
+ */
+export const AWS_INTEGER_MAX = 2_147_483_647;
+
+/** One day in seconds: the bound of the brain's own durations. */
+export const DAY_SECONDS = 86_400;
+
+const cooldown = () => z.int().min(0).max(AWS_INTEGER_MAX);
+const capacity = () => z.number().min(0).max(AWS_INTEGER_MAX);
+
 export const DimensionSchema = z.strictObject({ Name: name(255), Value: name(1024) });
 export type Dimension = z.infer<typeof DimensionSchema>;
 
@@ -151,7 +166,7 @@ export const StepScalingPolicyConfigurationSchema = z.strictObject({
   AdjustmentType: z.enum(AdjustmentTypes),
   StepAdjustments: z.array(StepAdjustmentSchema).min(1).max(20),
   MinAdjustmentMagnitude: z.int().min(1).optional(),
-  Cooldown: z.int().min(0).optional(),
+  Cooldown: cooldown().optional(),
   MetricAggregationType: z.enum(["Average", "Minimum", "Maximum"]).optional(),
 });
 
@@ -194,8 +209,8 @@ export const TargetTrackingScalingPolicyConfigurationSchema = z.strictObject({
   TargetValue: z.number().positive(),
   PredefinedMetricSpecification: PredefinedMetricSpecificationSchema.optional(),
   CustomizedMetricSpecification: CustomizedMetricSpecificationSchema.optional(),
-  ScaleOutCooldown: z.int().min(0).optional(),
-  ScaleInCooldown: z.int().min(0).optional(),
+  ScaleOutCooldown: cooldown().optional(),
+  ScaleInCooldown: cooldown().optional(),
   DisableScaleIn: z.boolean().optional(),
 });
 export type TargetTrackingScalingPolicyConfiguration = z.infer<
@@ -227,8 +242,8 @@ export const ScheduledActionSchema = z.strictObject({
   StartTime: z.iso.datetime({ offset: true }).optional(),
   EndTime: z.iso.datetime({ offset: true }).optional(),
   ScalableTargetAction: z.strictObject({
-    MinCapacity: z.number().min(0).optional(),
-    MaxCapacity: z.number().min(0).optional(),
+    MinCapacity: capacity().optional(),
+    MaxCapacity: capacity().optional(),
   }),
 });
 export type ScheduledAction = z.infer<typeof ScheduledActionSchema>;
@@ -250,8 +265,8 @@ export type TargetReplay = z.infer<typeof TargetReplaySchema>;
 
 const targetFields = {
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, '.', '_' or '-' (at most 63)"),
-  MinCapacity: z.number().min(0),
-  MaxCapacity: z.number().min(0),
+  MinCapacity: capacity(),
+  MaxCapacity: capacity(),
   policies: z.array(ScalingPolicySchema),
   schedules: z.array(ScheduledActionSchema),
   replay: TargetReplaySchema.optional(),
@@ -294,35 +309,44 @@ export type AsgTarget = z.infer<typeof AsgTargetSchema>;
 
 // --- Settings --------------------------------------------------------------------------------------
 
+/**
+ * Every setting has a range, so that no date the brain computes from it can overflow: the brain's
+ * durations at most a day (DAY_SECONDS), a step policy's default cooldown AWS's own bound. The
+ * datapoints of target tracking at most a day of one-minute datapoints.
+ */
 export const TargetTrackingSettingsSchema = z.strictObject({
   /** Consecutive one-minute datapoints above the target before a scale-out (AWS's alarms use 3). */
-  scaleOutDatapoints: z.int().min(1).default(3),
+  scaleOutDatapoints: z.int().min(1).max(1440).default(3),
   /** Consecutive one-minute datapoints below the scale-in threshold before a scale-in (AWS uses 15). */
-  scaleInDatapoints: z.int().min(1).default(15),
+  scaleInDatapoints: z.int().min(1).max(1440).default(15),
   /** Scale in only below this fraction of the target value (AWS's low alarm sits at 90%). */
   scaleInRatio: z.number().gt(0).lt(1).default(0.9),
 });
 
 export const SettingsSchema = z.strictObject({
-  /** A state change older than this is refused (and kept this long for de-duplication). */
-  maxEventAgeSeconds: z.int().positive().default(900),
-  /** Decisions expire from the ledger's log after this many days (a TTL attribute). */
-  decisionRetentionDays: z.int().positive().default(30),
-  /** A larger payload is refused before it is parsed. */
-  maxPayloadBytes: z.int().positive().default(262144),
+  /**
+   * A state change older than this is refused (and kept this long for de-duplication). At most a
+   * day: EventBridge stops retrying an event after its RetryPolicy's MaximumEventAgeInSeconds, at
+   * most 86,400 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html).
+   */
+  maxEventAgeSeconds: z.int().positive().max(DAY_SECONDS).default(900),
+  /** Decisions expire from the ledger's log after this many days (a TTL attribute); at most ten years. */
+  decisionRetentionDays: z.int().positive().max(3650).default(30),
+  /** A larger payload is refused before it is parsed; at most Lambda's 6 MB invocation payload. */
+  maxPayloadBytes: z.int().positive().max(6_291_456).default(262144),
   /** Rule 4 (docs/rules.md): scale-in waits until every proposal of this window agreed on it. */
-  scaleInStabilizationSeconds: z.int().min(0).default(300),
+  scaleInStabilizationSeconds: z.int().min(0).max(DAY_SECONDS).default(300),
   /** Cooldown of a step policy that names none (Application Auto Scaling's default is 300 s). */
-  defaultCooldownSeconds: z.int().min(0).default(300),
+  defaultCooldownSeconds: cooldown().default(300),
   /** How long a new Aurora reader takes to become available (simulated account, expectations). */
-  readerProvisioningSeconds: z.int().positive().default(480),
+  readerProvisioningSeconds: z.int().positive().max(DAY_SECONDS).default(480),
   /**
    * How long a new EC2 instance is expected to take to be InService in its group (simulated
    * account, expectations); DescribeAutoScalingGroups says when it is.
    */
-  instanceWarmupSeconds: z.int().positive().default(180),
+  instanceWarmupSeconds: z.int().positive().max(DAY_SECONDS).default(180),
   /** A reservation whose invocation died is reconciled after this long. */
-  reservationTimeoutSeconds: z.int().positive().default(900),
+  reservationTimeoutSeconds: z.int().positive().max(DAY_SECONDS).default(900),
   targetTracking: TargetTrackingSettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;

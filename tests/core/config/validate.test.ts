@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { AWS_INTEGER_MAX, DAY_SECONDS } from "../../../shared/core/config/schema.js";
 import { validateConfig } from "../../../shared/core/config/validate.js";
 import { virtwayJson } from "../../support/config.js";
 
@@ -600,5 +601,70 @@ describe("validate warns", () => {
       }),
     );
     expect(result.problems).toEqual([]);
+  });
+});
+
+// Each bound: just over it is refused, naming the field; at it, accepted. Front end = targets[2],
+// an EC2 Auto Scaling group; readers' policies[0] is target tracking, [1] a step policy.
+const bounds: { field: string; path: string; max: number; set: (c: any, v: number) => void }[] = [
+  ...(
+    [
+      ["maxEventAgeSeconds", DAY_SECONDS],
+      ["decisionRetentionDays", 3650],
+      ["maxPayloadBytes", 6_291_456],
+      ["scaleInStabilizationSeconds", DAY_SECONDS],
+      ["defaultCooldownSeconds", AWS_INTEGER_MAX],
+      ["readerProvisioningSeconds", DAY_SECONDS],
+      ["instanceWarmupSeconds", DAY_SECONDS],
+      ["reservationTimeoutSeconds", DAY_SECONDS],
+    ] as const
+  ).map(([field, max]) => ({
+    field,
+    path: `$.settings.${field}`,
+    max,
+    set: (c: any, v: number) => (c.settings = { ...c.settings, [field]: v }),
+  })),
+  ...(["scaleOutDatapoints", "scaleInDatapoints"] as const).map((field) => ({
+    field,
+    path: `$.settings.targetTracking.${field}`,
+    max: 1440,
+    set: (c: any, v: number) => (c.settings = { ...c.settings, targetTracking: { [field]: v } }),
+  })),
+  {
+    field: "StepScalingPolicyConfiguration.Cooldown",
+    path: "$.targets[0].policies[1].StepScalingPolicyConfiguration.Cooldown",
+    max: AWS_INTEGER_MAX,
+    set: (c, v) => (readers(c).policies[1].StepScalingPolicyConfiguration.Cooldown = v),
+  },
+  ...(["ScaleOutCooldown", "ScaleInCooldown"] as const).map((field) => ({
+    field,
+    path: `$.targets[0].policies[0].TargetTrackingScalingPolicyConfiguration.${field}`,
+    max: AWS_INTEGER_MAX,
+    set: (c: any, v: number) => (readers(c).policies[0].TargetTrackingScalingPolicyConfiguration[field] = v),
+  })),
+  {
+    field: "MaxCapacity",
+    path: "$.targets[2].MaxCapacity",
+    max: AWS_INTEGER_MAX,
+    set: (c, v) => (frontend(c).MaxCapacity = v),
+  },
+  {
+    field: "MinCapacity",
+    path: "$.targets[2].MinCapacity",
+    max: AWS_INTEGER_MAX,
+    set: (c, v) => {
+      frontend(c).MinCapacity = v;
+      frontend(c).MaxCapacity = Math.max(v, AWS_INTEGER_MAX);
+    },
+  },
+];
+
+describe("validate bounds every setting, cooldown and capacity", () => {
+  it.each(bounds)("$field: $max accepted, one more refused at $path", ({ path, max, set }) => {
+    const at = validateConfig(variant((c) => set(c, max)));
+    expect(at.problems.filter((p) => p.severity === "error")).toEqual([]);
+    const over = validateConfig(variant((c) => set(c, max + 1)));
+    expect(over.ok).toBe(false);
+    expect(over.problems).toContainEqual(expect.objectContaining({ path, severity: "error" }));
   });
 });

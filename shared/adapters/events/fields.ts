@@ -31,12 +31,23 @@ export function timestampField(what: string) {
     if (iso === null) {
       ctx.addIssue({
         code: "custom",
-        message: `${what} ${JSON.stringify(value)} is not a timestamp (expected ISO-8601 such as 2026-11-23T19:01:08.123+0000, or epoch milliseconds)`,
+        message: outOfRange(value)
+          ? `${what} ${JSON.stringify(value)} is outside the dates a timestamp can hold (±8.64e15 ms from 1970)`
+          : `${what} ${shown(value)} is not a timestamp (expected ISO-8601 such as 2026-11-23T19:01:08.123+0000, or epoch milliseconds)`,
       });
       return z.NEVER;
     }
     return iso;
   });
+}
+
+/** A finite number that is no timestamp is epoch time beyond a Date's range. */
+const outOfRange = (value: unknown): boolean => typeof value === "number" && Number.isFinite(value);
+
+/** A value as a problem quotes it: JSON, cut short past 80 characters. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 // --- account and region ----------------------------------------------------------------------

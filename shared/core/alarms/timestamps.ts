@@ -8,12 +8,14 @@
  * - `2023-08-04T12: 36: 15.490+0000`: the spaces after colons in AWS's Lambda alarm action
  *   examples (alarms-and-actions-Lambda.html), which must parse too;
  * - epoch milliseconds or seconds, as a number or a string of digits.
+ * Null for what is none of these, and for a time outside what a Date holds (±8.64e15 ms, 100
+ * million days either side of 1970: ECMA-262's time value range), so no Date built from it throws.
  */
 export function timestampMillis(value: unknown): number | null {
-  if (typeof value === "number") return Number.isFinite(value) ? epochMillis(value) : null;
+  if (typeof value === "number") return Number.isFinite(value) ? inDateRange(epochMillis(value)) : null;
   if (typeof value !== "string") return null;
   const text = value.trim().replace(/:\s+/g, ":");
-  if (/^\d{9,13}(\.\d+)?$/.test(text)) return epochMillis(Number(text));
+  if (/^\d{9,13}(\.\d+)?$/.test(text)) return inDateRange(epochMillis(Number(text)));
   const match =
     /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(
       text,
@@ -41,7 +43,7 @@ export function timestampMillis(value: unknown): number | null {
     back.getUTCSeconds(),
   ];
   if (roundTrip.some((n, i) => n !== fields[i])) return null;
-  return utc - offsetMinutes(zone) * 60_000;
+  return inDateRange(utc - offsetMinutes(zone) * 60_000);
 }
 
 /** A timestamp as ISO-8601 UTC with milliseconds (`2026-11-23T19:01:08.123Z`), or null. */
@@ -49,6 +51,12 @@ export function isoTimestamp(value: unknown): string | null {
   const millis = timestampMillis(value);
   return millis === null ? null : new Date(millis).toISOString();
 }
+
+/** The largest distance from 1970 a Date holds, in milliseconds (ECMA-262, "Time Values and Time Range"). */
+export const MAX_DATE_MILLIS = 8.64e15;
+
+const inDateRange = (millis: number): number | null =>
+  Number.isFinite(millis) && Math.abs(millis) <= MAX_DATE_MILLIS ? millis : null;
 
 // Below 10^11 an epoch is in seconds (10^11 s is the year 5138; 10^11 ms is 1973).
 const epochMillis = (n: number): number => (Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n));

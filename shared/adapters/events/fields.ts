@@ -32,7 +32,7 @@ export function timestampField(what: string) {
       ctx.addIssue({
         code: "custom",
         message: outOfRange(value)
-          ? `${what} ${JSON.stringify(value)} is outside the dates a timestamp can hold (±8.64e15 ms from 1970)`
+          ? `${what} ${JSON.stringify(value)} is outside the years 0001 to 9999`
           : `${what} ${shown(value)} is not a timestamp (expected ISO-8601 such as 2026-11-23T19:01:08.123+0000, or epoch milliseconds)`,
       });
       return z.NEVER;
@@ -41,11 +41,13 @@ export function timestampField(what: string) {
   });
 }
 
-/** A finite number that is no timestamp is epoch time beyond a Date's range. */
+/** A finite number that is no timestamp is epoch time outside the years 0001 to 9999. */
 const outOfRange = (value: unknown): boolean => typeof value === "number" && Number.isFinite(value);
 
-/** A value as a problem quotes it: JSON, cut short past 80 characters. */
+/** A value as a problem quotes it: a scalar as JSON, cut short past 80 characters; an object or array by its kind. */
 function shown(value: unknown): string {
+  if (Array.isArray(value)) return "(an array)";
+  if (typeof value === "object" && value !== null) return "(an object)";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

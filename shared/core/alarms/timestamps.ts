@@ -8,8 +8,9 @@
  * - `2023-08-04T12: 36: 15.490+0000`: the spaces after colons in AWS's Lambda alarm action
  *   examples (alarms-and-actions-Lambda.html), which must parse too;
  * - epoch milliseconds or seconds, as a number or a string of digits.
- * Null for what is none of these, and for a time outside what a Date holds (±8.64e15 ms, 100
- * million days either side of 1970: ECMA-262's time value range), so no Date built from it throws.
+ * Null for what is none of these, and for a time outside the years 0001 to 9999 (what ISO-8601's
+ * four-digit years and AWS's timestamps express): far inside a Date's range (±8.64e15 ms, ECMA-262),
+ * so that no date built from it, or from it plus a setting's seconds, is invalid.
  */
 export function timestampMillis(value: unknown): number | null {
   if (typeof value === "number") return Number.isFinite(value) ? inDateRange(epochMillis(value)) : null;
@@ -52,11 +53,14 @@ export function isoTimestamp(value: unknown): string | null {
   return millis === null ? null : new Date(millis).toISOString();
 }
 
-/** The largest distance from 1970 a Date holds, in milliseconds (ECMA-262, "Time Values and Time Range"). */
-export const MAX_DATE_MILLIS = 8.64e15;
+/** The times a timestamp may hold, in epoch milliseconds: the years 0001 to 9999. */
+export const TIMESTAMP_RANGE = {
+  min: Date.parse("0001-01-01T00:00:00.000Z"),
+  max: Date.parse("9999-12-31T23:59:59.999Z"),
+};
 
 const inDateRange = (millis: number): number | null =>
-  Number.isFinite(millis) && Math.abs(millis) <= MAX_DATE_MILLIS ? millis : null;
+  millis >= TIMESTAMP_RANGE.min && millis <= TIMESTAMP_RANGE.max ? millis : null;
 
 // Below 10^11 an epoch is in seconds (10^11 s is the year 5138; 10^11 ms is 1973).
 const epochMillis = (n: number): number => (Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n));

@@ -1,13 +1,13 @@
 /**
  * Inputs at the edges of what JavaScript holds: nesting deep enough to overflow the stack, and
- * times beyond a Date's range. Each is refused with the field named, never a crash; in Lambda the
+ * times at or beyond a Date's range. Each is refused with the field named, never a crash; in Lambda the
  * refusal is acknowledged (an error in the result), never a retry.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MAX_PAYLOAD_DEPTH, payloadFor } from "../../../functions/lib/payload.js";
 import { parseEvent } from "../../../shared/adapters/events/parseEvent.js";
-import { isoTimestamp, MAX_DATE_MILLIS, timestampMillis } from "../../../shared/core/alarms/timestamps.js";
+import { isoTimestamp, TIMESTAMP_RANGE, timestampMillis } from "../../../shared/core/alarms/timestamps.js";
 import { PayloadError } from "../../../shared/core/errors.js";
 
 const sample = (file: string) =>
@@ -50,11 +50,15 @@ describe("a payload's nesting is bounded before anything recursive reads it", ()
   });
 });
 
-describe("timestamps beyond a Date's range", () => {
+describe("timestamps outside the years 0001 to 9999", () => {
   it.each([
-    [MAX_DATE_MILLIS, "+275760-09-13T00:00:00.000Z"],
-    [-MAX_DATE_MILLIS, "-271821-04-20T00:00:00.000Z"],
-    [MAX_DATE_MILLIS + 1, null],
+    [TIMESTAMP_RANGE.max, "9999-12-31T23:59:59.999Z"],
+    [TIMESTAMP_RANGE.min, "0001-01-01T00:00:00.000Z"],
+    [TIMESTAMP_RANGE.max + 1, null],
+    [TIMESTAMP_RANGE.min - 1, null],
+    // The edges of a Date's range: a date a setting's seconds later would be invalid.
+    [8.64e15, null],
+    [-8.64e15, null],
     [1e308, null],
     [-1e308, null],
   ])("%s → %s", (value, iso) => {
@@ -91,7 +95,7 @@ describe("timestamps beyond a Date's range", () => {
     expect((error as PayloadError).problems).toContainEqual(
       expect.objectContaining({
         path,
-        message: expect.stringMatching(/outside the dates a timestamp can hold/),
+        message: expect.stringMatching(/outside the years 0001 to 9999/),
       }),
     );
   });

@@ -11,5 +11,11 @@ process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(0);
   throw error;
 });
-const { main } = await import("../cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+// An error main() does not catch (it catches every error of a command) is a bug: EX_SOFTWARE.
+try {
+  const { main } = await import("../cli/main.ts");
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error("surge-brain: unexpected error (a bug, please report it):", error);
+  process.exitCode = 70;
+}

@@ -29,5 +29,5 @@ export const processIo: CliIo = {
     : undefined,
 };
 
-/** Exit statuses of every command. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit statuses of every command; `software` is sysexits.h's EX_SOFTWARE, an internal error (a bug). */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, software: 70 } as const;

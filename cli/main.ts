@@ -1,7 +1,8 @@
 /**
  * `npm run brain -- <command>`: the command line. It stands outside the brain: it parses
  * arguments, loads the configuration through the same check as every other entry point, calls
- * the brain and reports. Exit status 0 on success, 1 when the input is wrong, 2 on misuse.
+ * the brain and reports. Exit status 0 on success, 1 when the input is wrong, 2 on misuse, 70
+ * (EX_SOFTWARE) on an unexpected error, a bug, printed with its stack so it can be reported.
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../shared/core/errors.js";
@@ -51,6 +52,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.err(error.message);
       return ExitCode.failed;
     }
-    throw error;
+    io.err(`surge-brain: unexpected error (a bug, please report it): ${unexpected(error)}`);
+    return ExitCode.software;
   }
 }
+
+const unexpected = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

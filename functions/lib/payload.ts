@@ -7,10 +7,32 @@ import type { Problem } from "../../shared/core/errors.js";
 import { PayloadError } from "../../shared/core/errors.js";
 import { logger, metrics } from "./observability.js";
 
+/**
+ * How deep a payload may nest. CloudWatch's deepest (an EventBridge metric-math alarm's
+ * configuration) is 7 levels; the bound keeps every recursive step below (JSON.stringify, zod)
+ * far from the stack's limit.
+ */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+/** The payload's nesting depth, walked without recursion and given up past `max` (so it is bounded). */
+function depthBeyond(value: unknown, max: number): number | null {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (next.depth > max) return next.depth;
+    if (typeof next.value !== "object" || next.value === null) continue;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return null;
+}
+
 type CheckedPayload = ParsedEvent | { type: "invalid"; error: { message: string; problems: Problem[] } };
 
 function parsePayload(event: unknown, maxPayloadBytes: number): CheckedPayload {
   try {
+    const depth = depthBeyond(event, MAX_PAYLOAD_DEPTH);
+    if (depth !== null) {
+      throw new PayloadError(`the payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels (${depth} or more)`);
+    }
     const bytes = Buffer.byteLength(JSON.stringify(event) ?? "");
     if (bytes > maxPayloadBytes) {
       throw new PayloadError(`the payload is ${bytes} bytes; settings.maxPayloadBytes is ${maxPayloadBytes}`);

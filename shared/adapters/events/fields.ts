@@ -31,12 +31,25 @@ export function timestampField(what: string) {
     if (iso === null) {
       ctx.addIssue({
         code: "custom",
-        message: `${what} ${JSON.stringify(value)} is not a timestamp (expected ISO-8601 such as 2026-11-23T19:01:08.123+0000, or epoch milliseconds)`,
+        message: outOfRange(value)
+          ? `${what} ${JSON.stringify(value)} is outside the years 0001 to 9999`
+          : `${what} ${shown(value)} is not a timestamp (expected ISO-8601 such as 2026-11-23T19:01:08.123+0000, or epoch milliseconds)`,
       });
       return z.NEVER;
     }
     return iso;
   });
+}
+
+/** A finite number that is no timestamp is epoch time outside the years 0001 to 9999. */
+const outOfRange = (value: unknown): boolean => typeof value === "number" && Number.isFinite(value);
+
+/** A value as a problem quotes it: a scalar as JSON, cut short past 80 characters; an object or array by its kind. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return "(an array)";
+  if (typeof value === "object" && value !== null) return "(an object)";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 // --- account and region ----------------------------------------------------------------------

@@ -66,11 +66,16 @@ export class DynamoDBLedger extends CheckedLedger {
     super();
     // DynamoDBDocumentClient.from() stores its options on the client's shared config, so another
     // document client made from the same client later can change them: every value is also
-    // passed through plain(), which drops undefined values, so no option matters here.
+    // passed through plain(), which drops undefined values. Numbers are written and read as
+    // JavaScript numbers, those beyond 2^53 included (an alarm's datapoint: a byte count), which
+    // the marshaller otherwise refuses to write and reads back as BigInt.
     this.#documents =
       options.client instanceof DynamoDBDocumentClient
         ? options.client
-        : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+        : DynamoDBDocumentClient.from(options.client, {
+            marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+            unmarshallOptions: { wrapNumbers: (text: string) => Number(text) },
+          });
     this.#table = options.tableName;
     this.#retentionDays = options.retentionDays;
   }

@@ -40,10 +40,18 @@ function tokenize(rule: string): Token[] {
 
 const STATE_FUNCTIONS = new Set<string>(["ALARM", "OK", "INSUFFICIENT_DATA"]);
 
+/**
+ * How deep parentheses and NOTs may nest in an AlarmRule. AWS bounds a rule by its length alone
+ * (10,240 characters, room for 5,000 nested parentheses); the parser recurses once per level, so
+ * it refuses deeper rules rather than overflow the stack. Hand-written rules nest a few levels.
+ */
+export const MAX_ALARM_RULE_DEPTH = 100;
+
 /** Parses an AlarmRule; throws AlarmRuleSyntaxError naming the position of the first problem. */
 export function parseAlarmRule(rule: string): AlarmRuleNode {
   const tokens = tokenize(rule);
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos];
   const isWord = (t: Token | undefined, text: string) => t?.kind === "word" && t.text === text;
   const where = (t: Token | undefined) => (t ? `position ${t.at}` : "the end of the rule");
@@ -58,9 +66,11 @@ export function parseAlarmRule(rule: string): AlarmRuleNode {
     const t = peek();
     if (t?.kind === "(") {
       pos++;
-      const inner = or();
-      expect(")");
-      return inner;
+      return nested(t, () => {
+        const inner = or();
+        expect(")");
+        return inner;
+      });
     }
     if (t?.kind === "word" && (t.text === "TRUE" || t.text === "FALSE")) {
       pos++;
@@ -82,10 +92,23 @@ export function parseAlarmRule(rule: string): AlarmRuleNode {
     );
   }
 
+  /** Each nested "(" or NOT, one level deeper, refused past MAX_ALARM_RULE_DEPTH. */
+  function nested<T>(at: Token, parse: () => T): T {
+    if (++depth > MAX_ALARM_RULE_DEPTH) {
+      throw new AlarmRuleSyntaxError(
+        `nested deeper than ${MAX_ALARM_RULE_DEPTH} levels of parentheses and NOT at ${where(at)}`,
+      );
+    }
+    const parsed = parse();
+    depth--;
+    return parsed;
+  }
+
   function not(): AlarmRuleNode {
-    if (isWord(peek(), "NOT")) {
+    const t = peek();
+    if (t && isWord(t, "NOT")) {
       pos++;
-      return { op: "not", operand: not() };
+      return nested(t, () => ({ op: "not", operand: not() }));
     }
     return primary();
   }

@@ -8,12 +8,15 @@
  * - `2023-08-04T12: 36: 15.490+0000`: the spaces after colons in AWS's Lambda alarm action
  *   examples (alarms-and-actions-Lambda.html), which must parse too;
  * - epoch milliseconds or seconds, as a number or a string of digits.
+ * Null for what is none of these, and for a time outside the years 0001 to 9999 (what ISO-8601's
+ * four-digit years and AWS's timestamps express): far inside a Date's range (±8.64e15 ms, ECMA-262),
+ * so that no date built from it, or from it plus a setting's seconds, is invalid.
  */
 export function timestampMillis(value: unknown): number | null {
-  if (typeof value === "number") return Number.isFinite(value) ? epochMillis(value) : null;
+  if (typeof value === "number") return Number.isFinite(value) ? inDateRange(epochMillis(value)) : null;
   if (typeof value !== "string") return null;
   const text = value.trim().replace(/:\s+/g, ":");
-  if (/^\d{9,13}(\.\d+)?$/.test(text)) return epochMillis(Number(text));
+  if (/^\d{9,13}(\.\d+)?$/.test(text)) return inDateRange(epochMillis(Number(text)));
   const match =
     /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(
       text,
@@ -41,7 +44,7 @@ export function timestampMillis(value: unknown): number | null {
     back.getUTCSeconds(),
   ];
   if (roundTrip.some((n, i) => n !== fields[i])) return null;
-  return utc - offsetMinutes(zone) * 60_000;
+  return inDateRange(utc - offsetMinutes(zone) * 60_000);
 }
 
 /** A timestamp as ISO-8601 UTC with milliseconds (`2026-11-23T19:01:08.123Z`), or null. */
@@ -49,6 +52,15 @@ export function isoTimestamp(value: unknown): string | null {
   const millis = timestampMillis(value);
   return millis === null ? null : new Date(millis).toISOString();
 }
+
+/** The times a timestamp may hold, in epoch milliseconds: the years 0001 to 9999. */
+export const TIMESTAMP_RANGE = {
+  min: Date.parse("0001-01-01T00:00:00.000Z"),
+  max: Date.parse("9999-12-31T23:59:59.999Z"),
+};
+
+const inDateRange = (millis: number): number | null =>
+  millis >= TIMESTAMP_RANGE.min && millis <= TIMESTAMP_RANGE.max ? millis : null;
 
 // Below 10^11 an epoch is in seconds (10^11 s is the year 5138; 10^11 ms is 1973).
 const epochMillis = (n: number): number => (Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n));

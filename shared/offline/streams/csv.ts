@@ -18,7 +18,14 @@
  */
 import { NotAStreamError } from "../../core/errors.js";
 import type { LineParser, LineResult } from "./lines.js";
-import { type Dimensions, type MetricRecord, parseTimestamp, type Statistics } from "./record.js";
+import {
+  type Dimensions,
+  type MetricRecord,
+  OUT_OF_RANGE,
+  parseTimestamp,
+  type Statistics,
+  timestampOutOfRange,
+} from "./record.js";
 
 const STAT_COLUMNS = {
   count: "sampleCount",
@@ -159,7 +166,10 @@ function rowToRecord(header: Header, fields: string[], file: string, line: numbe
   }
   const timestamp = parseTimestamp(cell("timestamp"));
   if (timestamp === null) {
-    return skip(`timestamp "${cell("timestamp")}" is not ISO-8601 with a zone or epoch milliseconds`);
+    const why = timestampOutOfRange(cell("timestamp"))
+      ? OUT_OF_RANGE
+      : "is not ISO-8601 with a zone or epoch milliseconds";
+    return skip(`timestamp "${cell("timestamp")}" ${why}`);
   }
   const namespace = cell("namespace");
   const metricName = cell("metric") || cell("metric_name");

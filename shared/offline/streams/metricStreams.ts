@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { issuesAt } from "../../core/problems.js";
 import type { LineParser } from "./lines.js";
-import type { MetricRecord, Statistics } from "./record.js";
+import { type MetricRecord, STREAM_TIME_RANGE, type Statistics } from "./record.js";
 
 const finite = z.number().refine(Number.isFinite, "not a finite number");
 
@@ -27,7 +27,7 @@ const MetricStreamRecordSchema = z.object({
   namespace: z.string().min(1),
   metric_name: z.string().min(1),
   dimensions: z.record(z.string(), z.string()).default({}),
-  timestamp: z.number().int().nonnegative(),
+  timestamp: z.number().int().nonnegative().max(STREAM_TIME_RANGE.max, "is after the year 9999"),
   value: z
     .object({ count: finite.nonnegative(), sum: finite, max: finite, min: finite })
     .catchall(z.number()),

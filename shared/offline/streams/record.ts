@@ -78,8 +78,33 @@ const isoOrNull = (ms: number): string | null => {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 };
 
-/** A timestamp as the readers accept it: epoch milliseconds (or seconds), or ISO-8601 with a zone. */
+/**
+ * The times a stream may hold: the years 0001 to 9999, what ISO-8601's four-digit years and AWS's
+ * timestamps express. The replay adds periods and days to them; a bound far inside a Date's range
+ * (±8.64e15 ms) keeps every date it builds valid.
+ */
+export const STREAM_TIME_RANGE = {
+  min: Date.parse("0001-01-01T00:00:00.000Z"),
+  max: Date.parse("9999-12-31T23:59:59.999Z"),
+};
+
+/**
+ * A timestamp as the readers accept it: epoch milliseconds (or seconds), or ISO-8601 with a zone,
+ * within STREAM_TIME_RANGE; null otherwise.
+ */
 export function parseTimestamp(value: unknown): number | null {
+  const ms = timestampOf(value);
+  return ms !== null && ms >= STREAM_TIME_RANGE.min && ms <= STREAM_TIME_RANGE.max ? ms : null;
+}
+
+/** Whether parseTimestamp refused `value` as a time outside STREAM_TIME_RANGE (not as unreadable). */
+export const timestampOutOfRange = (value: unknown): boolean =>
+  timestampOf(value) !== null && parseTimestamp(value) === null;
+
+/** A skipped input's reason for a time outside STREAM_TIME_RANGE. */
+export const OUT_OF_RANGE = "is outside the years 0001 to 9999";
+
+function timestampOf(value: unknown): number | null {
   if (typeof value === "number") return Number.isFinite(value) ? epochMillis(value) : null;
   if (typeof value !== "string") return null;
   const text = value.trim();

@@ -99,6 +99,11 @@ describe("CloudWatch Metric Streams JSON lines", () => {
       line: msLine(0, 1, { dimensions: [{ Name: "a", Value: "b" }] }),
       reason: /dimensions/,
     },
+    {
+      name: "a timestamp of 8.64e15",
+      line: msLine(0, 1, { timestamp: 8.64e15 }),
+      reason: /timestamp: is after the year 9999/,
+    },
   ])("skips $name with a reason", ({ line, reason: why }) => {
     expect(reason(parse(line, 1))).toMatch(why);
   });
@@ -191,6 +196,18 @@ describe("the CSV", () => {
     },
     { name: "no metric", row: "2026-11-23T19:00:00Z,App,,,,1,,,,,", reason: /no namespace or metric/ },
     { name: "bad dimensions", row: "2026-11-23T19:00:00Z,App,M,Role,,1,,,,,", reason: /not Name=Value/ },
+    // The edge of a Date's range: a replay adding a period to it would build an invalid date.
+    {
+      name: "a timestamp of 8.64e15",
+      row: "8640000000000000,App,M,,,1,,,,,",
+      reason: /^timestamp "8640000000000000" is outside the years 0001 to 9999$/,
+    },
+    { name: "a timestamp of 1e308", row: "1e308,App,M,,,1,,,,,", reason: /not ISO-8601 with a zone/ },
+    {
+      name: "a timestamp of 400 digits",
+      row: `${"9".repeat(400)},App,M,,,1,,,,,`,
+      reason: /is outside the years 0001 to 9999$/,
+    },
   ])("skips a row with $name", ({ row, reason: why }) => {
     expect(reason(rows(HEADER, row)[1] as LineResult)).toMatch(why);
   });
@@ -391,6 +408,24 @@ describe("the get-metric-data document", () => {
       { path: "$.MetricDataResults[4]", reason: "not a result: expected an object" },
       { path: "$.MetricDataResults[5].Timestamps", reason: "not a result: expected an array" },
       { path: "$.MetricDataResults[6].Id", reason: expect.stringMatching(/^not a result: /) },
+    ]);
+  });
+
+  it("reports timestamps outside the years 0001 to 9999, and uses the rest", async () => {
+    const { records, skipped } = await read({
+      MetricDataQueries: [query("cpu", "Average")],
+      MetricDataResults: [result("cpu", [8.64e15, iso(1), "+275760-09-13T00:00:00Z"], [1, 2, 3])],
+    });
+    expect(at(records)).toEqual([1]);
+    expect(skipped.map((s) => ({ path: s.path, reason: s.reason }))).toEqual([
+      {
+        path: "$.MetricDataResults[0].Timestamps[0]",
+        reason: "8640000000000000 is outside the years 0001 to 9999",
+      },
+      {
+        path: "$.MetricDataResults[0].Timestamps[2]",
+        reason: '"+275760-09-13T00:00:00Z" is not a timestamp',
+      },
     ]);
   });
 

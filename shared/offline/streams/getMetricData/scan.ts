@@ -9,7 +9,7 @@ import { getManyValues, isMany, none } from "stream-chain/defs.js";
 import { Assembler } from "stream-json/core/assembler.js";
 import { jsonParser, type Token } from "stream-json/core/parser.js";
 import { NotAStreamError, StreamFileError } from "../../../core/errors.js";
-import { parseTimestamp } from "../record.js";
+import { OUT_OF_RANGE, parseTimestamp, timestampOutOfRange } from "../record.js";
 import type { PointSpill, Segment } from "./pointSpill.js";
 
 const NOT_A_DOCUMENT =
@@ -225,7 +225,7 @@ class DocumentScanner {
         if (Number.isNaN(n)) {
           entry.points.push([
             path,
-            `${describe(token)} is not ${field === "Timestamps" ? "a timestamp" : "a number"}`,
+            `${describe(token)} ${field === "Values" ? "is not a number" : timestampOutOfRange(scalar(token)) ? OUT_OF_RANGE : "is not a timestamp"}`,
           ]);
         } else if (field === "Timestamps") {
           if (Number.isNaN(entry.first)) entry.first = n;

@@ -1,8 +1,9 @@
 /**
  * The `alarm` function's work, behind its thin handler: one alarm state change, checked (account,
  * region, age), then decided and applied for every target whose step policies answer the alarm.
- * An alarm no policy answers, a stale change, or one from another account is acknowledged with its
- * reason and touches neither the ledger nor AWS.
+ * An alarm no policy answers, a stale change, or one not shown to come from the brain's account,
+ * region and CloudWatch (origin.ts) is acknowledged with its reason and touches neither the ledger
+ * nor AWS.
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
@@ -82,7 +83,7 @@ export async function handleAlarmChange(input: {
   ];
 
   const foreign = foreignOrigin(config, change);
-  if (foreign) return ack("ForeignAccountOrRegion", foreign);
+  if (foreign) return ack(foreign.reason, foreign.message);
   const ageSeconds = (now.getTime() - Date.parse(change.stateChangedAt)) / 1000;
   if (ageSeconds > config.settings.maxEventAgeSeconds) {
     return ack(

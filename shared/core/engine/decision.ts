@@ -49,6 +49,7 @@ export const Reasons = {
   NoPolicyForAlarm: "no policy answers this alarm",
   StaleEvent: "the state change is older than settings.maxEventAgeSeconds",
   ForeignAccountOrRegion: "the event comes from another account or region than the brain serves",
+  ForeignSource: "the event names another source than CloudWatch (aws.cloudwatch)",
   ActionFailed: "AWS refused or failed the scaling call",
 
   // The tick's own bookkeeping

@@ -10,7 +10,7 @@ import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { handleTick, type TickOrigin } from "../shared/brain/handleTick.js";
 import { adaptersOf } from "./lib/adapters.js";
 import { brainFunction } from "./lib/brainFunction.js";
-import { logger, report } from "./lib/observability.js";
+import { logger, refused, report } from "./lib/observability.js";
 import type { QuietDecision } from "./lib/result.js";
 import { lambdaDeps } from "./lib/runtime.js";
 
@@ -35,9 +35,8 @@ export const tickFunction = brainFunction(
       origin: ruleOrigin(event.ruleArns[0]),
     });
     if (ignored) {
-      const why = `${ignored.reason}: ${ignored.message}`;
-      logger.info(`acknowledged: ${why}`);
-      return { decisions: [], ignored: why };
+      refused(ignored.reason, ignored.message);
+      return { decisions: [], ignored: `${ignored.reason}: ${ignored.message}` };
     }
     for (const problem of problems) logger.warn(problem);
     // Quiet decisions are returned (what each target saw) but neither recorded nor counted, and

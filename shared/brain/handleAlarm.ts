@@ -1,8 +1,9 @@
 /**
  * The `alarm` function's work, behind its thin handler: one alarm state change, checked (account,
  * region, age), then decided and applied for every target whose step policies answer the alarm.
- * An alarm no policy answers, a stale change or one dated in the future, or one from another account
- * is acknowledged with its reason and touches neither the ledger nor AWS.
+ * An alarm no policy answers, a stale change or one dated in the future, or one not shown to come
+ * from the brain's account, region and CloudWatch (origin.ts) is acknowledged with its reason and
+ * touches neither the ledger nor AWS.
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
@@ -87,7 +88,7 @@ export async function handleAlarmChange(input: {
   ];
 
   const foreign = foreignOrigin(config, change);
-  if (foreign) return ack("ForeignAccountOrRegion", foreign);
+  if (foreign) return ack(foreign.reason, foreign.message);
   const untimely = eventTimeRefusal(config.settings, change.stateChangedAt, now);
   if (untimely) return ack(untimely.reason, untimely.message);
   const targets = targetsAnswering(config, change.alarmName);

@@ -62,10 +62,7 @@ export async function handleTick(input: {
   const { ports, config, now, invocationId, origin } = input;
   const foreign = origin ? foreignOrigin(config, origin) : null;
   if (origin && foreign) {
-    const ignored = {
-      reason: "ForeignAccountOrRegion",
-      message: `the rule ${origin.rule}: ${foreign}`,
-    } as const;
+    const ignored = { reason: foreign.reason, message: `the rule ${origin.rule}: ${foreign.message}` };
     return { decisions: [], quiet: [], problems: [], ignored };
   }
   const { ledger } = ports;

@@ -48,8 +48,8 @@ const change = (alarmName: string, value: number, seconds = 0): AlarmChange => (
   stateChangedAt: new Date(T0 + seconds * 1000).toISOString(),
   value,
   actionsSuppressedBy: null,
-  account: null,
-  region: null,
+  account: "123456789012",
+  region: "eu-west-1",
 });
 
 async function send(ledger: Ledger, c: AlarmChange, ports = { ledger, actuatorFor }) {

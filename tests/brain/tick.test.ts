@@ -753,8 +753,8 @@ describe("tick: coexistence with native policies kept attached", () => {
         ports: { ledger: world.ledger, actuatorFor: actuatorsOn(world.clients), nativeScaling: dying },
         config,
         change: {
-          account: null,
-          region: null,
+          account: "123456789012",
+          region: "eu-west-1",
           alarmName: "virtway-frontend-requests-high",
           state: "ALARM",
           stateChangedAt: at(10).toISOString(),

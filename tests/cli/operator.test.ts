@@ -37,8 +37,8 @@ async function alarmAt(at: string) {
       stateChangedAt: at,
       value: 72,
       actionsSuppressedBy: null,
-      account: null,
-      region: null,
+      account: "123456789012",
+      region: "eu-west-1",
     },
     { invocationId: at, ledger: ledger() },
   );

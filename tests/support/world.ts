@@ -21,15 +21,15 @@ export const T0 = Date.parse("2026-11-23T19:00:00.000Z");
 /** `s` seconds after 19:00. */
 export const at = (s: number) => new Date(T0 + s * 1000);
 
-/** An alarm's state change `s` seconds after 19:00, naming no account or region. */
+/** An alarm's state change `s` seconds after 19:00, from the Virtway's account and region. */
 export const stateChange = (
   alarmName: string,
   s: number,
   value: number | null,
   state: AlarmChange["state"] = "ALARM",
 ): AlarmChange => ({
-  account: null,
-  region: null,
+  account: "123456789012",
+  region: "eu-west-1",
   alarmName,
   state,
   stateChangedAt: at(s).toISOString(),

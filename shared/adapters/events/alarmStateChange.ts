@@ -1,4 +1,5 @@
 /** What every payload the functions receive is parsed into, whichever way it came. */
+import type { Stated } from "../../brain/origin.js";
 import type { AnomalyBand } from "../../core/alarms/stateChangeReason.js";
 import type { AlarmStateValue } from "../../core/engine/targetState.js";
 
@@ -19,6 +20,13 @@ export type AlarmStateChange = {
   account: string | null;
   /** A code (`eu-west-1`); SNS's display names are mapped, unknown names and `REGION` are null. */
   region: string | null;
+  /**
+   * Every field naming the account or region (the envelope's and the alarm ARN's), as written and
+   * as read: with `account` or `region` configured, all must read as the brain's (origin.ts).
+   */
+  stated: { account: Stated[]; region: Stated[] };
+  /** The event's `source` (`aws.cloudwatch`), where its delivery has one (not SNS). */
+  source: string | null;
   alarmType: AlarmType;
   state: AlarmStateValue;
   previousState: AlarmStateValue | null;

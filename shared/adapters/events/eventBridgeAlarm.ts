@@ -23,6 +23,7 @@ import {
   regionCodeOrNull,
   timestampField,
 } from "./fields.js";
+import { statedOrigin } from "./identity.js";
 
 export const DETAIL_TYPES = {
   stateChange: "CloudWatch Alarm State Change",
@@ -84,7 +85,9 @@ export type AlarmDetail = z.infer<typeof AlarmDetailSchema>;
 /**
  * The "CloudWatch Alarm State Change" event: Powertools' EventBridgeSchema with the alarm's detail.
  * `time` is the event's, truncated to the second; the state change's own time is
- * `detail.state.timestamp`, the same instant SNS's StateChangeTime names.
+ * `detail.state.timestamp`, the same instant SNS's StateChangeTime names. `source` is kept, not
+ * checked here: one other than `aws.cloudwatch` is a well-formed event from someone else, refused by
+ * the brain with its reason (shared/brain/origin.ts), not a malformed payload.
  *
  * @example
  * ```json
@@ -136,6 +139,12 @@ export function parseEventBridgeAlarmStateChange(raw: unknown): AlarmStateChange
     alarmArn,
     account: accountOrNull(event.account) ?? arnParts(alarmArn).account,
     region: regionCodeOrNull(event.region) ?? arnParts(alarmArn).region,
+    stated: statedOrigin({
+      account: ["account", event.account],
+      region: ["region", event.region],
+      arn: ["resources", alarmArn],
+    }),
+    source: event.source,
   });
 }
 
@@ -155,7 +164,7 @@ export function configurationChangeReason(raw: unknown): string {
 /** The normalised state change of an alarm detail; `envelope` holds what the wrapper knows. */
 export function alarmDetailToStateChange(
   detail: AlarmDetail,
-  envelope: Pick<AlarmStateChange, "delivery" | "alarmArn" | "account" | "region">,
+  envelope: Pick<AlarmStateChange, "delivery" | "alarmArn" | "account" | "region" | "stated" | "source">,
 ): AlarmStateChange {
   const { state, configuration } = detail;
   const reasonData = parseReasonData(state.reasonData);

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { AlarmStateChange } from "./alarmStateChange.js";
 import { AlarmDetailSchema, alarmDetailToStateChange } from "./eventBridgeAlarm.js";
 import { accountOrNull, arnParts, parseOrThrow, regionCodeOrNull } from "./fields.js";
+import { statedOrigin } from "./identity.js";
 
 /**
  * @example
@@ -45,5 +46,11 @@ export function parseLambdaAlarmAction(raw: unknown): AlarmStateChange {
     alarmArn: event.alarmArn ?? null,
     account: accountOrNull(event.accountId) ?? fromArn.account,
     region: regionCodeOrNull(event.region) ?? fromArn.region,
+    stated: statedOrigin({
+      account: ["accountId", event.accountId],
+      region: ["region", event.region],
+      arn: ["alarmArn", event.alarmArn],
+    }),
+    source: event.source ?? null,
   });
 }

@@ -19,6 +19,7 @@ import {
   regionCodeOrNull,
   timestampField,
 } from "./fields.js";
+import { statedOrigin } from "./identity.js";
 import { regionCodeFromDisplayName } from "./regions.js";
 
 /**
@@ -192,6 +193,13 @@ function toStateChange(m: SnsAlarmMessage): AlarmStateChange {
     account: accountOrNull(m.AWSAccountId) ?? fromArn.account,
     // SNS names the region for people ("EU (Ireland)"); the ARN, where present, has the code.
     region: regionCodeFromDisplayName(m.Region) ?? regionCodeOrNull(m.Region) ?? fromArn.region,
+    stated: statedOrigin({
+      account: ["AWSAccountId", m.AWSAccountId],
+      region: ["Region", m.Region],
+      readRegion: (says) => regionCodeFromDisplayName(says) ?? regionCodeOrNull(says),
+      arn: ["AlarmArn", m.AlarmArn],
+    }),
+    source: null,
     alarmType,
     state: m.NewStateValue,
     previousState: m.OldStateValue ?? null,

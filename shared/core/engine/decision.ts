@@ -50,6 +50,7 @@ export const Reasons = {
   StaleEvent: "the state change is older than settings.maxEventAgeSeconds",
   FutureEvent: "the state change is dated later than now, beyond the clock-skew allowance",
   ForeignAccountOrRegion: "the event comes from another account or region than the brain serves",
+  ForeignSource: "the event names another source than CloudWatch (aws.cloudwatch)",
   ActionFailed: "AWS refused or failed the scaling call",
 
   // The tick's own bookkeeping

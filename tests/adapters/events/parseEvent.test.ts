@@ -39,7 +39,57 @@ const error = (path: string, message: string): Problem => ({ severity: "error", 
 const ACCOUNT = "123456789012";
 const arn = (name: string) => `arn:aws:cloudwatch:eu-west-1:${ACCOUNT}:alarm:${name}`;
 
-type Change = Omit<AlarmStateChange, "delivery">;
+type Change = Omit<AlarmStateChange, "delivery" | "stated" | "source">;
+
+/** A change without what it says of its origin, for the tests of its other fields. */
+const identityless = ({
+  stated: _,
+  source: __,
+  ...change
+}: AlarmStateChange): Change & Pick<AlarmStateChange, "delivery"> => change;
+
+/** What each delivery of the Virtway samples states of its origin: the envelope's fields and the ARN's. */
+const SAMPLE_ORIGINS: Record<AlarmStateChange["delivery"], Pick<AlarmStateChange, "stated" | "source">> = {
+  sns: {
+    stated: {
+      account: [
+        { field: "AWSAccountId", says: ACCOUNT, reads: ACCOUNT },
+        { field: "AlarmArn", says: ACCOUNT, reads: ACCOUNT },
+      ],
+      region: [
+        { field: "Region", says: "EU (Ireland)", reads: "eu-west-1" },
+        { field: "AlarmArn", says: "eu-west-1", reads: "eu-west-1" },
+      ],
+    },
+    source: null,
+  },
+  eventbridge: {
+    stated: {
+      account: [
+        { field: "account", says: ACCOUNT, reads: ACCOUNT },
+        { field: "resources", says: ACCOUNT, reads: ACCOUNT },
+      ],
+      region: [
+        { field: "region", says: "eu-west-1", reads: "eu-west-1" },
+        { field: "resources", says: "eu-west-1", reads: "eu-west-1" },
+      ],
+    },
+    source: "aws.cloudwatch",
+  },
+  "lambda-action": {
+    stated: {
+      account: [
+        { field: "accountId", says: ACCOUNT, reads: ACCOUNT },
+        { field: "alarmArn", says: ACCOUNT, reads: ACCOUNT },
+      ],
+      region: [
+        { field: "region", says: "eu-west-1", reads: "eu-west-1" },
+        { field: "alarmArn", says: "eu-west-1", reads: "eu-west-1" },
+      ],
+    },
+    source: "aws.cloudwatch",
+  },
+};
 
 const metricChange = (
   alarmName: string,
@@ -142,7 +192,7 @@ const CHANGES = {
 
 const delivered = (delivery: AlarmStateChange["delivery"], change: Change): ParsedEvent => ({
   type: "alarm-state-change",
-  changes: [{ ...change, delivery }],
+  changes: [{ ...change, delivery, ...SAMPLE_ORIGINS[delivery] }],
 });
 
 type Expected = { parsed: ParsedEvent } | { problems: Problem[] };
@@ -253,7 +303,12 @@ describe("the samples in events/", () => {
         alarmName: b?.alarmName,
         stateChangedAt: b?.stateChangedAt,
       });
-      expect({ ...a, delivery: null }).toEqual({ ...b, delivery: null });
+      expect({ ...a, delivery: null, stated: null, source: null }).toEqual({
+        ...b,
+        delivery: null,
+        stated: null,
+        source: null,
+      });
     },
   );
 
@@ -337,7 +392,7 @@ function onlyChange(parsed: ParsedEvent): AlarmStateChange {
   return parsed.changes[0];
 }
 
-const BASE_SNS_CHANGE: AlarmStateChange = {
+const BASE_SNS_CHANGE: Change & Pick<AlarmStateChange, "delivery"> = {
   delivery: "sns",
   alarmName: "virtway-readers-cpu-high-70",
   alarmArn: arn("virtway-readers-cpu-high-70"),
@@ -447,7 +502,10 @@ describe("SNS alarm notifications", () => {
   it.each(cases)("%s", (_name, overrides, expected) => {
     const message = snsMessage(overrides);
     for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete message[key];
-    expect(onlyChange(parseEvent(snsEvent(message)))).toEqual({ ...BASE_SNS_CHANGE, ...expected });
+    expect(identityless(onlyChange(parseEvent(snsEvent(message))))).toEqual({
+      ...BASE_SNS_CHANGE,
+      ...expected,
+    });
   });
 
   it("passes AWS's own example shape with its placeholders (EXAMPLE, REGION, ACCOUNT_NUMBER)", () => {
@@ -502,6 +560,18 @@ describe("SNS alarm notifications", () => {
       value: 1234,
       threshold: 0,
       actionsSuppressedBy: null,
+      // Every field naming the account or region is a placeholder: none reads.
+      stated: {
+        account: [
+          { field: "AWSAccountId", says: "EXAMPLE", reads: null },
+          { field: "AlarmArn", says: "ACCOUNT_NUMBER", reads: null },
+        ],
+        region: [
+          { field: "Region", says: "EXAMPLE", reads: null },
+          { field: "AlarmArn", says: "REGION", reads: null },
+        ],
+      },
+      source: null,
     });
   });
 
@@ -529,7 +599,7 @@ describe("SNS alarm notifications", () => {
         Threshold: 2.0,
       },
     };
-    expect(onlyChange(parseEvent(snsEvent(message)))).toEqual({
+    expect(identityless(onlyChange(parseEvent(snsEvent(message))))).toEqual({
       delivery: "sns",
       alarmName: "queue-depth",
       alarmArn: null,
@@ -583,7 +653,7 @@ describe("SNS alarm notifications", () => {
         ],
       },
     });
-    expect(onlyChange(parseEvent(snsEvent(message)))).toEqual({
+    expect(identityless(onlyChange(parseEvent(snsEvent(message))))).toEqual({
       ...BASE_SNS_CHANGE,
       alarmType: "anomaly-detection",
       reason,
@@ -908,6 +978,50 @@ describe("EventBridge alarm events", () => {
   });
 });
 
+describe("what an alarm event states of its origin", () => {
+  const eventBridge = (fields: Record<string, unknown>) =>
+    onlyChange(parseEvent({ ...sampleJson("eventbridge/readers-cpu-70.json"), ...fields }));
+
+  it("an EventBridge state change of another source is parsed, its source kept for the brain to refuse", () => {
+    // Not a payload error: the payload is well formed, its sender is the question (origin.ts).
+    expect(eventBridge({ source: "virtway.app" }).source).toBe("virtway.app");
+  });
+
+  it("keeps each field as written and as read: placeholders, malformed ids and the ARN's own parts", () => {
+    const change = eventBridge({
+      account: "12345678901",
+      region: "US-EAST-1",
+      resources: ["arn:aws:cloudwatch:us-east-1:999999999999:alarm:virtway-readers-cpu-high-70"],
+    });
+    expect(change.stated).toEqual({
+      account: [
+        { field: "account", says: "12345678901", reads: null },
+        { field: "resources", says: "999999999999", reads: "999999999999" },
+      ],
+      region: [
+        { field: "region", says: "US-EAST-1", reads: null },
+        { field: "resources", says: "us-east-1", reads: "us-east-1" },
+      ],
+    });
+    // What the logs show is still read as before: the first readable value.
+    expect({ account: change.account, region: change.region }).toEqual({
+      account: "999999999999",
+      region: "us-east-1",
+    });
+  });
+
+  it("an SNS message with neither account nor ARN states no account", () => {
+    const message = JSON.parse(sampleJson("sns/readers-cpu-70.json").Records[0].Sns.Message);
+    delete message.AWSAccountId;
+    delete message.AlarmArn;
+    const change = onlyChange(parseEvent(snsEvent(message)));
+    expect(change.stated).toEqual({
+      account: [],
+      region: [{ field: "Region", says: "EU (Ireland)", reads: "eu-west-1" }],
+    });
+  });
+});
+
 describe("CloudWatch Lambda alarm actions", () => {
   const action = (alarmData: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     source: "aws.cloudwatch",
@@ -962,6 +1076,18 @@ describe("CloudWatch Lambda alarm actions", () => {
       value: null,
       threshold: null,
       actionsSuppressedBy: null,
+      // The ARN's parts are read trimmed, as AWS printed them.
+      stated: {
+        account: [
+          { field: "accountId", says: "444455556666", reads: "444455556666" },
+          { field: "alarmArn", says: "444455556666", reads: "444455556666" },
+        ],
+        region: [
+          { field: "region", says: "us-east-1", reads: "us-east-1" },
+          { field: "alarmArn", says: "us-east-1", reads: "us-east-1" },
+        ],
+      },
+      source: "aws.cloudwatch",
     });
   });
 

@@ -24,6 +24,7 @@ import {
 import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { type Observation, READER_NOT_SERVING } from "../../core/engine/observation.js";
 import { mulberry32 } from "../random.js";
+import { startingTargets } from "../startingPoint.js";
 import type { MetricRecord } from "../streams/record.js";
 import { DEFAULT_RETENTION_MINUTES, RecentMetrics } from "./recentMetrics.js";
 import type { ReplayWorld } from "./types.js";
@@ -90,27 +91,20 @@ export class SimulatedTargets implements ReplayWorld {
     this.warmupMs = config.settings.instanceWarmupSeconds * 1000;
     this.metrics = new RecentMetrics(options.retentionMinutes ?? DEFAULT_RETENTION_MINUTES);
     const created = this.now - STARTING_AGE_MS;
-    for (const target of config.targets) {
-      this.targets.set(target.id, target);
-      const capacity = options.capacities?.[target.id] ?? target.MinCapacity;
-      if (target.kind === "asg") {
-        this.groups.set(target.AutoScalingGroupName, {
-          name: target.AutoScalingGroupName,
-          desired: capacity,
-          min: 0,
-          max: Math.max(target.MaxCapacity, capacity),
-          inServiceAt: Array.from({ length: capacity }, () => created),
-        });
+    for (const target of config.targets) this.targets.set(target.id, target);
+    for (const start of startingTargets(config, (t) => options.capacities?.[t.id])) {
+      if (start.kind === "asg") {
+        const inServiceAt = Array.from({ length: start.group.desired }, () => created);
+        this.groups.set(start.group.name, { ...start.group, inServiceAt });
         continue;
       }
-      const cluster = this.clusterFor(target.DBClusterIdentifier, created);
-      if (target.kind === "aurora-capacity") {
-        cluster.minAcu = capacity;
-        cluster.maxAcu = target.AcuMaximum;
+      const cluster = this.clusterFor(start.cluster, created);
+      if (start.kind === "aurora-capacity") {
+        cluster.minAcu = start.minAcu;
+        cluster.maxAcu = start.maxAcu;
         continue;
       }
-      for (let n = 1; n <= capacity; n++) {
-        const id = `${target.DBClusterIdentifier}-reader-${n}`;
+      for (const id of start.readers) {
         cluster.instances.push({
           id,
           status: "available",

@@ -22,6 +22,7 @@ import type { Call } from "../../adapters/aws/recording.js";
 export type { Call };
 
 import type { BrainConfig } from "../../core/config/schema.js";
+import { startingTargets } from "../startingPoint.js";
 
 /** EC2 Auto Scaling's ValidationError, as the service sends it (the SDK has no class of its own for it). */
 class AutoScalingValidationError extends AutoScalingServiceException {
@@ -86,35 +87,32 @@ export class SimulatedAccount {
       config.settings.instanceWarmupSeconds,
     );
     const long_ago = new Date(Date.UTC(2026, 0, 1));
-    for (const target of config.targets) {
-      const capacity = start[target.id]?.capacity ?? target.MinCapacity;
-      if (target.kind === "asg") {
-        account.groups.set(target.AutoScalingGroupName, {
-          name: target.AutoScalingGroupName,
-          desired: capacity,
-          min: 0,
-          max: Math.max(target.MaxCapacity, capacity),
-          inServiceAt: Array.from({ length: capacity }, () => long_ago),
-        });
-        continue;
-      }
-      const cluster = account.cluster(target.DBClusterIdentifier, long_ago);
-      if (target.kind === "aurora-capacity") {
-        cluster.minAcu = capacity;
-        cluster.maxAcu = target.AcuMaximum;
-      } else {
-        for (let n = 1; n <= capacity; n++) {
-          const id = `${target.DBClusterIdentifier}-reader-${n}`;
-          account.instances.set(id, {
-            id,
-            cluster: cluster.id,
-            status: "available",
-            createdAt: long_ago,
-            readyAt: long_ago,
-            tags: [],
-            instanceClass: "db.serverless",
-            tier: 1,
+    for (const target of startingTargets(config, (t) => start[t.id]?.capacity)) {
+      switch (target.kind) {
+        case "asg":
+          account.groups.set(target.group.name, {
+            ...target.group,
+            inServiceAt: Array.from({ length: target.group.desired }, () => long_ago),
           });
+          break;
+        case "aurora-capacity": {
+          const cluster = account.cluster(target.cluster, long_ago);
+          cluster.minAcu = target.minAcu;
+          cluster.maxAcu = target.maxAcu;
+          break;
+        }
+        case "aurora-readers": {
+          const cluster = account.cluster(target.cluster, long_ago);
+          for (const id of target.readers) {
+            const reader = {
+              id,
+              cluster: cluster.id,
+              status: "available",
+              createdAt: long_ago,
+              readyAt: long_ago,
+            };
+            account.instances.set(id, { ...reader, tags: [], instanceClass: "db.serverless", tier: 1 });
+          }
         }
       }
     }

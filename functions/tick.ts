@@ -6,6 +6,8 @@
  * a ledger error fails the invocation, and the next minute's tick starts again from the ledger (it
  * is not retried: serverless.yml sets no retries, a tick a minute late is replaced by the next).
  */
+
+import type { StatedOrigin } from "../shared/adapters/events/identity.js";
 import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { handleTick, type TickOrigin } from "../shared/brain/handleTick.js";
 import { adaptersOf } from "./lib/adapters.js";
@@ -14,11 +16,18 @@ import { logger, refused, report } from "./lib/observability.js";
 import type { QuietDecision } from "./lib/result.js";
 import { lambdaDeps } from "./lib/runtime.js";
 
-/** `arn:aws:events:<region>:<account>:rule/<name>` → the rule, its region and account. */
-function ruleOrigin(arn: string | undefined): TickOrigin | undefined {
-  if (arn === undefined) return undefined;
-  const [, , , region, account] = arn.split(":");
-  return { rule: arn, region: region || null, account: account || null };
+/**
+ * Where the Scheduled Event comes from: its rule (the first of its resources), and what its
+ * envelope and the rule's ARN say of the account and region, every one checked (origin.ts).
+ */
+function tickOrigin(event: { ruleArns: string[]; stated: StatedOrigin }): TickOrigin {
+  const readable = (stated: StatedOrigin["account"]) => stated.find((s) => s.reads !== null)?.reads ?? null;
+  return {
+    rule: event.ruleArns[0] ?? "(none named)",
+    account: readable(event.stated.account),
+    region: readable(event.stated.region),
+    stated: event.stated,
+  };
 }
 
 /** The function on the dependencies given (the command line passes its own). */
@@ -32,7 +41,7 @@ export const tickFunction = brainFunction(
       config,
       now: clock(event.time),
       invocationId: invocation.awsRequestId,
-      origin: ruleOrigin(event.ruleArns[0]),
+      origin: tickOrigin(event),
     });
     if (ignored) {
       refused(ignored.reason, ignored.message);

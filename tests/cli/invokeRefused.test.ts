@@ -75,7 +75,30 @@ describe("invoke on an event not shown to be the brain's", () => {
     expect(JSON.parse(out)).toEqual({ decisions: [], calls: [] });
     expect(refused).toEqual([1]);
     expect(warnings).toEqual([
-      "refused: ForeignAccountOrRegion: the rule arn:aws:events:eu-west-1:999999999999:rule/elsewhere: account 999999999999 is not the brain's 123456789012",
+      "refused: ForeignAccountOrRegion: the rule arn:aws:events:eu-west-1:999999999999:rule/elsewhere: account 999999999999 (resources[0]) is not the brain's 123456789012",
     ]);
+  });
+
+  it("tick: a Scheduled Event naming no rule is checked on its envelope: another account's is refused", async () => {
+    const tick = sample("tick.json");
+    tick.resources = [];
+    tick.account = "999999999999";
+    const file = written("tick-norule.json", tick);
+    const { code, out, refused, warnings } = await observed(() => run("invoke", "tick", file, "--json"));
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual({ decisions: [], calls: [] });
+    expect(refused).toEqual([1]);
+    expect(warnings).toEqual([
+      "refused: ForeignAccountOrRegion: the rule (none named): account 999999999999 (account) is not the brain's 123456789012",
+    ]);
+  });
+
+  it("tick: a Scheduled Event naming no rule, from the brain's own account and region, runs", async () => {
+    const tick = sample("tick.json");
+    tick.resources = [];
+    const file = written("tick-own.json", tick);
+    const { code, refused } = await observed(() => run("invoke", "tick", file, "--json"));
+    expect(code).toBe(0);
+    expect(refused).toEqual([]);
   });
 });

@@ -145,7 +145,7 @@ describe("invoke tick", () => {
     expect(JSON.parse(other.out)).toEqual({ decisions: [], calls: [] });
     const told = await run("invoke", "tick", join(dir, "foreign.json"));
     expect(told.out).toMatch(
-      /ForeignAccountOrRegion: .*account 999999999999 is not the brain's 123456789012/,
+      /ForeignAccountOrRegion: .*account 999999999999 \(resources\[0\]\) is not the brain's 123456789012/,
     );
   });
 

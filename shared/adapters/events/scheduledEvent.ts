@@ -8,6 +8,7 @@
 import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas";
 import { z } from "zod";
 import { parseOrThrow, timestampField } from "./fields.js";
+import { type StatedOrigin, statedOrigin } from "./identity.js";
 
 /**
  * @example
@@ -31,7 +32,20 @@ export const ScheduledEventSchema = EventBridgeSchema.extend({
   time: timestampField("scheduled time"),
 });
 
-export function parseScheduledEvent(raw: unknown): { time: string; ruleArns: string[] } {
+/**
+ * The scheduled time, the rules, and what the event says of its account and region: the envelope's
+ * `account` and `region` and the rule ARN's (identity.ts), for the tick's origin check.
+ */
+export function parseScheduledEvent(raw: unknown): {
+  time: string;
+  ruleArns: string[];
+  stated: StatedOrigin;
+} {
   const event = parseOrThrow(ScheduledEventSchema, raw, "the Scheduled Event");
-  return { time: event.time, ruleArns: event.resources };
+  const stated = statedOrigin({
+    account: ["account", event.account],
+    region: ["region", event.region],
+    arn: ["resources[0]", event.resources[0]],
+  });
+  return { time: event.time, ruleArns: event.resources, stated };
 }

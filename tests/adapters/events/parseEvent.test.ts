@@ -248,6 +248,17 @@ const SAMPLES: Record<string, Expected> = {
       ruleArns: [
         `arn:aws:events:eu-west-1:${ACCOUNT}:rule/surge-brain-dev-TickEventsRuleSchedule1-1K7Q2ZP9XH3VB`,
       ],
+      // The envelope's account and region, and the rule ARN's: each read, for the origin check.
+      stated: {
+        account: [
+          { field: "account", says: ACCOUNT, reads: ACCOUNT },
+          { field: "resources[0]", says: ACCOUNT, reads: ACCOUNT },
+        ],
+        region: [
+          { field: "region", says: "eu-west-1", reads: "eu-west-1" },
+          { field: "resources[0]", says: "eu-west-1", reads: "eu-west-1" },
+        ],
+      },
     },
   },
   "malformed/not-json.txt": {

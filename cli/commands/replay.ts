@@ -107,9 +107,10 @@ async function runReplay(
             {
               mode,
               seed,
-              ledger: ledger.ledger,
               functionsOn: (world) => functionsOn(config, world, ledger.ledger),
-              onMinute: (at) => span && progress.update(Math.round((at - span.first) / MINUTE_MS) + 1),
+              onMinute: (at) => {
+                if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
+              },
             },
           ),
         );

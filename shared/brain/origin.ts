@@ -11,7 +11,7 @@ import type { BrainConfig } from "../core/config/schema.js";
 import type { Reason } from "../core/engine/decision.js";
 
 /** The source of CloudWatch's own events, on EventBridge and in a Lambda alarm action. */
-export const CLOUDWATCH_SOURCE = "aws.cloudwatch";
+const CLOUDWATCH_SOURCE = "aws.cloudwatch";
 
 /** One field of an event naming its account or region: what it says, and what that reads as (null: unreadable). */
 export type Stated = { field: string; says: string; reads: string | null };

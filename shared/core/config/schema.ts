@@ -261,7 +261,6 @@ export type TargetKind = (typeof TargetKinds)[number];
 export const TargetReplaySchema = z.strictObject({
   demandPerUnit: z.number().positive().optional(),
 });
-export type TargetReplay = z.infer<typeof TargetReplaySchema>;
 
 const targetFields = {
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, '.', '_' or '-' (at most 63)"),

@@ -57,7 +57,7 @@ export function settleInFlight(state: TargetState, observation: Observation, now
  * datapoint the tick reads is of the minute before last (one minute of publication lag,
  * shared/brain/metricQueries.ts), so capacity seen in service since then is in none of them.
  */
-export const UNMEASURED_SECONDS = 120;
+const UNMEASURED_SECONDS = 120;
 
 /** The state with an arrival recorded at `now` (when given), and the arrivals that no longer matter dropped. */
 function withArrival(state: TargetState, served: number, now: Date | undefined): TargetState {

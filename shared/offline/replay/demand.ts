@@ -34,7 +34,7 @@ import { EVEN, type MinuteStats, mergeBySeries, perUnitStats, singleStats, sprea
  * Below this utilization a reader's ReadLatency is its service time alone: it does not fall further
  * when readers are added (the bundled recording: 1.2 ms at 28% CPU, 3.8 ms at 91%).
  */
-export const LATENCY_FLOOR_UTILIZATION = 0.25;
+const LATENCY_FLOOR_UTILIZATION = 0.25;
 
 /** What a minute of the recording measured of one cluster's readers (Role=READER). */
 type ReadersMinute = {

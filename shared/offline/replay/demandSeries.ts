@@ -49,9 +49,7 @@ const GREATER = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold"];
 const readerDims = (cluster: string): Dimensions => ({ DBClusterIdentifier: cluster, Role: "READER" });
 
 /** `app/<lb>/<id>/targetgroup/<tg>/<id>` → its LoadBalancer and TargetGroup dimensions. */
-export function resourceLabelParts(
-  label: string | undefined,
-): { loadBalancer: string; targetGroup: string } | null {
+function resourceLabelParts(label: string | undefined): { loadBalancer: string; targetGroup: string } | null {
   const targetGroup = targetGroupOf(label);
   if (label === undefined || targetGroup === null) return null;
   const loadBalancer = label.slice(0, label.length - targetGroup.length).replace(/\/$/, "");
@@ -59,7 +57,7 @@ export function resourceLabelParts(
 }
 
 /** The ALBRequestCountPerTarget ResourceLabel of an asg target, parsed; null when it has none. */
-export function albOf(target: Target): { loadBalancer: string; targetGroup: string } | null {
+function albOf(target: Target): { loadBalancer: string; targetGroup: string } | null {
   if (target.kind !== "asg") return null;
   for (const p of target.policies) {
     if (p.PolicyType !== "TargetTrackingScaling") continue;

@@ -10,7 +10,7 @@ import type { Target } from "../../core/config/schema.js";
 import { MINUTE_MS, type MinuteSample, type ReplayDecision, type TargetKpis } from "./types.js";
 
 /** Two actions in opposite directions at most this far apart are a flap. */
-export const FLAP_WINDOW_MS = 10 * MINUTE_MS;
+const FLAP_WINDOW_MS = 10 * MINUTE_MS;
 
 /**
  * Comparisons of demand with what capacity serves forgive a rounding error of this relative size:
@@ -33,7 +33,7 @@ function isCovered(s: MinuteSample): boolean {
 }
 
 /** A decision that changed the target (not held back, not a change to what it already was). */
-export function acted(d: ReplayDecision): boolean {
+function acted(d: ReplayDecision): boolean {
   return d.blockedBy === null && d.to !== d.from;
 }
 

@@ -26,7 +26,7 @@ export type PublishedStats = Required<MinuteStats>;
  * record has them; the average is sum / count when both are known, else the sample-count-weighted
  * mean of the records' averages (the plain mean where counts are missing).
  */
-export function mergeMinute(stats: readonly Statistics[]): MinuteStats {
+function mergeMinute(stats: readonly Statistics[]): MinuteStats {
   const all = <K extends keyof MinuteStats>(k: K): number[] | null => {
     const values = stats.map((s) => s[k]).filter((v): v is number => typeof v === "number");
     return values.length === stats.length && values.length > 0 ? values : null;

@@ -9,7 +9,6 @@
  */
 
 import { alarmMetric, type ResolvedMetric, targetTrackingMetric } from "../../brain/metricQueries.js";
-import type { Ledger } from "../../brain/ports/ledger.js";
 import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { AlarmEvaluator } from "../evaluation/evaluator.js";
 import { snsEventFor } from "../evaluation/payloads.js";
@@ -55,8 +54,7 @@ export type ReplayOptions = {
   mode: ReplayMode;
   /** Seeds the simulated provisioning times: the same seed, the same replay. */
   seed: number;
-  /** Coordinated mode: the ledger, and the functions on the world and that ledger. */
-  ledger?: Ledger;
+  /** Coordinated mode: the functions on the world (and on the ledger the caller chose). */
   functionsOn?: (world: ReplayWorld) => ReplayFunctions;
   /** Called after each simulated minute with the time replayed. */
   onMinute?: (at: number) => void;
@@ -151,11 +149,12 @@ export async function replay(
     if (event !== null && functions) await invoke(functions.alarm, event);
   };
 
+  const reads = nativeReads(config);
   const tick = async (at: number, w: SimulatedTargets) => {
     if (functions) return invoke(functions.tick, scheduledEvent(config, at));
     if (!native) return;
     const inAlarm = new Set([...states].filter(([, s]) => s === "ALARM").map(([a]) => a));
-    const values = await currentValues(config, w, at, inAlarm);
+    const values = await currentValues(reads, w, at, inAlarm);
     decisions.push(
       ...native.onMinute(
         at,
@@ -184,7 +183,6 @@ export async function replay(
     for (const r of published) evaluator.push(r);
     for (const change of evaluator.take()) await deliver(change);
     await tick(at, w);
-    w.advanceTo(new Date(at));
     for (const target of config.targets) {
       const inService = w.inService(target.id);
       samples.get(target.id)?.push({
@@ -209,30 +207,40 @@ export async function replay(
   return { targets, decisions };
 }
 
+type NativeRead = { key: string; metric: ResolvedMetric };
+
 /**
- * What the native policies read at the minute, as their alarms would: each target-tracking
- * policy's metric (keyed target/policy) over the minute, and each alarm in ALARM's metric (keyed by
- * its name) over its latest Period.
+ * The series the native policies read, resolved once: each target-tracking policy's metric (keyed
+ * target/policy), and each alarm's (keyed by its name).
  */
-async function currentValues(
-  config: BrainConfig,
-  world: ReplayWorld,
-  at: number,
-  inAlarm: ReadonlySet<string>,
-): Promise<Map<string, number>> {
-  const wanted: { key: string; metric: ResolvedMetric }[] = [];
+function nativeReads(config: BrainConfig): { tracking: NativeRead[]; alarms: NativeRead[] } {
+  const tracking: NativeRead[] = [];
   config.targets.forEach((target: Target, ti) => {
     target.policies.forEach((policy, pi) => {
       if (policy.PolicyType !== "TargetTrackingScaling") return;
       const metric = targetTrackingMetric(target, policy, `t${ti}p${pi}`);
-      if (metric) wanted.push({ key: `${target.id}/${policy.PolicyName}`, metric });
+      if (metric) tracking.push({ key: `${target.id}/${policy.PolicyName}`, metric });
     });
   });
+  const alarms: NativeRead[] = [];
   config.alarms.forEach((alarm, ai) => {
-    if (!inAlarm.has(alarm.AlarmName)) return;
     const metric = alarmMetric(alarm, `a${ai}`);
-    if (metric) wanted.push({ key: alarm.AlarmName, metric });
+    if (metric) alarms.push({ key: alarm.AlarmName, metric });
   });
+  return { tracking, alarms };
+}
+
+/**
+ * What the native policies read at the minute, as their alarms would: each target-tracking
+ * policy's metric over the minute, and each alarm in ALARM's metric over its latest Period.
+ */
+async function currentValues(
+  reads: ReturnType<typeof nativeReads>,
+  world: ReplayWorld,
+  at: number,
+  inAlarm: ReadonlySet<string>,
+): Promise<Map<string, number>> {
+  const wanted = [...reads.tracking, ...reads.alarms.filter((r) => inAlarm.has(r.key))];
   const values = new Map<string, number>();
   const end = at + MINUTE_MS;
   // One read per period length: every series over its own latest period.

@@ -9,7 +9,7 @@
  * close; the noise only keeps the lines from looking drawn with a ruler.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mulberry32 } from "../shared/offline/random.js";
 
@@ -93,7 +93,7 @@ const EC2_CPU = {
   ],
 };
 
-type StreamRecord = {
+export type StreamRecord = {
   metric_stream_name: string;
   account_id: string;
   region: string;
@@ -106,7 +106,7 @@ type StreamRecord = {
 };
 
 /** A Metric Streams record for an average over `count` samples spread ±`spread` around it. */
-function averageRecord(
+export function averageRecord(
   namespace: string,
   metric: string,
   dimensions: Record<string, string>,
@@ -136,7 +136,7 @@ function averageRecord(
   };
 }
 
-function avalancheRecords(): StreamRecord[][] {
+export function avalancheRecords(): StreamRecord[][] {
   const rand = mulberry32(20261123);
   const cpu = curve(rand, READER_CPU, 0.01, 1, new Set(Array.from({ length: 12 }, (_, i) => m(19, 18) + i)));
   const connections = curve(rand, READER_CONNECTIONS, 0.01, 1);
@@ -224,7 +224,7 @@ function avalancheRecords(): StreamRecord[][] {
  * Firehose delivers a minute's records in no particular order and now and then a record a few
  * minutes late: shuffle each minute, and hold back one record in ten by one to three minutes.
  */
-function asDelivered(minutes: StreamRecord[][], rand: () => number): StreamRecord[] {
+export function asDelivered(minutes: StreamRecord[][], rand: () => number): StreamRecord[] {
   const late = new Map<number, StreamRecord[]>();
   const out: StreamRecord[] = [];
   minutes.forEach((records, i) => {
@@ -358,4 +358,5 @@ function main(): void {
   );
 }
 
-main();
+// Run, not imported (scripts/generate-scenarios.ts reuses the avalanche).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,10 +1,14 @@
 /**
  * `replay <stream-file>... [--config F] [--mode coordinated|uncoordinated|both] [--seed N]
- * [--ledger memory|dynamodb] [--json]`: a recording through the brain's real functions, in a closed
- * loop on a virtual clock, and through AWS's native policies acting alone (docs/replay.md). The
- * functions run as in Lambda (middy, parsing, the brain, the ledger); their logs and metrics are
- * silent. `--json` prints the KPIs and decisions as one object; otherwise a summary table per target.
+ * [--ledger memory|dynamodb] [--report F.html] [--json]`: a recording through the brain's real
+ * functions, in a closed loop on a virtual clock, and through AWS's native policies acting alone
+ * (docs/replay.md). The functions run as in Lambda (middy, parsing, the brain, the ledger); their
+ * logs and metrics, and Node's and the SDK's warnings, are silent. `--json` prints the KPIs and
+ * decisions as one object; otherwise a summary table per target. `--report` also writes the
+ * self-contained HTML report (cli/report/).
  */
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { alarmFunction } from "../../functions/alarm.js";
 import { logger } from "../../functions/lib/observability.js";
@@ -18,6 +22,7 @@ import type { Ledger } from "../../shared/brain/ports/ledger.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { formatProblem, NotAStreamError, StreamFileError, UsageError } from "../../shared/core/errors.js";
 import { type Invoke, type ReplayFunctions, replay } from "../../shared/offline/replay/replay.js";
+import { type Timeline, TimelineRecorder } from "../../shared/offline/replay/timeline.js";
 import {
   MINUTE_MS,
   type ReplayMode,
@@ -30,7 +35,8 @@ import type { CommandContext } from "../context.js";
 import { type CliIo, ExitCode } from "../io.js";
 import { lambdaContext } from "../lambdaContext.js";
 import { formatReplayTable, progressBar } from "../replayOutput.js";
-import { withStdoutDiscarded } from "../stdout.js";
+import { writeReport } from "../report/write.js";
+import { withStdoutDiscarded, withWarningsSilenced } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 const MODES = ["coordinated", "uncoordinated", "both"] as const;
@@ -41,6 +47,7 @@ type Options = {
   mode: (typeof MODES)[number];
   seed: string;
   ledger: (typeof LEDGERS)[number];
+  report?: string;
   json?: boolean;
 };
 
@@ -66,6 +73,7 @@ export function registerReplay(program: Command, ctx: CommandContext): Command {
         .choices(LEDGERS)
         .default("memory"),
     )
+    .option("--report <file.html>", "also write the report: one self-contained HTML page, charts and KPIs")
     .option(
       "--json",
       'print one JSON object on standard output: { "targets": {...}, "decisions": [...] } per mode',
@@ -74,10 +82,18 @@ export function registerReplay(program: Command, ctx: CommandContext): Command {
       const seed = Number(options.seed);
       if (!Number.isSafeInteger(seed))
         throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
+      if (options.report !== undefined) checkReportPath(options.report);
       const { config, warnings } = loadConfig(options.config);
       for (const w of warnings) ctx.io.err(formatProblem(w, options.config));
       ctx.setExit(await runReplay(ctx.io, files, config, options, seed));
     });
+}
+
+/** `--report`: an HTML file, in a folder that exists; checked before anything runs. */
+export function checkReportPath(file: string): void {
+  if (!/\.html?$/i.test(file)) throw new UsageError(`--report names an HTML file (F.html), not ${file}`);
+  if (!existsSync(dirname(resolve(file))))
+    throw new UsageError(`--report ${file}: the folder ${dirname(file)} does not exist`);
 }
 
 async function runReplay(
@@ -88,7 +104,54 @@ async function runReplay(
   seed: number,
 ): Promise<number> {
   const modes: ReplayMode[] = options.mode === "both" ? ["coordinated", "uncoordinated"] : [options.mode];
+  let replayed: Replayed;
+  try {
+    replayed = await replayModes(io, files, config, {
+      modes,
+      seed,
+      ledger: options.ledger,
+      timeline: options.report !== undefined,
+    });
+  } catch (error) {
+    if (error instanceof NotAStreamError || error instanceof StreamFileError) {
+      io.err(error.message);
+      return ExitCode.failed;
+    }
+    throw error;
+  }
+  const { results, timelines } = replayed;
+  if (options.report !== undefined)
+    writeReport(options.report, { files, configFile: options.config, results, timelines, seed });
+  if (options.json) {
+    const only = modes.length === 1 ? results[modes[0] as ReplayMode] : results;
+    io.out(JSON.stringify(only, null, 2));
+  } else {
+    io.out(formatReplayTable(results));
+  }
+  if (options.report !== undefined) io.err(`report: ${options.report}`);
+  return ExitCode.ok;
+}
+
+/** Each mode's result, and its timeline when one was asked for. */
+export type Replayed = {
+  results: Partial<Record<ReplayMode, ReplayResult>>;
+  timelines: Partial<Record<ReplayMode, Timeline>>;
+};
+
+/**
+ * The recording replayed in each mode, quietly: the functions' logs and metrics, and Node's and
+ * the SDK's warnings, do not reach the terminal; a progress bar on standard error when it is one.
+ * Throws NotAStreamError or StreamFileError when a file is not a stream.
+ */
+export async function replayModes(
+  io: CliIo,
+  files: string[],
+  config: BrainConfig,
+  options: { modes: ReplayMode[]; seed: number; ledger: Options["ledger"]; timeline: boolean },
+): Promise<Replayed> {
+  const { modes, seed } = options;
   const results: Partial<Record<ReplayMode, ReplayResult>> = {};
+  const timelines: Partial<Record<ReplayMode, Timeline>> = {};
   const level = logger.getLevelName();
   logger.setLogLevel("SILENT");
   try {
@@ -97,44 +160,37 @@ async function runReplay(
     for (const mode of modes) {
       const ledger = await ledgerFor(options.ledger, config);
       const progress = progressBar(io, span ? span.minutes : 0);
+      const recorder = options.timeline ? new TimelineRecorder(config) : undefined;
       try {
-        results[mode] = await withStdoutDiscarded(() =>
-          replay(
-            config,
-            readStreams(files, {
-              onSkip: mode === modes[0] ? (s) => progress.io.err(formatSkipped(s)) : () => {},
-            }),
-            {
-              mode,
-              seed,
-              functionsOn: (world) => functionsOn(config, world, ledger.ledger),
-              onMinute: (at) => {
-                if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
+        results[mode] = await withWarningsSilenced(() =>
+          withStdoutDiscarded(() =>
+            replay(
+              config,
+              readStreams(files, {
+                onSkip: mode === modes[0] ? (s) => progress.io.err(formatSkipped(s)) : () => {},
+              }),
+              {
+                mode,
+                seed,
+                functionsOn: (world) => functionsOn(config, world, ledger.ledger),
+                onMinute: (at) => {
+                  if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
+                },
+                observer: recorder,
               },
-            },
+            ),
           ),
         );
+        if (recorder) timelines[mode] = recorder.timeline();
       } finally {
         progress.end();
         await ledger.stop();
       }
     }
-  } catch (error) {
-    if (error instanceof NotAStreamError || error instanceof StreamFileError) {
-      io.err(error.message);
-      return ExitCode.failed;
-    }
-    throw error;
   } finally {
     logger.setLogLevel(level);
   }
-  if (options.json) {
-    const only = modes.length === 1 ? results[modes[0] as ReplayMode] : results;
-    io.out(JSON.stringify(only, null, 2));
-  } else {
-    io.out(formatReplayTable(results));
-  }
-  return ExitCode.ok;
+  return { results, timelines };
 }
 
 /** The first minute of a recording and how many minutes it spans. */

@@ -17,6 +17,7 @@ import type { MetricRecord } from "../streams/record.js";
 import { DemandModel } from "./demand.js";
 import { kpisOf } from "./kpis.js";
 import { NativePolicies } from "./native.js";
+import type { ReplayObserver } from "./timeline.js";
 import {
   MINUTE_MS,
   type MinuteSample,
@@ -58,6 +59,8 @@ export type ReplayOptions = {
   functionsOn?: (world: ReplayWorld) => ReplayFunctions;
   /** Called after each simulated minute with the time replayed. */
   onMinute?: (at: number) => void;
+  /** Fed each simulated minute's samples and alarm states (the report's timeline.ts); none: nothing kept. */
+  observer?: ReplayObserver;
 };
 
 /** The account and region the payloads name: the configuration's, else a placeholder one. */
@@ -193,6 +196,7 @@ export async function replay(
         capacity: w.capacity(target.id),
       });
     }
+    options.observer?.minute(at, (id) => samples.get(id)?.at(-1), states);
     options.onMinute?.(at);
   }
 

@@ -102,21 +102,6 @@ describe("brain validate", () => {
   });
 });
 
-describe("brain start", () => {
-  it("shows each target with its bounds and layers", async () => {
-    const { code, out } = await run("start");
-    expect(code).toBe(0);
-    expect(out).toMatch(
-      /virtway-readers \(aurora-readers\): readers of Aurora cluster virtway-aurora\n {2}bounds: 1–8 readers/,
-    );
-    expect(out).toMatch(/target tracking readers-cpu-target-30: RDSReaderAverageCPUUtilization at 30/);
-    expect(out).toMatch(
-      /step readers-cpu-step-85 on virtway-readers-cpu-high-85 \(CPUUtilization > 85\): \+2/,
-    );
-    expect(out).toMatch(/virtway-acu-floor \(aurora-capacity\).*ceiling 32 ACU kept\)\n {2}bounds: 1–16 ACU/);
-  });
-});
-
 // AWS: above the threshold the lower bound is inclusive and the upper exclusive; below it the
 // lower bound is exclusive and the upper inclusive.
 // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html

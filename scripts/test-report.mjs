@@ -102,7 +102,7 @@ try {
     }
     const shot = join(shots, `${name}.png`);
     // The top of the page: the heading, the published case and the first target.
-    await page.screenshot({ path: shot, clip: { x: 0, y: 0, width: 1200, height: 1250 } });
+    await page.screenshot({ path: shot, fullPage: true, clip: { x: 0, y: 0, width: 1200, height: 1250 } });
     await page.close();
     const targets = charts.filter((c) => c.target).length;
     console.log(

@@ -128,6 +128,18 @@ describe("replay on a recording of one target group's RequestCount alone", () =>
     expect(brain?.scaleIns).toBeGreaterThanOrEqual(1);
   });
 
+  it("both modes' target tracking act on the same minute: the newest datapoint CloudWatch has published", async () => {
+    const both = (await replayJson(stream, "--config", webConfig(900), "--mode", "both")) as Record<
+      "coordinated" | "uncoordinated",
+      ReplayResult
+    >;
+    // The surge's minutes 19:10, 19:11 and 19:12 are the 3 datapoints above 1,000 a target; the
+    // third exists once its minute has ended, so neither mode can scale out before 19:13.
+    const firstOut = (r: ReplayResult) => r.decisions.find((d) => d.blockedBy === null && d.to > d.from)?.at;
+    expect(firstOut(both.coordinated)).toBe("2026-11-23T19:13:00.000Z");
+    expect(firstOut(both.uncoordinated)).toBe("2026-11-23T19:13:00.000Z");
+  });
+
   it("closes the loop: capacity added serves the surge, which the recording alone never shows", async () => {
     const { targets } = (await replayJson(stream, "--config", webConfig(300))) as ReplayResult;
     const web = targets.web;

@@ -236,7 +236,9 @@ function nativeReads(config: BrainConfig): { tracking: NativeRead[]; alarms: Nat
 
 /**
  * What the native policies read at the minute, as their alarms would: each target-tracking
- * policy's metric over the minute, and each alarm in ALARM's metric over its latest Period.
+ * policy's metric and each alarm in ALARM's metric over its latest Period that has ended, the
+ * newest datapoint CloudWatch can have published at `at` (as the brain's tick reads,
+ * metricWindow); minute `at`'s own datapoint exists only once the minute is over.
  */
 async function currentValues(
   reads: ReturnType<typeof nativeReads>,
@@ -246,7 +248,7 @@ async function currentValues(
 ): Promise<Map<string, number>> {
   const wanted = [...reads.tracking, ...reads.alarms.filter((r) => inAlarm.has(r.key))];
   const values = new Map<string, number>();
-  const end = at + MINUTE_MS;
+  const end = at;
   // One read per period length: every series over its own latest period.
   for (const periodSeconds of new Set(wanted.map((w) => w.metric.periodSeconds))) {
     const group = wanted.filter((w) => w.metric.periodSeconds === periodSeconds);

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { scenarioOf } from "../../cli/report/published.js";
+import { doubledSeconds, scenarioOf, spikeToCapacitySeconds } from "../../cli/report/published.js";
+import type { Timeline } from "../../shared/offline/replay/timeline.js";
 import { run } from "./run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "replay-report-"));
@@ -79,11 +80,13 @@ describe("replay --report, the published case", () => {
       file,
     );
     expect(code).toBe(0);
-    const report = block(readFileSync(file, "utf8"), "surge-report");
+    const html = readFileSync(file, "utf8");
+    const report = block(html, "surge-report");
+    const timeline = block(html, "surge-timeline").timelines.coordinated;
     const kpis = JSON.parse(out).targets["virtway-readers"];
     expect(report.published).toEqual({ spikeToCapacityMinutes: 8.5, scaleInMinutes: [12, 13] });
     expect(report.measured.coordinated).toEqual({
-      spikeToCapacityMinutes: kpis.timeToCapacitySeconds / 60,
+      spikeToCapacityMinutes: (spikeToCapacitySeconds(timeline, "virtway-readers") as number) / 60,
       scaleInMinutes: kpis.scaleInLagSeconds / 60,
     });
   });
@@ -99,6 +102,49 @@ describe("replay --report, the published case", () => {
     ["a scenario with no published case", ["events/scenarios/tv-vote/tv-vote.jsonl"], null],
   ])("%s: %s", (_name, files, expected) => {
     expect(scenarioOf(files)).toBe(expected);
+  });
+});
+
+/** One target's timeline from its per-minute demand and units in service, one unit serving 10. */
+function timelineOf(demand: (number | null)[], inService: number[]): Timeline {
+  return {
+    minutes: demand.map((_d, i) => i * 60_000),
+    targets: {
+      t: {
+        kind: "asg",
+        demandPerUnit: 10,
+        demand,
+        served: inService.map((n) => n * 10),
+        inService,
+        capacity: inService,
+      },
+    },
+    alarms: {},
+  };
+}
+
+describe("the published figures, measured", () => {
+  it.each<[string, (number | null)[], number[], number | null]>([
+    [
+      "from the minute demand reaches half its peak to the first minute covered",
+      [10, 20, 60, 80, 80, 40],
+      [2, 2, 2, 4, 8, 8],
+      120,
+    ],
+    ["short before the spike does not count", [30, 30, 30, 80, 80, 80], [2, 2, 2, 2, 8, 8], 60],
+    ["covered at the spike's own minute", [10, 50, 10], [5, 5, 5], 0],
+    ["never covered: to the end of the recording", [10, 80, 80], [1, 1, 1], 120],
+    ["no demand", [null, null], [1, 1], null],
+  ])("spike to capacity: %s", (_name, demand, inService, expected) => {
+    expect(spikeToCapacitySeconds(timelineOf(demand, inService), "t")).toBe(expected);
+  });
+
+  it.each<[string, (number | null)[], number[], number | null]>([
+    ["from the first short minute to twice the starting units", [30, 50, 50, 50], [4, 4, 6, 8], 120],
+    ["never doubled", [30, 50, 50], [4, 4, 6], null],
+    ["never short", [10, 10], [4, 8], null],
+  ])("capacity doubled: %s", (_name, demand, inService, expected) => {
+    expect(doubledSeconds(timelineOf(demand, inService), "t")).toBe(expected);
   });
 });
 

@@ -14,8 +14,9 @@ const EVENTS = fileURLToPath(new URL("../../../events/", import.meta.url));
 const sampleFiles = (dir = EVENTS): string[] =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    // state/ holds --state files and streams/ recorded streams: neither is an event payload.
-    if (statSync(path).isDirectory()) return ["state", "streams"].includes(name) ? [] : sampleFiles(path);
+    // state/ holds --state files, streams/ recorded streams and scenarios/ replay scenarios: none is an event payload.
+    if (statSync(path).isDirectory())
+      return ["state", "streams", "scenarios"].includes(name) ? [] : sampleFiles(path);
     return name.endsWith(".md") ? [] : [relative(EVENTS, path)];
   });
 

@@ -3,7 +3,7 @@
  * native policies in uncoordinated mode, on hand-made recordings whose story is worked out here and
  * on every bundled stream.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -183,17 +183,22 @@ describe("replay of the bundled Virtway avalanche", () => {
 describe("replay on every bundled stream", () => {
   const streams = readdirSync("events/streams").filter((f) => !f.endsWith(".md"));
 
-  it.each(streams)("%s replays in both modes with the example configuration", async (file) => {
-    const both = await replayJson(join("events/streams", file), "--mode", "both");
-    for (const mode of ["coordinated", "uncoordinated"]) {
-      expect(Object.keys(both[mode].targets).sort()).toEqual([
-        "virtway-acu-floor",
-        "virtway-api",
-        "virtway-frontend",
-        "virtway-readers",
-      ]);
-    }
-  });
+  it.each(streams)(
+    "%s replays in both modes with the example configuration, and its report",
+    async (file) => {
+      const report = join(dir, `${file}.html`);
+      const both = await replayJson(join("events/streams", file), "--mode", "both", "--report", report);
+      expect(readFileSync(report, "utf8")).toContain('<script type="application/json" id="surge-report">');
+      for (const mode of ["coordinated", "uncoordinated"]) {
+        expect(Object.keys(both[mode].targets).sort()).toEqual([
+          "virtway-acu-floor",
+          "virtway-api",
+          "virtway-frontend",
+          "virtway-readers",
+        ]);
+      }
+    },
+  );
 });
 
 describe("replay's refusals", () => {

@@ -23,6 +23,7 @@
     return node;
   };
   const hhmm = (ms) => new Date(ms).toISOString().slice(11, 16);
+  const stamp = (ms) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
   const width = () => Math.min(1100, main.clientWidth || 1000);
   const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
 
@@ -31,7 +32,7 @@
   main.append(
     el("p", { class: "what" }, [
       `${meta.files.join(", ")} with ${meta.config}, seed ${meta.seed}: ${modes.map((m) => LABEL[m]).join(" and ")}, `,
-      `${hhmm(first.minutes[0])}–${hhmm(first.minutes[first.minutes.length - 1] + 60000)} UTC. `,
+      `${stamp(first.minutes[0])} to ${stamp(first.minutes[first.minutes.length - 1] + 60000)} UTC. `,
       "Brain: the functions coordinated through the ledger; native: every policy alone, as AWS's own act.",
     ]),
   );

@@ -19,6 +19,7 @@ import {
 } from "../../shared/offline/evaluation/payloads.js";
 import { StatedChangeError, statedChange } from "../../shared/offline/evaluation/statedChange.js";
 import type { CommandContext } from "../context.js";
+import { ExitCode } from "../io.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 const STATES = ["ALARM", "OK", "INSUFFICIENT_DATA"] as const;
@@ -61,7 +62,12 @@ export function registerEvent(program: Command, ctx: CommandContext): Command {
       const text = `${JSON.stringify(payload, null, 2)}\n`;
       if (options.out === undefined) ctx.io.out(text);
       else {
-        writeFileSync(options.out, text);
+        try {
+          writeFileSync(options.out, text);
+        } catch (error) {
+          ctx.io.err(`${options.out}: cannot write: ${(error as Error).message}`);
+          return ctx.setExit(ExitCode.failed);
+        }
         ctx.io.err(`${options.out}: ${state} of ${name} via ${via}`);
       }
     });

@@ -4,8 +4,9 @@
  * Auto Scaling's groups and policies). What cannot be carried over is said on standard error; the
  * configuration written is one `validate` accepts. Nothing is written when a file cannot be read.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { emptyOutputs, readDescribeOutput } from "../../shared/adapters/awsCli/describeOutputs.js";
 import { importConfig } from "../../shared/adapters/awsCli/importConfig.js";
@@ -15,7 +16,7 @@ import type { CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
 
 /** The shipped JSON Schema, at the project's root. */
-const SCHEMA_PATH = resolve(dirname(new URL(import.meta.url).pathname), "../..", CONFIG_SCHEMA_FILE);
+const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "../..", CONFIG_SCHEMA_FILE);
 
 export function registerImport(program: Command, { io, setExit }: CommandContext): Command {
   return program
@@ -70,8 +71,14 @@ export function registerImport(program: Command, { io, setExit }: CommandContext
       const text = `${JSON.stringify({ $schema: schema.startsWith(".") ? schema : `./${schema}`, ...config }, null, 2)}\n`;
       // Written whole or not at all.
       const partial = `${options.out}.partial`;
-      writeFileSync(partial, text);
-      renameSync(partial, options.out);
+      try {
+        writeFileSync(partial, text);
+        renameSync(partial, options.out);
+      } catch (error) {
+        rmSync(partial, { force: true });
+        io.err(`${options.out}: cannot write: ${(error as Error).message}`);
+        return setExit(ExitCode.failed);
+      }
       io.err(
         `${options.out}: ${targets} targets, ${alarms} alarms; check it with validate --config ${options.out}`,
       );

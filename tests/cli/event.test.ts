@@ -211,6 +211,21 @@ describe("event alarm: misuse is refused before anything is written", () => {
     });
   }
 
+  it("--out in a folder that does not exist: exit 1, naming it", async () => {
+    const out = join(dir, "no-such-folder", "payload.json");
+    const { code, err } = await run(
+      "event",
+      "alarm",
+      "virtway-readers-cpu-high-70",
+      "--config",
+      CONFIG,
+      "--out",
+      out,
+    );
+    expect(code).toBe(1);
+    expect(err).toContain(`${out}: cannot write:`);
+  });
+
   it("a broken configuration: exit 1, naming the file", async () => {
     const { code, err } = await run("event", "alarm", "x", "--config", "no-such.json");
     expect(code).toBe(1);

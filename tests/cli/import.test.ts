@@ -281,6 +281,14 @@ describe("import: unreadable input names the file and writes nothing", () => {
     });
   }
 
+  it("--out in a folder that does not exist: exit 1, naming it, nothing left behind", async () => {
+    const out = join(dir, "no-such-folder", "brain.config.json");
+    const { code, err } = await run("import", ...FILES.map((f) => fixture("v2", f)), "--out", out);
+    expect(code).toBe(1);
+    expect(err).toContain(`${out}: cannot write:`);
+    expect(existsSync(join(dir, "no-such-folder"))).toBe(false);
+  });
+
   it("alarms alone make no target: exit 1, saying what to give", async () => {
     const { code, out, err } = await run("import", fixture("v2", "describe-alarms.json"));
     expect(code).toBe(1);

@@ -27,7 +27,7 @@ const VIAS = ["sns", "eventbridge", "lambda"] as const;
 type Via = (typeof VIAS)[number];
 
 /** The account and region a payload names when the configuration names none (moto's account). */
-export const DEFAULT_ACCOUNT = "123456789012";
+const DEFAULT_ACCOUNT = "123456789012";
 const DEFAULT_REGION = "us-east-1";
 
 type Options = { state: string; value?: string; via: string; at?: string; config: string; out?: string };

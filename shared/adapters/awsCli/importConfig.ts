@@ -56,7 +56,9 @@ export function isoTime(value: number | string): string {
 
 export function importConfig(outputs: DescribeOutputs): Imported {
   const notes: string[] = [];
-  const note = (what: string, why: string) => notes.push(`${what}: ${why}`);
+  const note = (what: string, why: string): void => {
+    notes.push(`${what}: ${why}`);
+  };
   const ids = new Set<string>();
   const targets: Target[] = [];
   const byKey = new Map<string, Target>();

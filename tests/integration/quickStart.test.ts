@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateConfig } from "../../shared/core/config/validate.js";
+import { run } from "../cli/run.js";
 import { type Moto, startMoto } from "./support/moto.js";
 
 /** The first `sh` block under the README's quick start heading, one command a line. */
@@ -102,6 +104,41 @@ describe("the README's live quick start", () => {
       .DBClusters?.[0];
     expect(cluster?.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 16, MaxCapacity: 32 });
     rds.destroy();
+  });
+
+  it("import reads what the installed AWS CLI itself prints for the emulator's groups and alarms", async () => {
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_DEFAULT_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+    };
+    const script = [
+      `aws autoscaling describe-auto-scaling-groups > ${dir}/groups.json`,
+      `aws cloudwatch describe-alarms > ${dir}/alarms.json`,
+    ].join("\n");
+    const described = spawnSync("bash", ["-c", `set -euo pipefail\n${script}`], {
+      env,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(described.status, described.stderr).toBe(0);
+    const { code, out, err } = await run("import", `${dir}/groups.json`, `${dir}/alarms.json`);
+    expect(code, err).toBe(0);
+    const config = JSON.parse(out);
+    expect(validateConfig(config).ok).toBe(true);
+    expect(
+      config.targets.map((t: { id: string; MinCapacity: number; MaxCapacity: number }) => [
+        t.id,
+        t.MinCapacity,
+        t.MaxCapacity,
+      ]),
+    ).toEqual([
+      ["virtway-frontend-php", 2, 20],
+      ["virtway-api-tomcat", 2, 16],
+    ]);
   });
 
   it("the same two commands again: a new state change, held by the cooldown", () => {

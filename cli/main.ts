@@ -7,6 +7,8 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../shared/core/errors.js";
 import { registerEvaluate } from "./commands/evaluate.js";
+import { registerEvent } from "./commands/event.js";
+import { registerImport } from "./commands/import.js";
 import { registerInvoke } from "./commands/invoke.js";
 import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
 import { registerReplay } from "./commands/replay.js";
@@ -34,6 +36,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     registerStart,
     registerEvaluate,
     registerReplay,
+    registerEvent,
+    registerImport,
   ]) {
     register(program, ctx).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }

@@ -7,6 +7,8 @@ if (spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status !== 0)
   missing.push("moto_server (pip install 'moto[server]')");
 if (spawnSync("python3", ["-c", "import botocore"], { stdio: "ignore" }).status !== 0)
   missing.push("python3 with botocore (pip install botocore)");
+if (spawnSync("aws", ["--version"], { stdio: "ignore" }).status !== 0)
+  missing.push("the AWS CLI, for the README's live quick start (pip install awscli)");
 if (missing.length > 0) {
   console.error(`test:aws needs ${missing.join(" and ")}, which this machine does not have.`);
   process.exit(1);

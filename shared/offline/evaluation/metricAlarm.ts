@@ -55,7 +55,7 @@ export type CompiledMetricAlarm = {
 };
 
 /** https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (ComparisonOperator) */
-const COMPARE: Partial<Record<ComparisonOperator, (v: number, t: number) => boolean>> = {
+export const COMPARE: Partial<Record<ComparisonOperator, (v: number, t: number) => boolean>> = {
   GreaterThanOrEqualToThreshold: (v, t) => v >= t,
   GreaterThanThreshold: (v, t) => v > t,
   LessThanThreshold: (v, t) => v < t,

@@ -5,9 +5,12 @@
  *   string (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html; the notification's fields
  *   as in https://github.com/aws/aws-lambda-go/blob/main/events/testdata/cloudwatch-alarm-sns-payload-single-metric.json);
  * - the EventBridge "CloudWatch Alarm State Change" event, reasonData as a JSON string
- *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+ *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html);
+ * - the payload of a Lambda alarm action, EventBridge's detail under `alarmData` with the
+ *   envelope's `alarmArn`, `accountId`, `region` and `time`
+ *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html).
  *
- * An SNS notification is an alarm action: none is built for a change whose actions never ran
+ * SNS notifications and Lambda invocations are alarm actions: none is built for a change whose actions never ran
  * (`actionsAt` null: a composite's suppressor held them), and it is sent when they ran (after a
  * WaitPeriod, for instance). EventBridge events are not actions: one for every change, carrying
  * actionsSuppressedBy. Message ids are derived from the alarm and the time, so that the same
@@ -225,6 +228,33 @@ function configuration(alarm: Alarm): Record<string, unknown> {
   };
 }
 
+/** The alarm's state, its previous state and its configuration, as EventBridge and Lambda actions carry them. */
+function alarmData(change: StateChange, alarm: Alarm): Record<string, unknown> {
+  const previous = change.previous;
+  return {
+    alarmName: alarm.AlarmName,
+    state: {
+      value: change.to,
+      reason: change.reason,
+      reasonData: JSON.stringify(change.reasonData),
+      timestamp: cloudWatchTimestamp(change.atMs),
+      ...(change.actionsSuppressedBy
+        ? {
+            actionsSuppressedBy: change.actionsSuppressedBy,
+            actionsSuppressedReason: `Actions suppressed by ${change.actionsSuppressedBy}`,
+          }
+        : {}),
+    },
+    previousState: {
+      value: previous.state,
+      reason: previous.reason,
+      ...(previous.reasonData ? { reasonData: JSON.stringify(previous.reasonData) } : {}),
+      timestamp: cloudWatchTimestamp(Date.parse(previous.at)),
+    },
+    configuration: configuration(alarm),
+  };
+}
+
 /** The EventBridge "CloudWatch Alarm State Change" event. */
 export function eventBridgeEventFor(
   change: StateChange,
@@ -232,7 +262,6 @@ export function eventBridgeEventFor(
   ctx: PayloadContext,
 ): Record<string, unknown> {
   const arn = alarmArn(alarm.AlarmName, ctx.account, ctx.region);
-  const previous = change.previous;
   return {
     version: "0",
     id: stableId(alarm.AlarmName, change.at, "eventbridge"),
@@ -243,27 +272,23 @@ export function eventBridgeEventFor(
     time: new Date(change.atMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
     region: ctx.region,
     resources: [arn],
-    detail: {
-      alarmName: alarm.AlarmName,
-      state: {
-        value: change.to,
-        reason: change.reason,
-        reasonData: JSON.stringify(change.reasonData),
-        timestamp: cloudWatchTimestamp(change.atMs),
-        ...(change.actionsSuppressedBy
-          ? {
-              actionsSuppressedBy: change.actionsSuppressedBy,
-              actionsSuppressedReason: `Actions suppressed by ${change.actionsSuppressedBy}`,
-            }
-          : {}),
-      },
-      previousState: {
-        value: previous.state,
-        reason: previous.reason,
-        ...(previous.reasonData ? { reasonData: JSON.stringify(previous.reasonData) } : {}),
-        timestamp: cloudWatchTimestamp(Date.parse(previous.at)),
-      },
-      configuration: configuration(alarm),
-    },
+    detail: alarmData(change, alarm),
+  };
+}
+
+/** The payload a Lambda alarm action receives; null when the change's actions never ran. */
+export function lambdaActionEventFor(
+  change: StateChange,
+  alarm: Alarm,
+  ctx: PayloadContext,
+): Record<string, unknown> | null {
+  if (change.actionsAt === null) return null;
+  return {
+    source: "aws.cloudwatch",
+    alarmArn: alarmArn(alarm.AlarmName, ctx.account, ctx.region),
+    accountId: ctx.account,
+    time: cloudWatchTimestamp(Date.parse(change.actionsAt)),
+    region: ctx.region,
+    alarmData: alarmData(change, alarm),
   };
 }

@@ -9,6 +9,7 @@ import { parseEvent } from "../../../shared/adapters/events/parseEvent.js";
 import { evaluateRecords } from "../../../shared/offline/evaluation/evaluator.js";
 import {
   eventBridgeEventFor,
+  lambdaActionEventFor,
   type PayloadContext,
   snsEventFor,
 } from "../../../shared/offline/evaluation/payloads.js";
@@ -130,6 +131,34 @@ describe("payloads built from evaluated state changes", () => {
     },
   );
 
+  it.each(changes.map((c) => [label(c), c] as const))(
+    "Lambda alarm action: %s parses back to the same change",
+    (_, change) => {
+      const event = lambdaActionEventFor(change, alarmNamed(change.alarm), ctx);
+      if (change.actionsAt === null) {
+        // Invoking a function is an action too: none when actions were suppressed.
+        expect(event).toBeNull();
+        return;
+      }
+      const parsed = parseEvent(JSON.parse(JSON.stringify(event)));
+      expect(parsed.type).toBe("alarm-state-change");
+      if (parsed.type !== "alarm-state-change") return;
+      expect(parsed.changes[0]).toMatchObject({
+        delivery: "lambda-action",
+        alarmName: change.alarm,
+        alarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${change.alarm}`,
+        state: change.to,
+        previousState: change.from,
+        stateChangedAt: change.at,
+        value: change.value,
+        account: "123456789012",
+        region: "eu-west-1",
+        source: "aws.cloudwatch",
+        alarmType: change.alarmType,
+      });
+    },
+  );
+
   it("states the threshold of metric alarms, as the samples do", () => {
     const cpu70 = changes.find(
       (c) => c.alarm === "virtway-readers-cpu-high-70" && c.to === "ALARM",
@@ -188,6 +217,13 @@ describe("the payloads have the structure of AWS's, as in the samples of events/
     expect(sorted(ours).filter((k) => !optional.test(k))).toEqual(
       sorted(theirs).filter((k) => !optional.test(k)),
     );
+  });
+
+  it("Lambda alarm action, a metric alarm", () => {
+    const name = "virtway-frontend-requests-high";
+    const ours = lambdaActionEventFor(find(name, "ALARM"), alarmNamed(name), ctx);
+    const theirs = sample("lambda-action/frontend-requests-high.json");
+    expect(shape(ours).sort()).toEqual(shape(theirs).sort());
   });
 
   it("gives the same change the same ids, and different changes different ones", () => {

@@ -7,7 +7,7 @@ import type { Problem } from "../../errors.js";
 import { errorAt, type Path } from "../../problems.js";
 import type { TargetFields } from "../checkable.js";
 
-const MAX_AURORA_REPLICAS = 15; // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Replication.html
+export const MAX_AURORA_REPLICAS = 15; // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Replication.html
 const ACU_MIN = 0; // Serverless v2 accepts 0 (auto-pause) to 256 ACU in steps of 0.5:
 const ACU_MAX = 256; // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.setting-capacity.html
 

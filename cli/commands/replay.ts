@@ -26,6 +26,7 @@ import {
 } from "../../shared/offline/replay/types.js";
 import { readStreams } from "../../shared/offline/streams/readStream.js";
 import { formatSkipped } from "../../shared/offline/streams/record.js";
+import { SkipReports } from "../../shared/offline/streams/skipReports.js";
 import type { CommandContext } from "../context.js";
 import { type CliIo, ExitCode } from "../io.js";
 import { lambdaContext } from "../lambdaContext.js";
@@ -91,18 +92,22 @@ async function runReplay(
   const results: Partial<Record<ReplayMode, ReplayResult>> = {};
   const level = logger.getLevelName();
   logger.setLogLevel("SILENT");
+  // Skipped lines are shown once, on the first mode's reading: the first ten of each kind.
+  let show: (line: string) => void = () => {};
+  const reports = new SkipReports((s) => show(formatSkipped(s)));
   try {
     // The bar needs the recording's span: read once more first, only where a bar can be drawn.
     const span = io.errTerminal ? await spanOf(files) : null;
     for (const mode of modes) {
       const ledger = await ledgerFor(options.ledger, config);
       const progress = progressBar(io, span ? span.minutes : 0);
+      show = progress.io.err;
       try {
         results[mode] = await withStdoutDiscarded(() =>
           replay(
             config,
             readStreams(files, {
-              onSkip: mode === modes[0] ? (s) => progress.io.err(formatSkipped(s)) : () => {},
+              onSkip: mode === modes[0] ? (s) => reports.report(s) : () => {},
             }),
             {
               mode,
@@ -121,6 +126,7 @@ async function runReplay(
     }
   } catch (error) {
     if (error instanceof NotAStreamError || error instanceof StreamFileError) {
+      for (const line of reports.summary()) io.err(line);
       io.err(error.message);
       return ExitCode.failed;
     }
@@ -128,6 +134,7 @@ async function runReplay(
   } finally {
     logger.setLogLevel(level);
   }
+  for (const line of reports.summary()) io.err(line);
   if (options.json) {
     const only = modes.length === 1 ? results[modes[0] as ReplayMode] : results;
     io.out(JSON.stringify(only, null, 2));

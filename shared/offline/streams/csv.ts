@@ -17,6 +17,7 @@
  * (a quoted field cannot span lines).
  */
 import { NotAStreamError } from "../../core/errors.js";
+import { echo } from "../../core/printable.js";
 import type { LineParser, LineResult } from "./lines.js";
 import {
   type Dimensions,
@@ -166,7 +167,7 @@ export function csvLineParser(file: string): LineParser {
         // would be skipped one by one. The file is refused at once, the header's problem named.
         const named = fields.map((f) => f.trim().toLowerCase());
         if (fields.length > 1 && named.includes("timestamp"))
-          throw new NotAStreamError(file, `line ${lineNumber}: the CSV header: ${parsed}`);
+          throw new NotAStreamError(file, `line ${lineNumber}: the CSV header: ${echo(parsed)}`);
         return { kind: "skip", reason: `not a stream header: ${parsed}` };
       }
       header = parsed;

@@ -7,6 +7,7 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { NotAStreamError, StreamFileError } from "../../core/errors.js";
+import { echo } from "../../core/printable.js";
 import { HeldReports } from "./heldReports.js";
 import type { MetricRecord, OnSkip } from "./record.js";
 
@@ -154,7 +155,7 @@ export async function* recordsFromLines(
     const result = parse(line, lineNumber);
     if (result.kind === "ignore") continue;
     if (result.kind === "skip") {
-      firstProblem ??= `line ${lineNumber}: ${result.reason}`;
+      firstProblem ??= `line ${lineNumber}: ${echo(result.reason)}`;
       reports.report({ file, line: lineNumber, reason: result.reason });
       continue;
     }

@@ -1,14 +1,14 @@
 /**
  * The get-metric-data document read within bounds: a value longer than the line formats' bound, a
- * nesting deeper than any document needs, or a query larger than the bound refuses the document as
- * soon as the bound is passed; a result's bad datapoints are reported, the first hundred held and
+ * nesting deeper than any document needs, a query larger than the bound, or more queries or
+ * results than a document may have refuses the document as soon as the bound is passed; a result's bad datapoints are reported, the first hundred held and
  * the rest counted.
  */
 import { describe, expect, it } from "vitest";
 import { NotAStreamError } from "../../../shared/core/errors.js";
 import { MAX_DEPTH, MAX_VALUE_CHARS } from "../../../shared/offline/streams/getMetricData/boundedTokens.js";
 import { readGetMetricData } from "../../../shared/offline/streams/getMetricData/read.js";
-import { HELD_POINTS } from "../../../shared/offline/streams/getMetricData/scan.js";
+import { HELD_POINTS, MAX_ENTRIES } from "../../../shared/offline/streams/getMetricData/scan.js";
 import { formatSkipped, type SkippedInput } from "../../../shared/offline/streams/record.js";
 import { T0, write } from "./support.js";
 
@@ -80,6 +80,19 @@ describe("a get-metric-data document past its bounds", () => {
         [{ ...query, Label: Array.from({ length: 200_000 }, () => "abcdef") }],
       ),
       reason: /\$\.MetricDataQueries\[0\]: a query longer than 1 Mi characters/,
+    },
+    {
+      name: "more results than the bound",
+      text: `{"MetricDataResults":[${Array.from({ length: MAX_ENTRIES + 1 }, () => "{}").join(",")}]}`,
+      reason: new RegExp(`\\$\\.MetricDataResults: more than ${MAX_ENTRIES} results`),
+    },
+    {
+      name: "more queries than the bound",
+      text: document(
+        [],
+        Array.from({ length: MAX_ENTRIES + 1 }, () => query),
+      ),
+      reason: new RegExp(`\\$\\.MetricDataQueries: more than ${MAX_ENTRIES} queries`),
     },
   ])("$name: the document is refused, the problem named", async ({ text, reason }) => {
     const { file, error } = await read(text);

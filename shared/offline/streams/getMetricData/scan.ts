@@ -13,6 +13,15 @@ import { OUT_OF_RANGE, parseTimestamp, timestampOutOfRange } from "../record.js"
 import { BoundedTokens, MAX_VALUE_CHARS, TooLargeError } from "./boundedTokens.js";
 import type { PointSpill, Segment } from "./pointSpill.js";
 
+/**
+ * The most queries, and results, a document may have. Each result is read back through its own
+ * cursor (16 KiB of blocks) and, before the queries are known, held: a million `{}` would take
+ * gigabytes. AWS answers at most 500 queries a call, and the CLI's pages repeat a result once per
+ * page (at most 100,800 datapoints a page): a year of 500 one-minute series is about 3,000
+ * results. A longer recording is several files, which are merged.
+ */
+export const MAX_ENTRIES = 10_000;
+
 /** The reports of bad datapoints held per result; the rest are counted. */
 export const HELD_POINTS = 100;
 
@@ -188,6 +197,8 @@ class DocumentScanner {
         return;
       }
       case "queries": {
+        if (parent.next >= MAX_ENTRIES)
+          throw new TooLargeError(`$.MetricDataQueries: more than ${MAX_ENTRIES} queries`);
         const path = `$.MetricDataQueries[${parent.next++}]`;
         if (!container) {
           this.parts.query(scalar(token), path);
@@ -199,6 +210,8 @@ class DocumentScanner {
         return;
       }
       case "results": {
+        if (parent.next >= MAX_ENTRIES)
+          throw new TooLargeError(`$.MetricDataResults: more than ${MAX_ENTRIES} results`);
         const index = parent.next++;
         const entry: ResultEntry = {
           index,

@@ -1,3 +1,4 @@
+import { printable } from "../shared/core/printable.js";
 /**
  * Standard error when it is a terminal: what is drawn and redrawn in place on one line (a
  * progress bar), written as is, without the newline `err` adds.
@@ -31,3 +32,16 @@ export const processIo: CliIo = {
 
 /** Exit statuses of every command; `software` is sysexits.h's EX_SOFTWARE, an internal error (a bug). */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, software: 70 } as const;
+
+/**
+ * `io` with every character a terminal would act on escaped (printable.ts) in what is written,
+ * on both streams: messages echo input (a stream's line, a payload's field, a file's name), and
+ * no escape sequence in it may reach the terminal raw. JSON stays JSON: the escapes are JSON's.
+ */
+export function printableIo(io: CliIo): CliIo {
+  return {
+    out: (text) => io.out(printable(text)),
+    err: (text) => io.err(printable(text)),
+    errTerminal: io.errTerminal,
+  };
+}

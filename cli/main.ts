@@ -15,9 +15,10 @@ import { registerReplay } from "./commands/replay.js";
 import { registerStart } from "./commands/start.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CommandContext } from "./context.js";
-import { type CliIo, ExitCode, processIo } from "./io.js";
+import { type CliIo, ExitCode, printableIo, processIo } from "./io.js";
 
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: string[], given: CliIo = processIo): Promise<number> {
+  const io = printableIo(given);
   let exit: number = ExitCode.ok;
   const ctx: CommandContext = { io, setExit: (code) => (exit = code) };
   const program = new Command("brain")

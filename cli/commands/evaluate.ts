@@ -3,7 +3,8 @@
  * have made for the configured alarms on a recording, without the brain. The files are one
  * recording (merged in time order): Metric Streams JSON lines, get-metric-data JSON or the CSV
  * (docs/streams.md). Lines that are not records are reported on standard error as
- * `file:line: reason` and skipped; a file none of whose lines is a record exits 1.
+ * `file:line: reason` (the first ten of each kind, then how many more) and skipped; a file none of
+ * whose lines is a record exits 1.
  *
  * The changes are printed as the evaluator releases them, in time order, never collected: a
  * month of changes does not sit in memory. With `--json` the one object is written the same way
@@ -22,6 +23,7 @@ import type { StateChange } from "../../shared/offline/evaluation/stateChange.js
 import { APPROXIMATIONS, type Approximation } from "../../shared/offline/evaluation/statistics.js";
 import { readStreams } from "../../shared/offline/streams/readStream.js";
 import { formatSkipped } from "../../shared/offline/streams/record.js";
+import { SkipReports } from "../../shared/offline/streams/skipReports.js";
 import type { CommandContext } from "../context.js";
 import { type CliIo, ExitCode } from "../io.js";
 import { DEFAULT_CONFIG } from "./validate.js";
@@ -69,11 +71,14 @@ async function evaluate(
   for (const u of evaluator.unsupported) io.err(`warning: ${u.message}`);
   const output = json ? jsonOutput(io) : textOutput(io);
   let summary: EvaluationSummary;
+  // The first few skipped lines of each kind are shown, the rest counted (a file of random bytes
+  // is tens of thousands of them).
+  const reports = new SkipReports((s) => io.err(formatSkipped(s)));
   try {
     const records = readStreams(files, {
       onSkip: (s) => {
         skipped++;
-        io.err(formatSkipped(s));
+        reports.report(s);
       },
     });
     const changes = evaluator.changes(records, (count, record) => {
@@ -90,12 +95,14 @@ async function evaluate(
     // file gone by the time the recording reaches it) comes after some: the JSON object is closed
     // all the same, with the error in it, so that standard output is still one object.
     if (error instanceof NotAStreamError || error instanceof StreamFileError) {
+      for (const line of reports.summary()) io.err(line);
       io.err(error.message);
       output.fail(skipped, error.message);
       return ExitCode.failed;
     }
     throw error;
   }
+  for (const line of reports.summary()) io.err(line);
   for (const note of summary.notes) io.err(describeNote(note));
   io.err(
     `${summary.records} records from ${files.length} file${files.length === 1 ? "" : "s"}: ${summary.series} series, ${summary.unusedSeries} used by no alarm (ignored)${skipped ? `, ${skipped} line${skipped === 1 ? "" : "s"} skipped` : ""}`,

@@ -31,6 +31,7 @@ import {
 } from "../../shared/offline/replay/types.js";
 import { readStreams } from "../../shared/offline/streams/readStream.js";
 import { formatSkipped } from "../../shared/offline/streams/record.js";
+import { SkipReports } from "../../shared/offline/streams/skipReports.js";
 import type { CommandContext } from "../context.js";
 import { type CliIo, ExitCode } from "../io.js";
 import { lambdaContext } from "../lambdaContext.js";
@@ -154,12 +155,16 @@ export async function replayModes(
   const timelines: Partial<Record<ReplayMode, Timeline>> = {};
   const level = logger.getLevelName();
   logger.setLogLevel("SILENT");
+  // Skipped lines are shown once, on the first mode's reading: the first ten of each kind.
+  let show: (line: string) => void = () => {};
+  const reports = new SkipReports((s) => show(formatSkipped(s)));
   try {
     // The bar needs the recording's span: read once more first, only where a bar can be drawn.
     const span = io.errTerminal ? await spanOf(files) : null;
     for (const mode of modes) {
       const ledger = await ledgerFor(options.ledger, config);
       const progress = progressBar(io, span ? span.minutes : 0);
+      show = progress.io.err;
       const recorder = options.timeline ? new TimelineRecorder(config) : undefined;
       try {
         results[mode] = await withWarningsSilenced(() =>
@@ -167,7 +172,7 @@ export async function replayModes(
             replay(
               config,
               readStreams(files, {
-                onSkip: mode === modes[0] ? (s) => progress.io.err(formatSkipped(s)) : () => {},
+                onSkip: mode === modes[0] ? (s) => reports.report(s) : () => {},
               }),
               {
                 mode,
@@ -189,6 +194,7 @@ export async function replayModes(
     }
   } finally {
     logger.setLogLevel(level);
+    for (const line of reports.summary()) io.err(line);
   }
   return { results, timelines };
 }

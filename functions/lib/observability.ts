@@ -8,8 +8,17 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { AlarmResult } from "../../shared/brain/handleAlarm.js";
 import type { Reason } from "../../shared/core/engine/decision.js";
+import { printable } from "../../shared/core/printable.js";
 
-export const logger = new Logger({ serviceName: "surge-brain" });
+/**
+ * Every string a log line carries is made printable (printable.ts): logs echo events' fields (an
+ * alarm's name), and read with `aws logs tail` or `brain invoke` they reach a terminal. JSON
+ * escapes C0 controls but leaves C1's one-byte CSI and bidirectional overrides raw.
+ */
+export const logger = new Logger({
+  serviceName: "surge-brain",
+  jsonReplacerFn: (_key, value) => (typeof value === "string" ? printable(value) : value),
+});
 export const metrics = new Metrics({ namespace: "SurgeBrain", serviceName: "surge-brain" });
 
 /** The reasons of a refusal: the event is not shown to be the brain's (origin.ts). */

@@ -77,6 +77,24 @@ export class LedgerConflictError extends Error {
   }
 }
 
+/**
+ * A write that would take a target's outbox past its bound in bytes: its settled records could not
+ * be moved to the log (the drain keeps failing). Transient: nothing is written, the invocation
+ * fails and is retried, and the target's item never passes DynamoDB's item size limit.
+ */
+export class OutboxFullError extends Error {
+  override name = "OutboxFullError";
+  constructor(
+    readonly target: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `ledger: the outbox of ${target} would hold ${bytes} bytes, past its ${limit}: its records could not be moved to the log yet`,
+    );
+  }
+}
+
 // --- Recorded streams and the alarm evaluator: input errors, the file named -----------------------
 
 /** A stream file the command cannot use, named with the reason; each kind says what is wrong in `problem`. */

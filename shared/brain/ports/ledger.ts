@@ -5,6 +5,7 @@
  */
 import type { Decision } from "../../core/engine/decision.js";
 import type { TargetState } from "../../core/engine/targetState.js";
+import { OutboxFullError } from "../../core/errors.js";
 
 /**
  * - `reserved`: a taken decision whose AWS call is under way (lives in the outbox only; its outcome
@@ -53,6 +54,25 @@ const OUTBOX_LIMIT = 100;
 const DRAIN_BATCH = 25;
 /** Keeps the outbox within OUTBOX_LIMIT after every write (a drain frees DRAIN_BATCH). */
 const MAX_RECORDS_PER_WRITE = DRAIN_BATCH;
+
+/*
+ * The outbox in bytes, so that the state item stays under DynamoDB's 400 KB item limit whatever
+ * the names' lengths (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items).
+ * A record is measured as the UTF-8 length of its JSON, never less than what DynamoDB counts (an
+ * attribute's name and value, a number at most 21 bytes, a list or map 3 bytes and 1 an element:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html).
+ */
+/** The most one record takes: its message and AWS's error are cut to fit (its names take at most 3.4 KB). */
+export const RECORD_MAX_BYTES = 4 * 1024;
+/** Past this many bytes the outbox drains even without an outcome, as past OUTBOX_LIMIT records. */
+const OUTBOX_DRAIN_BYTES = 64 * 1024;
+/**
+ * The most the outbox holds: what triggers a drain plus one write's records. Only a drain that
+ * keeps failing can take it there; a write that would go further is refused (OutboxFullError)
+ * rather than pass the item limit. With the state's own bounded parts (64 remembered state
+ * changes, at most 52 KB), the item stays under 400 KB.
+ */
+export const OUTBOX_MAX_BYTES = OUTBOX_DRAIN_BYTES + MAX_RECORDS_PER_WRITE * RECORD_MAX_BYTES;
 export const DEFAULT_DECISIONS_LIMIT = 100;
 
 /** The partition key of everything the ledger keeps for one target. */
@@ -110,16 +130,87 @@ export function planOutbox(
       `ledger: a write carries at most ${MAX_RECORDS_PER_WRITE} records, got ${records.length}`,
     );
   }
+  const added = records.map(boundedRecord);
   // An outcome replaces its reservation's record: one entry per decision.
-  const incoming = new Set(records.map((r) => r.id));
+  const incoming = new Set(added.map((r) => r.id));
   const remaining = outbox.filter((r) => !incoming.has(r.id));
-  const settles = records.some((r) => r.status === "applied" || r.status === "failed");
-  const overflows = remaining.length + records.length > OUTBOX_LIMIT;
+  const settles = added.some((r) => r.status === "applied" || r.status === "failed");
+  const overflows =
+    remaining.length + added.length > OUTBOX_LIMIT ||
+    outboxBytes(remaining) + outboxBytes(added) > OUTBOX_DRAIN_BYTES;
   // Only records already committed are drained, and never a pending reservation: the log holds
   // settled records only, so a late or repeated put can never overwrite a newer status.
   const drain =
     settles || overflows ? remaining.filter((r) => r.status !== "reserved").slice(0, DRAIN_BATCH) : [];
-  return { drain, keep: (drained) => [...remaining.filter((r) => !drained.has(r.id)), ...records] };
+  return {
+    drain,
+    keep: (drained) => {
+      const kept = [...remaining.filter((r) => !drained.has(r.id)), ...added];
+      const bytes = outboxBytes(kept);
+      if (bytes > OUTBOX_MAX_BYTES)
+        throw new OutboxFullError(added[0]?.target ?? "", bytes, OUTBOX_MAX_BYTES);
+      return kept;
+    },
+  };
+}
+
+/** UTF-8 bytes of a string's JSON (quotes and escapes included; a lone surrogate's `\udXXX` too). */
+function jsonBytes(text: string): number {
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) bytes += charBytes(text.charCodeAt(i));
+  return bytes;
+}
+
+/** At most what one UTF-16 unit takes in JSON, in UTF-8. */
+const charBytes = (c: number): number =>
+  c < 0x20 || c === 0x22 || c === 0x5c
+    ? 6
+    : c < 0x80
+      ? 1
+      : c < 0x800
+        ? 2
+        : c >= 0xd800 && c <= 0xdfff
+          ? 6
+          : 3;
+
+/** UTF-8 bytes of text (a surrogate pair's two units, 2 bytes each: 4). */
+function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return bytes;
+}
+
+/** A record's size as the outbox counts it: the UTF-8 length of its JSON. */
+export const recordBytes = (record: DecisionRecord): number => utf8Bytes(JSON.stringify(record));
+
+const outboxBytes = (records: readonly DecisionRecord[]): number =>
+  records.reduce((sum, r) => sum + recordBytes(r) + 1, 2);
+
+/** `text` cut so that its JSON takes at most `bytes`, marked `…` where cut. */
+function cutToBytes(text: string, bytes: number): string {
+  if (jsonBytes(text) <= bytes) return text;
+  let used = 2 + 3;
+  let end = 0;
+  while (end < text.length && used + charBytes(text.charCodeAt(end)) <= bytes)
+    used += charBytes(text.charCodeAt(end++));
+  return `${text.slice(0, end)}…`;
+}
+
+/** The record as the ledger keeps it: within RECORD_MAX_BYTES, its message and error cut to fit. */
+export function boundedRecord(record: DecisionRecord): DecisionRecord {
+  if (recordBytes(record) <= RECORD_MAX_BYTES) return record;
+  const hasError = record.error !== undefined;
+  const fixed = recordBytes({ ...record, message: "", ...(hasError ? { error: "" } : {}) });
+  const room = Math.max(0, RECORD_MAX_BYTES - fixed);
+  const each = hasError ? Math.floor(room / 2) : room;
+  return {
+    ...record,
+    message: cutToBytes(record.message, each + 2),
+    ...(hasError ? { error: cutToBytes(record.error as string, each + 2) } : {}),
+  };
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
- * Reading a line format (Metric Streams JSON lines, the CSV) lazily: node:readline over a file
- * stream, one line in memory at a time. Lines that are not records are reported through `onSkip`;
+ * Reading a line format (Metric Streams JSON lines, the CSV) lazily: a file stream split into
+ * lines, one line in memory at a time and never more than MAX_LINE_BYTES of it. Lines that are not records are reported through `onSkip`;
  * until the file's first record is found those reports are held back, so that a file that turns
  * out not to be a stream at all is rejected with one message rather than a line-by-line flood.
  */
 import { createReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { NotAStreamError, StreamFileError } from "../../core/errors.js";
+import { echo } from "../../core/printable.js";
 import { HeldReports } from "./heldReports.js";
 import type { MetricRecord, OnSkip } from "./record.js";
 
@@ -21,8 +21,31 @@ export type LineResult =
 
 export type LineParser = (line: string, lineNumber: number) => LineResult;
 
-export async function* readLines(file: string): AsyncGenerator<string> {
-  const input = createReadStream(file, { encoding: "utf8" });
+/**
+ * The longest line the readers take, in bytes: 1 MiB. A Metric Streams line is a few hundred
+ * bytes and CloudWatch's largest (30 dimensions of a 255-character name and a 1,024-character
+ * value, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html)
+ * about 40 KB; a longer line is not a record, and is never held whole.
+ */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** A line longer than the bound: only its length is known (its bytes were passed over, not kept). */
+export type OverlongLine = { overlong: true; bytes: number };
+
+/** What a line reader yields: a line's text, or that a line was too long to be read. */
+export type Line = string | OverlongLine;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The lines of a file, split as node:readline splits them (`\n`, `\r\n` or a lone `\r`; no empty
+ * line after a final break), decoded as UTF-8. A line longer than `maxBytes` is yielded as an
+ * OverlongLine: its bytes are skipped up to the next break, so that at most `maxBytes` of one line
+ * (and one 64 KiB block of the file) is ever in memory, whatever the file holds.
+ */
+export async function* readLines(file: string, maxBytes = MAX_LINE_BYTES): AsyncGenerator<Line> {
+  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
   const opened = new Promise<void>((resolve, reject) => {
     input.once("open", () => resolve());
     input.once("error", reject);
@@ -32,13 +55,49 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   } catch (error) {
     throw fileError(file, error);
   }
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let parts: Buffer[] = [];
+  let bytes = 0;
+  let pending = false;
+  let afterCr = false;
+  const take = (piece: Buffer) => {
+    pending = true;
+    if (bytes + piece.length <= maxBytes) parts.push(piece);
+    else parts = [];
+    bytes += piece.length;
+  };
+  const line = (): Line => {
+    const done: Line =
+      bytes > maxBytes ? { overlong: true, bytes } : Buffer.concat(parts, bytes).toString("utf8");
+    parts = [];
+    bytes = 0;
+    pending = false;
+    return done;
+  };
   try {
-    for await (const line of lines) yield line;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let start = afterCr && chunk[0] === LF ? 1 : 0;
+      afterCr = false;
+      // The next of each break character, looked up again only once passed.
+      let lf = chunk.indexOf(LF, start);
+      let cr = chunk.indexOf(CR, start);
+      while (lf !== -1 || cr !== -1) {
+        const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+        take(chunk.subarray(start, at));
+        yield line();
+        start = at + 1;
+        if (at === cr) {
+          if (chunk[start] === LF) start++;
+          else if (start === chunk.length) afterCr = true;
+        }
+        if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+        if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+      }
+      if (start < chunk.length) take(chunk.subarray(start));
+    }
+    if (pending) yield line();
   } catch (error) {
     throw fileError(file, error);
   } finally {
-    lines.close();
     input.destroy();
   }
 }
@@ -77,7 +136,7 @@ export async function* recordsFromLines(
   file: string,
   parse: LineParser,
   onSkip: OnSkip,
-  lines: AsyncIterable<string> = readLines(file),
+  lines: AsyncIterable<Line> = readLines(file),
 ): AsyncGenerator<MetricRecord> {
   let found = 0;
   const reports = new HeldReports(onSkip);
@@ -85,12 +144,18 @@ export async function* recordsFromLines(
   let firstProblem: string | null = null;
   for await (const raw of lines) {
     lineNumber++;
+    if (typeof raw !== "string") {
+      const reason = `longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (${raw.bytes} bytes): not read`;
+      firstProblem ??= `line ${lineNumber}: ${reason}`;
+      reports.report({ file, line: lineNumber, reason });
+      continue;
+    }
     // A byte-order mark from spreadsheet exports is not part of the first line's text.
     const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
     const result = parse(line, lineNumber);
     if (result.kind === "ignore") continue;
     if (result.kind === "skip") {
-      firstProblem ??= `line ${lineNumber}: ${result.reason}`;
+      firstProblem ??= `line ${lineNumber}: ${echo(result.reason)}`;
       reports.report({ file, line: lineNumber, reason: result.reason });
       continue;
     }

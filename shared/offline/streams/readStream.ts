@@ -91,7 +91,7 @@ export async function peekStream(file: string): Promise<StreamHead> {
   const { text, whole } = await readHead(file);
   const format = detectFormat(file, formatLine(text.split(/\r?\n/)));
   if (format === "get-metric-data") return { format, firstTimestamp: null };
-  // Split as node:readline splits, so that the lines are those the reader will number.
+  // Split as readLines splits, so that the lines are those the reader will number.
   const lines = text.split(/\r?\n|\r/);
   if (!whole) lines.pop();
   const parse: LineParser = format === "csv" ? csvLineParser(file) : metricStreamsLineParser(file);

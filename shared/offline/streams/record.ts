@@ -9,6 +9,7 @@
  *   query's Period; queries of the same metric are merged into one record per timestamp;
  * - the CSV: a statistic set, or one raw sample per row (`value`), from which percentiles are exact.
  */
+import { ECHO_LIMIT, echo } from "../../core/printable.js";
 
 export type Statistics = {
   sampleCount?: number;
@@ -46,11 +47,17 @@ export type MetricRecord = {
 export type SkippedInput = { file: string; line?: number; path?: string; reason: string };
 export type OnSkip = (skipped: SkippedInput) => void;
 
-/** `file:12: reason`, or `file: $.MetricDataResults[2]: reason` for a JSON document. */
+/**
+ * `file:12: reason`, or `file: $.MetricDataResults[2]: reason` for a JSON document. What echoes the
+ * input (the reason, the path, the file's name) is made printable and the reason cut to
+ * ECHO_LIMIT characters: a line of escape sequences cannot reach the terminal raw.
+ */
 export function formatSkipped({ file, line, path, reason }: SkippedInput): string {
-  if (line !== undefined) return `${file}:${line}: ${reason}`;
-  if (path !== undefined) return `${file}: ${path}: ${reason}`;
-  return `${file}: ${reason}`;
+  const name = echo(file, 4 * ECHO_LIMIT);
+  const why = echo(reason);
+  if (line !== undefined) return `${name}:${line}: ${why}`;
+  if (path !== undefined) return `${name}: ${echo(path)}: ${why}`;
+  return `${name}: ${why}`;
 }
 
 /**

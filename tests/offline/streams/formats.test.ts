@@ -1,5 +1,6 @@
 /** Each format's parser, line by line (Metric Streams, CSV) or document by document (get-metric-data). */
 import { existsSync, readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NotAStreamError } from "../../../shared/core/errors.js";
 import { csvLineParser, parseDimensionList, splitCsvLine } from "../../../shared/offline/streams/csv.js";
@@ -124,6 +125,44 @@ describe("the CSV", () => {
     { line: '"open,x', want: null },
   ])("splits $line", ({ line, want }) => {
     expect(splitCsvLine(line)).toEqual(want);
+  });
+
+  it("splits as RFC 4180 (one line) reads: the same fields as a character-by-character reading", () => {
+    /** The plain reading the splitter must agree with: a character at a time. */
+    const byCharacter = (line: string): string[] | null => {
+      const fields: string[] = [];
+      let field = "";
+      let quoted = false;
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i] as string;
+        if (quoted) {
+          if (c === '"' && line[i + 1] === '"') {
+            field += '"';
+            i++;
+          } else if (c === '"') quoted = false;
+          else field += c;
+        } else if (c === '"' && field.trim() === "") {
+          quoted = true;
+          field = "";
+        } else if (c === ",") {
+          fields.push(field.trim());
+          field = "";
+        } else field += c;
+      }
+      if (quoted) return null;
+      fields.push(field.trim());
+      return fields;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("a", " ", '"', ",", "\t", "é", "\u00a0"), { maxLength: 30 }),
+        (chars) => {
+          const line = chars.join("");
+          expect(splitCsvLine(line)).toEqual(byCharacter(line));
+        },
+      ),
+      { seed: 14, numRuns: 2000 },
+    );
   });
 
   it.each([

@@ -380,7 +380,7 @@ describe("the bundled streams", () => {
   it("avalanche.jsonl is delivered out of order, as Firehose does, and read in order", async () => {
     const times: number[] = [];
     for await (const line of readLines("events/streams/avalanche.jsonl"))
-      times.push(JSON.parse(line).timestamp);
+      times.push(JSON.parse(line as string).timestamp);
     expect(times.some((t, i) => i > 0 && t < (times[i - 1] as number))).toBe(true);
   });
 });

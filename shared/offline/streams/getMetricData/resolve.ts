@@ -148,6 +148,9 @@ export class Resolver implements DocumentParts {
     const usable = !this.reports.holding || hasDatapoint(timestamps.count, timestampAt, valueAt);
     if (usable) this.reports.release();
     for (const [p, reason] of entry.points) this.report(p, reason);
+    if (entry.morePoints > 0) {
+      this.report(entry.path, `and ${entry.morePoints} more datapoints that are not numbers or timestamps`);
+    }
     entry.points = [];
     if (!usable) return;
 

@@ -10,7 +10,20 @@ import { Assembler } from "stream-json/core/assembler.js";
 import { jsonParser, type Token } from "stream-json/core/parser.js";
 import { NotAStreamError, StreamFileError } from "../../../core/errors.js";
 import { OUT_OF_RANGE, parseTimestamp, timestampOutOfRange } from "../record.js";
+import { BoundedTokens, MAX_VALUE_CHARS, TooLargeError } from "./boundedTokens.js";
 import type { PointSpill, Segment } from "./pointSpill.js";
+
+/**
+ * The most queries, and results, a document may have. Each result is read back through its own
+ * cursor (16 KiB of blocks) and, before the queries are known, held: a million `{}` would take
+ * gigabytes. AWS answers at most 500 queries a call, and the CLI's pages repeat a result once per
+ * page (at most 100,800 datapoints a page): a year of 500 one-minute series is about 3,000
+ * results. A longer recording is several files, which are merged.
+ */
+export const MAX_ENTRIES = 10_000;
+
+/** The reports of bad datapoints held per result; the rest are counted. */
+export const HELD_POINTS = 100;
 
 const NOT_A_DOCUMENT =
   "expected an object with MetricDataQueries and MetricDataResults (the get-metric-data output with the queries that name each series)";
@@ -24,8 +37,12 @@ export type ResultEntry = {
   problem: [path: string, reason: string] | null;
   timestamps: Segment | null;
   values: Segment | null;
-  /** Datapoints that are not, held until the entry is resolved (the entry may not be used at all). */
+  /**
+   * Datapoints that are not, held until the entry is resolved (the entry may not be used at all):
+   * the first HELD_POINTS of them, and how many more.
+   */
   points: [path: string, reason: string][];
+  morePoints: number;
   /** The first and the last valid timestamp in array order: which way the array runs. */
   first: number;
   last: number;
@@ -53,10 +70,16 @@ export async function scanDocument(file: string, spill: PointSpill, parts: Docum
 
 /** Feeds the file to the tokenizer block by block. */
 async function scanFile(file: string, scanner: DocumentScanner): Promise<void> {
-  const tokenize = jsonParser({ packValues: true, streamValues: false });
+  // Keys, strings and numbers in pieces, packed within bounds (boundedTokens.ts): the tokenizer
+  // itself would accumulate a value of any length.
+  const tokenize = jsonParser({ packValues: false, streamValues: true });
+  const bounded = new BoundedTokens();
   const feed = (out: ReturnType<typeof tokenize>) => {
     if (out === none) return;
-    for (const token of isMany(out) ? getManyValues(out) : [out]) scanner.consume(token as Token);
+    for (const token of isMany(out) ? getManyValues(out) : [out]) {
+      const packed = bounded.pack(token as Token);
+      if (packed !== null) scanner.consume(packed);
+    }
   };
   let read = 0;
   let size = 0;
@@ -80,6 +103,7 @@ async function scanFile(file: string, scanner: DocumentScanner): Promise<void> {
       });
     }
     const where = size > 0 ? ` (within characters ${read + 1}-${read + size})` : " (at its end)";
+    if (error instanceof TooLargeError) throw new NotAStreamError(file, `${error.message}${where}`);
     throw new NotAStreamError(file, `not JSON: ${(error as Error).message}${where}`, { cause: error });
   }
 }
@@ -88,7 +112,7 @@ type Frame =
   | { kind: "document"; key: string | null }
   | { kind: "queries"; next: number }
   | { kind: "results"; next: number }
-  | { kind: "query"; assembler: Assembler; path: string }
+  | { kind: "query"; assembler: Assembler; path: string; size: number }
   | { kind: "result"; entry: ResultEntry; key: string | null }
   | { kind: "points"; entry: ResultEntry; field: "Timestamps" | "Values"; segment: Segment; next: number }
   | { kind: "skip" };
@@ -112,6 +136,13 @@ class DocumentScanner {
   consume(token: Token): void {
     const top = this.stack.at(-1);
     if (top?.kind === "query") {
+      // A query is held whole until it ends: it is bounded as one value is.
+      top.size += 1 + ("value" in token && typeof token.value === "string" ? token.value.length : 0);
+      if (top.size > MAX_VALUE_CHARS) {
+        throw new TooLargeError(
+          `${top.path}: a query longer than ${MAX_VALUE_CHARS / 1024 / 1024} Mi characters`,
+        );
+      }
       top.assembler.consume(token);
       if (top.assembler.done) {
         this.stack.pop();
@@ -166,6 +197,8 @@ class DocumentScanner {
         return;
       }
       case "queries": {
+        if (parent.next >= MAX_ENTRIES)
+          throw new TooLargeError(`$.MetricDataQueries: more than ${MAX_ENTRIES} queries`);
         const path = `$.MetricDataQueries[${parent.next++}]`;
         if (!container) {
           this.parts.query(scalar(token), path);
@@ -173,10 +206,12 @@ class DocumentScanner {
         }
         const assembler = new Assembler();
         assembler.consume(token);
-        this.stack.push({ kind: "query", assembler, path });
+        this.stack.push({ kind: "query", assembler, path, size: 1 });
         return;
       }
       case "results": {
+        if (parent.next >= MAX_ENTRIES)
+          throw new TooLargeError(`$.MetricDataResults: more than ${MAX_ENTRIES} results`);
         const index = parent.next++;
         const entry: ResultEntry = {
           index,
@@ -186,6 +221,7 @@ class DocumentScanner {
           timestamps: null,
           values: null,
           points: [],
+          morePoints: 0,
           first: Number.NaN,
           last: Number.NaN,
         };
@@ -222,7 +258,8 @@ class DocumentScanner {
         const { entry, field } = parent;
         const path = `${entry.path}.${field}[${parent.next++}]`;
         const n = field === "Timestamps" ? timestampOf(token) : numberOf(token);
-        if (Number.isNaN(n)) {
+        if (Number.isNaN(n) && entry.points.length >= HELD_POINTS) entry.morePoints++;
+        else if (Number.isNaN(n)) {
           entry.points.push([
             path,
             `${describe(token)} ${field === "Values" ? "is not a number" : timestampOutOfRange(scalar(token)) ? OUT_OF_RANGE : "is not a timestamp"}`,

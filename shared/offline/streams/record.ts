@@ -60,10 +60,15 @@ export function formatSkipped({ file, line, path, reason }: SkippedInput): strin
  * Dimension order does not matter; names and values are case-sensitive.
  */
 export function seriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
-  const dims = Object.keys(dimensions)
-    .sort()
-    .map((name) => [name, dimensions[name] as string]);
-  return JSON.stringify([namespace, metricName, dims]);
+  // JSON.stringify([namespace, metricName, [[name, value], ...]]) with the names sorted, written
+  // piece by piece: every record of a recording is keyed, and the array would be built for nothing.
+  const names = Object.keys(dimensions);
+  if (names.length > 1) names.sort();
+  let dims = "";
+  for (const name of names) {
+    dims += `${dims === "" ? "" : ","}[${JSON.stringify(name)},${JSON.stringify(dimensions[name] ?? null)}]`;
+  }
+  return `[${JSON.stringify(namespace)},${JSON.stringify(metricName)},[${dims}]]`;
 }
 
 /** AWS's `[{ Name, Value }]` as the object the streams use. */

@@ -60,15 +60,33 @@ export function formatSkipped({ file, line, path, reason }: SkippedInput): strin
  * Dimension order does not matter; names and values are case-sensitive.
  */
 export function seriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
-  // JSON.stringify([namespace, metricName, [[name, value], ...]]) with the names sorted, written
-  // piece by piece: every record of a recording is keyed, and the array would be built for nothing.
-  const names = Object.keys(dimensions);
-  if (names.length > 1) names.sort();
-  let dims = "";
-  for (const name of names) {
-    dims += `${dims === "" ? "" : ","}[${JSON.stringify(name)},${JSON.stringify(dimensions[name] ?? null)}]`;
+  // Every record of a recording is keyed, over a few dozen series: the key of a series is looked
+  // up by its parts as given, joined each after its length (so that no two lists of parts join
+  // alike), and written only the first time they are seen.
+  let given = `${namespace.length}:${namespace}${metricName.length}:${metricName}`;
+  for (const name of Object.keys(dimensions)) {
+    const value = dimensions[name];
+    if (typeof value !== "string") return writeSeriesKey(namespace, metricName, dimensions);
+    given += `${name.length}:${name}${value.length}:${value}`;
   }
-  return `[${JSON.stringify(namespace)},${JSON.stringify(metricName)},[${dims}]]`;
+  const known = SERIES_KEYS.get(given);
+  if (known !== undefined) return known;
+  if (SERIES_KEYS.size >= MAX_SERIES_KEYS) SERIES_KEYS.clear();
+  const key = writeSeriesKey(namespace, metricName, dimensions);
+  SERIES_KEYS.set(given, key);
+  return key;
+}
+
+/** Series keys by their parts as given; cleared past MAX_SERIES_KEYS so that memory stays bounded. */
+const SERIES_KEYS = new Map<string, string>();
+const MAX_SERIES_KEYS = 10_000;
+
+/** JSON.stringify([namespace, metricName, [[name, value], ...]]), the names sorted. */
+function writeSeriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
+  const dims = Object.keys(dimensions)
+    .sort()
+    .map((name) => [name, dimensions[name] as string]);
+  return JSON.stringify([namespace, metricName, dims]);
 }
 
 /** AWS's `[{ Name, Value }]` as the object the streams use. */

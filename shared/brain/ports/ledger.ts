@@ -4,6 +4,7 @@
  * drift apart. The layout and the cost per decision are documented in docs/ledger.md.
  */
 import type { Decision } from "../../core/engine/decision.js";
+import { jsonCopy } from "../../core/engine/plainData.js";
 import type { TargetState } from "../../core/engine/targetState.js";
 import { OutboxFullError } from "../../core/errors.js";
 
@@ -234,7 +235,7 @@ export function mergeDecisions(
 }
 
 /** A JSON-safe deep copy: drops undefined values as DynamoDB's marshalling would. */
-export const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+export const plain = <T>(value: T): T => jsonCopy(value);
 
 /** The checks every adapter makes before a write. */
 export function assertWritable(next: TargetState, expectedVersion: number): void {

@@ -27,6 +27,7 @@
  */
 import type { Decision, Direction, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
+import { cloneData } from "../engine/plainData.js";
 import {
   activeCooldowns,
   type Cooldown,
@@ -91,7 +92,7 @@ function decide(input: CoordinationInput): Verdict {
 /** The decision of a verdict, and the state that follows: a scale-out or a scale-in acts. */
 function settle(input: CoordinationInput, v: Verdict): Coordination {
   const { state, now } = input;
-  const next: TargetState = structuredClone(state);
+  const next: TargetState = cloneData(state);
   if (v.scaleIn !== undefined) next.scaleIn = v.scaleIn;
   if (v.outcome === "scale-out" || v.outcome === "scale-in") apply(input, v, next);
   const decision: Decision = {

@@ -17,6 +17,7 @@ import {
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
+import { cloneData } from "../engine/plainData.js";
 import {
   type AlarmStateValue,
   rememberStateChange,
@@ -282,7 +283,7 @@ export function decideOnAlarm(input: {
     };
   }
 
-  const next: TargetState = structuredClone(state);
+  const next: TargetState = cloneData(state);
   // Remember the change for as long as a delivery of it is accepted, and forget older ones.
   const keepUntil = new Date(
     Date.parse(signal.stateChangedAt) + settings.maxEventAgeSeconds * 1000,

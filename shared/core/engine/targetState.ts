@@ -242,6 +242,8 @@ export function rememberStateChange(
   return Object.fromEntries(kept.filter(([k]) => recent.has(k)));
 }
 
+const enumerable = Object.prototype.propertyIsEnumerable;
+
 /**
  * Whether two states are the same as stored: JSON's view of them (properties whose value is
  * undefined are absent), whatever order their keys were set in. Without building their JSON.
@@ -249,12 +251,26 @@ export function rememberStateChange(
 export function sameState(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => sameState(item, b[i]));
+  const array = Array.isArray(a);
+  if (array !== Array.isArray(b)) return false;
+  if (array) {
+    const left = a as unknown[];
+    const right = b as unknown[];
+    if (left.length !== right.length) return false;
+    for (let i = 0; i < left.length; i++) if (i in left && !sameState(left[i], right[i])) return false;
+    return true;
   }
-  const defined = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
-  const left = defined(a);
-  const right = new Map(defined(b));
-  return left.length === right.size && left.every(([k, v]) => right.has(k) && sameState(v, right.get(k)));
+  // Walked key by key (a tick compares every state it decides on, twice): no entries built.
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    const value = left[key];
+    if (value === undefined) continue;
+    defined++;
+    if (!enumerable.call(right, key) || right[key] === undefined || !sameState(value, right[key]))
+      return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== undefined) defined--;
+  return defined === 0;
 }

@@ -50,7 +50,11 @@ export type StatValue = { value: number; sampleCount: number | null; approximati
  * 15 significant digits: what a double holds exactly. Sums and divisions of recorded values leave
  * representation noise (127.4 / 2 = 63.699999999999996) that must not decide a threshold.
  */
-export const tidy = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(15)) : x);
+export const tidy = (x: number): number => {
+  // A whole number under 10^15 has at most 15 digits: already tidy (and -0 is written 0).
+  if (Number.isInteger(x) && x < 1e15 && x > -1e15) return x === 0 ? 0 : x;
+  return Number.isFinite(x) ? Number(x.toPrecision(15)) : x;
+};
 
 /** The nearest-rank percentile of raw samples. */
 export function percentileOf(values: readonly number[], p: number): number | null {

@@ -67,6 +67,29 @@ export function formatSkipped({ file, line, path, reason }: SkippedInput): strin
  * Dimension order does not matter; names and values are case-sensitive.
  */
 export function seriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
+  // Every record of a recording is keyed, over a few dozen series: the key of a series is looked
+  // up by its parts as given, joined each after its length (so that no two lists of parts join
+  // alike), and written only the first time they are seen.
+  let given = `${namespace.length}:${namespace}${metricName.length}:${metricName}`;
+  for (const name of Object.keys(dimensions)) {
+    const value = dimensions[name];
+    if (typeof value !== "string") return writeSeriesKey(namespace, metricName, dimensions);
+    given += `${name.length}:${name}${value.length}:${value}`;
+  }
+  const known = SERIES_KEYS.get(given);
+  if (known !== undefined) return known;
+  if (SERIES_KEYS.size >= MAX_SERIES_KEYS) SERIES_KEYS.clear();
+  const key = writeSeriesKey(namespace, metricName, dimensions);
+  SERIES_KEYS.set(given, key);
+  return key;
+}
+
+/** Series keys by their parts as given; cleared past MAX_SERIES_KEYS so that memory stays bounded. */
+const SERIES_KEYS = new Map<string, string>();
+const MAX_SERIES_KEYS = 10_000;
+
+/** JSON.stringify([namespace, metricName, [[name, value], ...]]), the names sorted. */
+function writeSeriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
   const dims = Object.keys(dimensions)
     .sort()
     .map((name) => [name, dimensions[name] as string]);

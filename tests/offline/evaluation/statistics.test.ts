@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   PeriodAccumulator,
@@ -5,6 +6,7 @@ import {
   percentileFromSummary,
   percentileOf,
   type StatSpec,
+  tidy,
 } from "../../../shared/offline/evaluation/statistics.js";
 import type { Statistics } from "../../../shared/offline/streams/record.js";
 
@@ -133,5 +135,20 @@ describe("percentiles", () => {
 
   it.each(["tm90", "TM(10%:90%)", "IQM", "average"])("refuses %s with a message naming it", (stat) => {
     expect(parseStat(stat)).toEqual({ error: expect.stringContaining(`statistic ${stat} is not supported`) });
+  });
+});
+
+describe("tidy", () => {
+  it("is the number written to 15 significant digits, whole numbers and -0 included", () => {
+    const written = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(15)) : x);
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer(), fc.maxSafeInteger(), fc.constant(1e15 - 1)), (x) => {
+        expect(Object.is(tidy(x), written(x))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(Object.is(tidy(-0), 0)).toBe(true);
+    expect(tidy(127.4 / 2)).toBe(63.7);
+    expect(tidy(1234567890123456)).toBe(1234567890123460);
   });
 });

@@ -4,6 +4,7 @@
  * function, the tick, `plan`, replay and the deployment all read them from here.
  */
 import type { BrainConfig, ScheduledAction, Target } from "../config/schema.js";
+import { calendarActionsOf } from "./calendar.js";
 
 const cache = new WeakMap<BrainConfig, Map<string, ScheduledAction[]>>();
 
@@ -15,7 +16,7 @@ export function scheduledActionsOf(config: BrainConfig, target: Target): Schedul
   }
   let actions = perTarget.get(target.id);
   if (actions === undefined) {
-    actions = [...target.schedules];
+    actions = [...target.schedules, ...calendarActionsOf(config, target).map((c) => c.action)];
     perTarget.set(target.id, actions);
   }
   return actions;

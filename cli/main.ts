@@ -9,6 +9,7 @@ import { ConfigError, UsageError } from "../shared/core/errors.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInvoke } from "./commands/invoke.js";
 import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerStart } from "./commands/start.js";
 import { registerValidate } from "./commands/validate.js";
@@ -27,6 +28,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   for (const register of [
     registerValidate,
+    registerPlan,
     registerInvoke,
     registerLedger,
     registerPause,

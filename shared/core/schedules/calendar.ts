@@ -56,7 +56,7 @@ export function floorFor(target: Target, event: CalendarEvent): number {
 
 type Window = { event: CalendarEvent; from: number; to: number; floor: number };
 
-const iso = (t: number) => new Date(t).toISOString();
+const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
 const atExpression = (t: number) => `at(${iso(t).slice(0, 19)})`;
 
 /** The target's derived actions, oldest first (none without an audience or a calendar). */

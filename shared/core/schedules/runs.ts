@@ -26,7 +26,14 @@ import { fromLocalMs, toLocalMs } from "./zonedTime.js";
 /** A window of time, in epoch ms: `from` excluded, `to` included. */
 export type Window = { from: number; to: number };
 
-const DAY_MS = 86_400_000;
+/**
+ * How far a zone's local clock can move at once: a daylight-saving change moves it by an hour (half
+ * an hour on Lord Howe Island). Walks over local times start this far beyond the instants asked
+ * about, so that no run near a change is missed.
+ */
+const SHIFT_MARGIN_MS = 3 * 3_600_000;
+/** The most steps a walk over local times takes to find one run (a cron every minute, over the margin). */
+const MAX_STEPS = 1_000;
 /** The most runs one action lists in one window: a rate(1 minute) over a week is 10,080. */
 export const MAX_RUNS = 20_000;
 
@@ -80,9 +87,9 @@ export function runsIn(action: ScheduledAction, window: Window): number[] {
     }
     return runs;
   }
-  // cron: walk the local times, a day beyond the window on both sides (no zone moves its clock by more).
-  let local = toLocalMs(p.zone, from) - DAY_MS;
-  const lastLocal = toLocalMs(p.zone, to) + DAY_MS;
+  // cron: walk the local times, beyond the window on both sides by the margin.
+  let local = toLocalMs(p.zone, from) - SHIFT_MARGIN_MS;
+  const lastLocal = toLocalMs(p.zone, to) + SHIFT_MARGIN_MS;
   const seen = new Set(runs);
   while (runs.length < MAX_RUNS) {
     const next = AwsCronParser.next(e.cron, new Date(local));
@@ -97,8 +104,57 @@ export function runsIn(action: ScheduledAction, window: Window): number[] {
   return runs.sort((a, b) => a - b);
 }
 
+/**
+ * The answer of lastRunAtOrBefore for a span of time: the same `last` for every `now` in
+ * [from, until), until the next run. The tick and replay ask once a minute; a run changes the
+ * answer only at its time, so the walk over local times is done once per run, not once a minute.
+ */
+type Answer = { from: number; until: number; last: number | null };
+const answers = new WeakMap<ScheduledAction, Answer>();
+
 /** The action's latest run at or before `now` (epoch ms), or null when it has not run yet. */
 export function lastRunAtOrBefore(action: ScheduledAction, now: number): number | null {
+  const known = answers.get(action);
+  if (known && known.from <= now && now < known.until) return known.last;
+  const last = computeLastRun(action, now);
+  const next = nextRunAfter(action, now);
+  answers.set(action, {
+    from: last ?? Number.NEGATIVE_INFINITY,
+    until: next ?? Number.POSITIVE_INFINITY,
+    last,
+  });
+  return last;
+}
+
+/** The action's first run after `now`, or null when it runs no more. */
+export function nextRunAfter(action: ScheduledAction, now: number): number | null {
+  const p = parsed(action);
+  if (p === null) return null;
+  if (p.end !== null && now >= p.end) return null;
+  const e = p.expression;
+  if (e.type === "at") {
+    const t = fromLocalMs(p.zone, atLocalMs(e.localDateTime));
+    return t > now && within(p, t) ? t : null;
+  }
+  if (p.start !== null && p.start > now) return p.start;
+  if (e.type === "rate") {
+    const anchor = p.start ?? 0;
+    const period = e.seconds * 1000;
+    const t = anchor + Math.max(1, Math.floor((now - anchor) / period) + 1) * period;
+    return within(p, t) ? t : null;
+  }
+  let local = toLocalMs(p.zone, now) - SHIFT_MARGIN_MS;
+  for (let i = 0; i < MAX_STEPS; i++) {
+    const next = AwsCronParser.next(e.cron, new Date(local));
+    if (next === null || next === undefined) return null;
+    local = next.getTime();
+    const t = fromLocalMs(p.zone, local);
+    if (t > now) return within(p, t) ? t : null;
+  }
+  return null;
+}
+
+function computeLastRun(action: ScheduledAction, now: number): number | null {
   const p = parsed(action);
   if (p === null) return null;
   const until = p.end === null ? now : Math.min(now, p.end);
@@ -118,8 +174,8 @@ export function lastRunAtOrBefore(action: ScheduledAction, now: number): number 
     return latest;
   }
   // cron: step back over local times until one falls at or before `until`.
-  let local = toLocalMs(p.zone, until) + DAY_MS;
-  for (let i = 0; i < 64; i++) {
+  let local = toLocalMs(p.zone, until) + SHIFT_MARGIN_MS;
+  for (let i = 0; i < MAX_STEPS; i++) {
     const prev = AwsCronParser.prev(e.cron, new Date(local));
     if (prev === null) break;
     local = prev.getTime();

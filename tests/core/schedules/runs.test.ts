@@ -162,6 +162,12 @@ describe("the latest run at or before a time", () => {
       last: "2026-12-01T06:00:00.000Z",
     },
     {
+      name: "cron every minute: the minute itself",
+      action: action("cron(* * * * ? *)", { Timezone: "Europe/Madrid" }),
+      now: "2026-11-26T11:00:30Z",
+      last: "2026-11-26T11:00:00.000Z",
+    },
+    {
       name: "rate(): the latest multiple",
       action: action("rate(15 minutes)", { StartTime: "2026-11-26T10:05:00Z" }),
       now: "2026-11-26T11:00:00Z",
@@ -170,6 +176,24 @@ describe("the latest run at or before a time", () => {
   ])("$name", ({ action: a, now, last }) => {
     const got = lastRunAtOrBefore(a, ms(now));
     expect(got === null ? null : iso(got)).toEqual(last);
+  });
+});
+
+describe("asked once a minute, as the tick and replay ask", () => {
+  it("gives the same answers as asked afresh, runs and all, across a daylight-saving change", () => {
+    const every = [
+      action("cron(30 2 * * ? *)", { Timezone: "Europe/Madrid" }),
+      action("cron(0/20 * * * ? *)", { Timezone: "America/New_York" }),
+      action("rate(45 minutes)", { StartTime: "2026-10-24T00:10:00Z" }),
+    ];
+    const from = ms("2026-10-24T22:00:00Z");
+    for (const a of every) {
+      const runs = runsIn(a, { from: from - 1, to: from + 6 * 3_600_000 });
+      for (let t = from; t < from + 6 * 3_600_000; t += 60_000) {
+        const expected = [...runs].reverse().find((r) => r <= t) ?? null;
+        if (expected !== null) expect(lastRunAtOrBefore(a, t)).toBe(expected);
+      }
+    }
   });
 });
 

@@ -142,6 +142,27 @@ describe("the tick's catch-up", () => {
   });
 });
 
+describe("rule 5 on the alarm path", () => {
+  it("a target never seen starts with the floor in force: a step scale-in stays at it", async () => {
+    const w = simulatedWorld({ now: at(1800), start: { "virtway-readers": { capacity: 3 } } });
+    const [decision] = await w.alarm({
+      account: "123456789012",
+      region: "eu-west-1",
+      alarmName: "virtway-readers-cpu-low",
+      state: "ALARM",
+      stateChangedAt: at(1800).toISOString(),
+      value: 8,
+      actionsSuppressedBy: null,
+    });
+    expect(decision).toMatchObject({ target: "virtway-readers", reason: "AtMinCapacity", from: 3, to: 2 });
+    expect(await w.ledger.read("virtway-readers")).toMatchObject({
+      capacity: 3,
+      bounds: { min: 3, source: ACTION, since: at(0).toISOString() },
+    });
+    expect(w.mutating()).toEqual([]);
+  });
+});
+
 describe("faults on the schedule path", () => {
   it("a ledger error before the AWS call fails the invocation with no AWS call; the retry acts once", async () => {
     const w = await world();

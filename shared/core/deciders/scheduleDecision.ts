@@ -16,7 +16,7 @@ import type { BrainConfig, ScheduledAction, Target } from "../config/schema.js";
 import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Decision } from "../engine/decision.js";
-import type { TargetState } from "../engine/targetState.js";
+import { initialState, type TargetState } from "../engine/targetState.js";
 import { formatNumber } from "../policies/proposal.js";
 import { scheduledActionsOf } from "../schedules/actions.js";
 import { latestRun, type Run, scheduledBoundsAt } from "../schedules/boundsInForce.js";
@@ -51,6 +51,27 @@ export const describeAction = (action: ScheduledAction): string =>
   ]
     .filter((s) => s !== null)
     .join(", ");
+
+/**
+ * The state of a target the ledger has never seen, with the bounds its scheduled actions leave in
+ * force now: a decision on it (an alarm's, before any tick) never goes under a floor in force.
+ */
+export function initialStateAt(
+  config: BrainConfig,
+  target: Target,
+  now: Date,
+  capacity: number,
+): TargetState {
+  const bounds = scheduledBoundsAt(target, scheduledActionsOf(config, target), now.getTime());
+  const run = latestRun(bounds);
+  const state = initialState(target.id, { min: bounds.min, max: bounds.max }, capacity);
+  // Bounds that are the target's own are labelled so, whichever run last set them (as the tick leaves them).
+  if (run === null || (bounds.min === target.MinCapacity && bounds.max === target.MaxCapacity)) return state;
+  return {
+    ...state,
+    bounds: { ...state.bounds, source: run.action.ScheduledActionName, since: iso(run.at) },
+  };
+}
 
 export function decideOnSchedule(input: ScheduleInput): ScheduleDecided {
   const { config, target, state, now, decisionId } = input;

@@ -107,7 +107,7 @@ export async function handleAlarmChange(input: {
     const existing = await input.ports.ledger.read(target.id);
     // A target never seen (or created by an operator's pause) learns its capacity from AWS first.
     const observedCapacity = !existing || existing.unobserved ? await input.initialCapacity(target) : null;
-    // A target never seen starts with the bounds its scheduled actions leave in force (rule 5).
+    // A target never seen starts with the bounds its scheduled actions leave in force (rule 5 of docs/rules.md).
     const fresh = () => initialStateAt(config, target, now, observedCapacity ?? target.MinCapacity);
     const observe = (state: TargetState): TargetState => {
       if (!state.unobserved || observedCapacity === null) return state;

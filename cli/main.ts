@@ -11,6 +11,7 @@ import { registerEvent } from "./commands/event.js";
 import { registerImport } from "./commands/import.js";
 import { registerInvoke } from "./commands/invoke.js";
 import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerStart } from "./commands/start.js";
 import { registerValidate } from "./commands/validate.js";
@@ -30,6 +31,7 @@ export async function main(argv: string[], given: CliIo = processIo): Promise<nu
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   for (const register of [
     registerValidate,
+    registerPlan,
     registerInvoke,
     registerLedger,
     registerPause,

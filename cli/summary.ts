@@ -5,6 +5,7 @@ import {
   type ScalingPolicy,
   type Target,
 } from "../shared/core/config/schema.js";
+import { calendarActionsOf } from "../shared/core/schedules/calendar.js";
 
 const UNIT: Record<Target["kind"], string> = {
   "aurora-readers": "readers",
@@ -97,7 +98,7 @@ export function summarize(config: BrainConfig): string {
     lines.push(`  bounds: ${target.MinCapacity}–${target.MaxCapacity} ${UNIT[target.kind]}`);
     if (target.policies.length === 0) lines.push("  policies: none");
     for (const policy of target.policies) lines.push(`  ${describePolicy(config, policy)}`);
-    for (const s of target.schedules) {
+    for (const s of [...target.schedules, ...calendarActionsOf(config, target).map((c) => c.action)]) {
       const a = s.ScalableTargetAction;
       const bounds = [
         a.MinCapacity !== undefined && `MinCapacity ${a.MinCapacity}`,

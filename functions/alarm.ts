@@ -11,28 +11,24 @@ import { logger, report } from "./lib/observability.js";
 import { lambdaDeps } from "./lib/runtime.js";
 
 /** The function on the dependencies given (the command line passes its own). */
-export const alarmFunction = brainFunction(
-  "alarm-state-change",
-  "a Scheduled Event is for the tick function",
-  async (event, deps, invocation) => {
-    const { config, ports, clock } = deps;
-    const decisions: AlarmResult[] = [];
-    for (const change of event.changes) {
-      logger.appendKeys({ alarm: change.alarmName });
-      decisions.push(
-        ...(await handleAlarmChange({
-          ports: { ...ports, nativeScaling: adaptersOf(deps).nativeScaling },
-          config,
-          change,
-          now: clock(change.stateChangedAt),
-          invocationId: invocation.awsRequestId,
-          initialCapacity: async (target) => (await ports.actuatorFor(target).observe()).capacity,
-        })),
-      );
-    }
-    report(decisions);
-    return { decisions };
-  },
-);
+export const alarmFunction = brainFunction("alarm-state-change", async (event, deps, invocation) => {
+  const { config, ports, clock } = deps;
+  const decisions: AlarmResult[] = [];
+  for (const change of event.changes) {
+    logger.appendKeys({ alarm: change.alarmName });
+    decisions.push(
+      ...(await handleAlarmChange({
+        ports: { ...ports, nativeScaling: adaptersOf(deps).nativeScaling },
+        config,
+        change,
+        now: clock(change.stateChangedAt),
+        invocationId: invocation.awsRequestId,
+        initialCapacity: async (target) => (await ports.actuatorFor(target).observe()).capacity,
+      })),
+    );
+  }
+  report(decisions);
+  return { decisions };
+});
 
 export const handler = alarmFunction(lambdaDeps);

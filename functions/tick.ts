@@ -31,33 +31,29 @@ function tickOrigin(event: { ruleArns: string[]; stated: StatedOrigin }): TickOr
 }
 
 /** The function on the dependencies given (the command line passes its own). */
-export const tickFunction = brainFunction(
-  "scheduled",
-  "an alarm state change is for the alarm function",
-  async (event, deps, invocation) => {
-    const { config, ports, clock } = deps;
-    const { decisions, quiet, problems, ignored } = await handleTick({
-      ports: { ...ports, ...adaptersOf(deps) },
-      config,
-      now: clock(event.time),
-      invocationId: invocation.awsRequestId,
-      origin: tickOrigin(event),
-    });
-    if (ignored) {
-      refused(ignored.reason, ignored.message);
-      return { decisions: [], ignored: `${ignored.reason}: ${ignored.message}` };
-    }
-    for (const problem of problems) logger.warn(problem);
-    // Quiet decisions are returned (what each target saw) but neither recorded nor counted, and
-    // say so: their status is "quiet", not the ledger's.
-    const unrecorded = new Set(quiet);
-    report(decisions.filter((d) => !unrecorded.has(d.id)));
-    return {
-      decisions: decisions.map((d): AppliedDecision | QuietDecision =>
-        unrecorded.has(d.id) ? { ...d, status: "quiet" } : d,
-      ),
-    };
-  },
-);
+export const tickFunction = brainFunction("scheduled", async (event, deps, invocation) => {
+  const { config, ports, clock } = deps;
+  const { decisions, quiet, problems, ignored } = await handleTick({
+    ports: { ...ports, ...adaptersOf(deps) },
+    config,
+    now: clock(event.time),
+    invocationId: invocation.awsRequestId,
+    origin: tickOrigin(event),
+  });
+  if (ignored) {
+    refused(ignored.reason, ignored.message);
+    return { decisions: [], ignored: `${ignored.reason}: ${ignored.message}` };
+  }
+  for (const problem of problems) logger.warn(problem);
+  // Quiet decisions are returned (what each target saw) but neither recorded nor counted, and
+  // say so: their status is "quiet", not the ledger's.
+  const unrecorded = new Set(quiet);
+  report(decisions.filter((d) => !unrecorded.has(d.id)));
+  return {
+    decisions: decisions.map((d): AppliedDecision | QuietDecision =>
+      unrecorded.has(d.id) ? { ...d, status: "quiet" } : d,
+    ),
+  };
+});
 
 export const handler = tickFunction(lambdaDeps);

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { alarmFunction } from "../../functions/alarm.js";
 import type { FunctionResult } from "../../functions/lib/result.js";
+import { scheduleFunction } from "../../functions/schedule.js";
 import { tickFunction } from "../../functions/tick.js";
 import { loadConfig } from "../../shared/adapters/configFile.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
@@ -21,7 +22,7 @@ import { liveRun } from "../liveRun.js";
 import { withStdoutToStderr } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
-const FUNCTIONS = { alarm: alarmFunction, tick: tickFunction } as const;
+const FUNCTIONS = { alarm: alarmFunction, tick: tickFunction, schedule: scheduleFunction } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
 type Options = {

@@ -19,7 +19,6 @@ type Invocation = Pick<Context, "awsRequestId">;
 /** A function that takes one kind of payload, on the dependencies given (Lambda's, or the command line's). */
 export function brainFunction<K extends ParsedEvent["type"]>(
   kind: K,
-  meantForTheOther: string,
   work: (
     event: Extract<ParsedEvent, { type: K }>,
     deps: FunctionDeps,
@@ -29,7 +28,7 @@ export function brainFunction<K extends ParsedEvent["type"]>(
   return (deps: () => FunctionDeps) =>
     middy(async (event: unknown, invocation: Invocation): Promise<FunctionResult> => {
       const built = deps();
-      const checked = payloadFor(event, built.config.settings.maxPayloadBytes, kind, meantForTheOther);
+      const checked = payloadFor(event, built.config.settings.maxPayloadBytes, kind);
       if ("acknowledged" in checked) return { decisions: [], ...checked.acknowledged };
       return work(checked.event, built, invocation);
     })

@@ -49,20 +49,26 @@ function parsePayload(event: unknown, maxPayloadBytes: number): CheckedPayload {
 /** What a function does not act on, as it answers it: the reason it was acknowledged, or the error. */
 export type Acknowledged = { ignored: string } | { error: { message: string; problems: Problem[] } };
 
+/** Which function takes each kind of payload, as the acknowledgement of another function says. */
+const MEANT_FOR: Record<Exclude<ParsedEvent["type"], "ignored">, string> = {
+  "alarm-state-change": "an alarm state change is for the alarm function",
+  scheduled: "a Scheduled Event is for the tick function",
+  "scheduled-action": "a scheduled action is for the schedule function",
+};
+
 /**
  * The payload if it is the kind this function takes; otherwise how the function acknowledges it
- * (a malformed payload, an event the brain ignores, or one meant for the other function).
+ * (a malformed payload, an event the brain ignores, or one meant for another function).
  */
 export function payloadFor<K extends ParsedEvent["type"]>(
   event: unknown,
   maxPayloadBytes: number,
   kind: K,
-  meantForTheOther: string,
 ): { event: Extract<ParsedEvent, { type: K }> } | { acknowledged: Acknowledged } {
   const parsed = parsePayload(event, maxPayloadBytes);
   if (parsed.type === "invalid") return { acknowledged: { error: parsed.error } };
   if (parsed.type === kind) return { event: parsed as Extract<ParsedEvent, { type: K }> };
-  const ignored = parsed.type === "ignored" ? parsed.reason : meantForTheOther;
+  const ignored = parsed.type === "ignored" ? parsed.reason : MEANT_FOR[parsed.type];
   logger.info(`acknowledged: ${ignored}`);
   return { acknowledged: { ignored } };
 }

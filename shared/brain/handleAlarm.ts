@@ -14,11 +14,12 @@ import {
   targetsAnswering,
 } from "../core/deciders/alarmDecision.js";
 import { dueInFlight, settleInFlight } from "../core/deciders/inFlight.js";
+import { initialStateAt } from "../core/deciders/scheduleDecision.js";
 import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideVerticalBuffer, verticalBuffer } from "../core/deciders/verticalBuffer.js";
 import type { Decided } from "../core/engine/decided.js";
 import type { Reason } from "../core/engine/decision.js";
-import { initialState, stateChangeKey, type TargetState } from "../core/engine/targetState.js";
+import { stateChangeKey, type TargetState } from "../core/engine/targetState.js";
 import {
   type AppliedDecision,
   type BrainPorts,
@@ -106,12 +107,8 @@ export async function handleAlarmChange(input: {
     const existing = await input.ports.ledger.read(target.id);
     // A target never seen (or created by an operator's pause) learns its capacity from AWS first.
     const observedCapacity = !existing || existing.unobserved ? await input.initialCapacity(target) : null;
-    const fresh = () =>
-      initialState(
-        target.id,
-        { min: target.MinCapacity, max: target.MaxCapacity },
-        observedCapacity ?? target.MinCapacity,
-      );
+    // A target never seen starts with the bounds its scheduled actions leave in force (rule 5 of docs/rules.md).
+    const fresh = () => initialStateAt(config, target, now, observedCapacity ?? target.MinCapacity);
     const observe = (state: TargetState): TargetState => {
       if (!state.unobserved || observedCapacity === null) return state;
       const { unobserved: _, ...observed } = state;

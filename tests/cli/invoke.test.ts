@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { VIRTWAY_CONFIG } from "../support/config.js";
 import { decisionSummary } from "../support/decisions.js";
 import { run } from "./run.js";
 
@@ -17,7 +18,14 @@ type Invoked = {
 
 /** `invoke alarm <files> --json`, parsed; stdout must be exactly one JSON object. */
 async function invoke(...files: string[]): Promise<Invoked & { code: number; err: string }> {
-  const { code, out, err } = await run("invoke", "alarm", ...files.map((f) => `events/${f}`), "--json");
+  const { code, out, err } = await run(
+    "invoke",
+    "alarm",
+    ...files.map((f) => `events/${f}`),
+    "--config",
+    VIRTWAY_CONFIG,
+    "--json",
+  );
   return { ...(JSON.parse(out) as Invoked), code, err };
 }
 
@@ -423,7 +431,13 @@ describe("invoke alarm on every other sample: its decisions and exactly its call
   });
 
   it("a Configuration Change event is acknowledged and ignored, with no call", async () => {
-    const { code, out, err } = await run("invoke", "alarm", "events/eventbridge/configuration-change.json");
+    const { code, out, err } = await run(
+      "invoke",
+      "alarm",
+      "events/eventbridge/configuration-change.json",
+      "--config",
+      VIRTWAY_CONFIG,
+    );
     expect(code).toBe(0);
     expect(out).toMatch(/acknowledged: .*Configuration Change/);
     expect(err).not.toMatch(/CreateDBInstance/);
@@ -441,7 +455,14 @@ describe("invoke alarm on malformed payloads", () => {
     ["malformed/wrong-value-type.json", /\$\.detail\.state\.reasonData/],
     ["malformed/no-state-change-time.json", /\$\.Records\[0\]\.Sns\.Message\.StateChangeTime/],
   ])("%s → exit 1 naming the file and the problem, no call", async (file, problem) => {
-    const { code, out, err } = await run("invoke", "alarm", `events/${file}`, "--json");
+    const { code, out, err } = await run(
+      "invoke",
+      "alarm",
+      `events/${file}`,
+      "--config",
+      VIRTWAY_CONFIG,
+      "--json",
+    );
     expect(code).toBe(1);
     expect(err).toContain(`events/${file}`);
     expect(err).toMatch(problem);
@@ -471,7 +492,16 @@ describe("invoke: the command line", () => {
     const { join } = await import("node:path");
     const file = join(mkdtempSync("/tmp/brain-state-"), "state.json");
     writeFileSync(file, JSON.stringify({ "virtway-readers": { capacity: 4 } }));
-    const { out } = await run("invoke", "alarm", "events/sns/readers-cpu-70.json", "--state", file, "--json");
+    const { out } = await run(
+      "invoke",
+      "alarm",
+      "events/sns/readers-cpu-70.json",
+      "--state",
+      file,
+      "--config",
+      VIRTWAY_CONFIG,
+      "--json",
+    );
     expect(JSON.parse(out).decisions[0]).toMatchObject({ from: 4, to: 5 });
     writeFileSync(file, JSON.stringify({ "virtway-nope": { capacity: 4 } }));
     const wrong = await run("invoke", "alarm", "events/sns/readers-cpu-70.json", "--state", file);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { VIRTWAY_CONFIG } from "../support/config.js";
 import { decisionSummary } from "../support/decisions.js";
 import { run } from "./run.js";
 
@@ -17,7 +18,8 @@ type Invoked = {
 };
 
 async function invokeTick(...args: string[]): Promise<Invoked & { code: number; err: string }> {
-  const { code, out, err } = await run("invoke", "tick", ...args, "--json");
+  // The tests' own configuration: the example's calendar would raise every floor at 19:02.
+  const { code, out, err } = await run("invoke", "tick", ...args, "--config", VIRTWAY_CONFIG, "--json");
   return { ...(JSON.parse(out) as Invoked), code, err };
 }
 

@@ -3,6 +3,7 @@ import type { Stated } from "../../brain/origin.js";
 import type { AnomalyBand } from "../../core/alarms/stateChangeReason.js";
 import type { AlarmStateValue } from "../../core/engine/targetState.js";
 import type { StatedOrigin } from "./identity.js";
+import type { ScheduledActionEvent } from "./scheduledAction.js";
 
 export type AlarmType = "metric" | "metric-math" | "anomaly-detection" | "composite";
 
@@ -50,4 +51,5 @@ export type AlarmStateChange = {
 export type ParsedEvent =
   | { type: "alarm-state-change"; changes: AlarmStateChange[] }
   | { type: "scheduled"; time: string; ruleArns: string[]; stated: StatedOrigin }
+  | ({ type: "scheduled-action" } & ScheduledActionEvent)
   | { type: "ignored"; reason: string };

@@ -14,11 +14,12 @@ import {
   parseEventBridgeAlarmStateChange,
 } from "./eventBridgeAlarm.js";
 import { parseLambdaAlarmAction } from "./lambdaAlarmAction.js";
+import { parseScheduledActionEvent, SCHEDULE_SOURCE } from "./scheduledAction.js";
 import { parseScheduledEvent } from "./scheduledEvent.js";
 import { parseSnsAlarmEvent } from "./snsAlarm.js";
 
 export const NO_KNOWN_SHAPE =
-  "no known event shape: expected an SNS event, an EventBridge CloudWatch Alarm State Change, a CloudWatch Lambda alarm action or a Scheduled Event";
+  "no known event shape: expected an SNS event, an EventBridge CloudWatch Alarm State Change, a CloudWatch Lambda alarm action, a Scheduled Event or a scheduled action (source surge-brain.schedule)";
 
 /** Parses a payload; throws PayloadError with Problems whose paths point into it. */
 export function parseEvent(raw: unknown): ParsedEvent {
@@ -34,6 +35,8 @@ export function parseEvent(raw: unknown): ParsedEvent {
 
   // Checked before detail-type: some of AWS's examples of the Lambda action carry both.
   if ("alarmData" in raw) return { type: "alarm-state-change", changes: [parseLambdaAlarmAction(raw)] };
+
+  if (raw.source === SCHEDULE_SOURCE) return { type: "scheduled-action", ...parseScheduledActionEvent(raw) };
 
   const detailType = raw["detail-type"];
   if (detailType === DETAIL_TYPES.stateChange) {

@@ -262,6 +262,29 @@ export const TargetReplaySchema = z.strictObject({
   demandPerUnit: z.number().positive().optional(),
 });
 
+/**
+ * How much of an event's audience one unit of the target serves (a reader, an instance, an ACU of
+ * the floor), from which the calendar derives the target's floor for each event
+ * (schedules/calendar.ts).
+ * @example { "perUnit": 1600 }
+ */
+export const TargetAudienceSchema = z.strictObject({
+  /** Audience one unit serves: the floor for an event is ceil(peakAudience / perUnit). */
+  perUnit: z.number().positive(),
+  /**
+   * How long before the event starts the floor is raised; default by kind: a reader's provisioning
+   * time plus settings.calendarLeadMarginSeconds, an instance's warm-up plus the margin, 60 s for
+   * an ACU floor.
+   */
+  leadSeconds: z.int().min(0).max(DAY_SECONDS).optional(),
+  /**
+   * The target exists only around events (MinCapacity 0): released after each, its bounds go to
+   * 0–0, so that it goes from 0 before to 0 after; raised, its MaxCapacity comes back.
+   */
+  onlyDuringEvents: z.boolean().optional(),
+});
+export type TargetAudience = z.infer<typeof TargetAudienceSchema>;
+
 const targetFields = {
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, '.', '_' or '-' (at most 63)"),
   MinCapacity: capacity(),
@@ -269,6 +292,7 @@ const targetFields = {
   policies: z.array(ScalingPolicySchema),
   schedules: z.array(ScheduledActionSchema),
   replay: TargetReplaySchema.optional(),
+  audience: TargetAudienceSchema.optional(),
 };
 
 /** The number of Aurora replicas of one cluster (Application Auto Scaling's rds:cluster:ReadReplicaCount). */
@@ -346,9 +370,42 @@ export const SettingsSchema = z.strictObject({
   instanceWarmupSeconds: z.int().positive().max(DAY_SECONDS).default(180),
   /** A reservation whose invocation died is reconciled after this long. */
   reservationTimeoutSeconds: z.int().positive().max(DAY_SECONDS).default(900),
+  /** The calendar raises a reader's floor this long before its provisioning time, an instance's before its warm-up. */
+  calendarLeadMarginSeconds: z.int().min(0).max(DAY_SECONDS).default(300),
   targetTracking: TargetTrackingSettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+// --- The calendar ----------------------------------------------------------------------------------
+
+/** A local date and time, as at() takes it: yyyy-mm-ddThh:mm:ss, read in the event's time zone. */
+const localDateTime = () =>
+  z
+    .string()
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/,
+      "a local date and time yyyy-mm-ddThh:mm:ss (no zone: timeZone says it)",
+    );
+
+/**
+ * A known event, from which every target with an `audience` gets its floor raised ahead of the
+ * start by its own lead time, held through the event and released after (schedules/calendar.ts).
+ * @example
+ * { "name": "virtway-avalanche", "start": "2026-11-23T20:00:00", "end": "2026-11-23T20:15:00",
+ *   "timeZone": "Europe/Madrid", "peakAudience": 8000 }
+ */
+export const CalendarEventSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "letters, digits, '.', '_' or '-' (at most 100)"),
+  start: localDateTime(),
+  end: localDateTime(),
+  /** An IANA time zone (Europe/Madrid), as a scheduled action's Timezone. */
+  timeZone: z.string().min(1),
+  /** The audience at the event's peak: users, viewers, connections, in the unit the targets' perUnit counts. */
+  peakAudience: z.number().positive().max(AWS_INTEGER_MAX),
+});
+export type CalendarEvent = z.infer<typeof CalendarEventSchema>;
 
 // --- The file --------------------------------------------------------------------------------------
 
@@ -366,6 +423,8 @@ export const BrainConfigSchema = z.strictObject({
     .optional(),
   alarms: z.array(AlarmSchema),
   targets: z.array(TargetSchema).min(1),
+  /** Known events (optional): each target with an `audience` gets its floor raised ahead of them. */
+  calendar: z.array(CalendarEventSchema).optional(),
   settings: SettingsSchema.prefault({}),
 });
 export type BrainConfig = z.infer<typeof BrainConfigSchema>;

@@ -7,6 +7,7 @@ import type { Problem } from "../errors.js";
 import { errorAt, problemsFromZod } from "../problems.js";
 import { type Checkable, checkableOf, type TargetFields } from "./checkable.js";
 import { checkAlarms } from "./rules/alarms.js";
+import { checkCalendar } from "./rules/calendar.js";
 import { checkPolicy } from "./rules/policies.js";
 import { checkSchedule } from "./rules/schedules.js";
 import { checkScalableTargetFields, checkTargetFields } from "./rules/targets.js";
@@ -21,7 +22,7 @@ export type ValidationResult =
 export function validateConfig(raw: unknown): ValidationResult {
   const parsed = BrainConfigSchema.safeParse(raw);
   if (parsed.success) {
-    const problems = crossCheck(checkableOf(parsed.data));
+    const problems = [...crossCheck(checkableOf(parsed.data)), ...checkCalendar(parsed.data)];
     return problems.some((p) => p.severity === "error")
       ? { ok: false, problems }
       : { ok: true, config: parsed.data, problems };

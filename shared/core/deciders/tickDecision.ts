@@ -10,7 +10,10 @@
  *      fought; a reservation whose invocation died is reconciled the same way. A tick that
  *      reconciles records that and decides nothing more: the next minute decides on what AWS shows.
  *                                                          → CapacityDrift, ReservationExpired
- *   2. The layers' proposals, every one of them (the tick has the full view):
+ *   2. Scheduled actions (rule 5): bounds their latest runs leave in force that the target does not
+ *      have yet (a missed or failed `schedule` invocation) are applied, capacity put inside them
+ *      at once; that is the minute's decision (scheduleDecision.ts).  → ScheduledBounds, BoundsMoved
+ *   3. The layers' proposals, every one of them (the tick has the full view):
  *      - target tracking, counted from the capacity in service (what is in flight is part of the
  *        next ask, not compounded); several policies per target: out if any asks, in only if every
  *        policy whose scale-in is enabled agrees;
@@ -20,8 +23,8 @@
  *        wanted and refused by AWS this minute, as InsufficientDBInstanceCapacity), the
  *        floor goes to the target's MaxCapacity and nothing scales it in; once they are available,
  *        back to where it was, through the ordinary scale-in rules.          → VerticalBuffer
- *   3. The coordination pipeline (bounds that moved, scale-out, stabilised scale-in, pause).
- *   4. What is worth a record: a decision that acts, reconciles, or is held back differently from the
+ *   4. The coordination pipeline (bounds that moved, scale-out, stabilised scale-in, pause).
+ *   5. What is worth a record: a decision that acts, reconciles, or is held back differently from the
  *      last held-back one (TargetState.lastHeld). A tick that decides nothing, or holds back exactly
  *      as it did a minute ago, is quiet: nothing is recorded, and nothing written unless the state
  *      changed.
@@ -44,6 +47,7 @@ import { formatNumber, isProposal } from "../policies/proposal.js";
 import { combineTargetTracking, targetTracking } from "../policies/targetTracking.js";
 import { breachOf, evaluationSpanSeconds, policiesAnswering, stepProposal } from "./alarmDecision.js";
 import { measuredCapacity, overdueInFlight, settleInFlight } from "./inFlight.js";
+import { decideOnSchedule } from "./scheduleDecision.js";
 import { coordinationOf, provisioningSecondsOf } from "./targets.js";
 import { rememberFloorBeforeBuffer, verticalBuffer } from "./verticalBuffer.js";
 
@@ -101,7 +105,15 @@ export function decideOnTick(input: TickInput): Decided {
   }
   const state = reconciled.state;
 
-  // 2. Every layer's proposal.
+  // 2. Scheduled actions whose bounds are not in force yet (a run the schedule function missed,
+  //    or a failed invocation): applied, recorded, and nothing more this minute (rule 5).
+  const scheduled = decideOnSchedule({ config, target, state, now, decisionId });
+  if (scheduled.due) {
+    const { due: _, ...decided } = scheduled;
+    return { ...decided, trigger };
+  }
+
+  // 3. Every layer's proposal.
   const proposals: Proposal[] = [];
   const abstentions: Abstention[] = [];
   const add = (r: Proposal | Abstention) => (isProposal(r) ? proposals.push(r) : abstentions.push(r));
@@ -114,7 +126,7 @@ export function decideOnTick(input: TickInput): Decided {
     abstentions.push(...buffered.abstentions);
   }
 
-  // 3. Coordination, with every layer's view.
+  // 4. Coordination, with every layer's view.
   const coordinated = coordinate({
     decisionId,
     now,
@@ -139,7 +151,7 @@ export function decideOnTick(input: TickInput): Decided {
 
   rememberFloorBeforeBuffer(decision, next, proposals);
 
-  // 4. Records: a held-back decision identical to the last one recorded is quiet.
+  // 5. Records: a held-back decision identical to the last one recorded is quiet.
   const last = stored.lastHeld;
   const held = decision.outcome === "held";
   const repeated =

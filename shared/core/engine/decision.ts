@@ -25,6 +25,8 @@ export const Reasons = {
   NoData: "no datapoint to decide on",
   ScaleInDisabled: "the policy does not scale in (DisableScaleIn)",
   ScheduledBounds: "a scheduled action set MinCapacity and MaxCapacity",
+  ScheduledBoundsInForce: "the scheduled action's bounds are in force already: it acts once",
+  UnknownScheduledAction: "the payload names a target or scheduled action the configuration does not have",
   VerticalBuffer: "readers are in flight: the ACU floor holds the load meanwhile",
   OperatorRequest: "an operator asked for it",
 

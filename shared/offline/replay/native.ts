@@ -28,6 +28,8 @@ import type { Abstention, Proposal } from "../../core/engine/decision.js";
 import { isProposal } from "../../core/policies/proposal.js";
 import { type AlarmBreach, stepScaling } from "../../core/policies/stepScaling.js";
 import { combineTargetTracking, targetTracking } from "../../core/policies/targetTracking.js";
+import { scheduledActionsOf } from "../../core/schedules/actions.js";
+import { latestRun, scheduledBoundsAt } from "../../core/schedules/boundsInForce.js";
 import type { StateChange } from "../evaluation/stateChange.js";
 import { MINUTE_MS, type ReplayDecision, type ReplayWorld } from "./types.js";
 
@@ -91,6 +93,8 @@ export class NativePolicies {
   private readonly alarmValues = new Map<string, number | null>();
   /** Policy and alarm pairs a state change invoked since the last minute: once a minute, as AWS. */
   private readonly invokedThisMinute = new Set<string>();
+  /** Per target, the bounds its scheduled actions (the calendar's among them) set last. */
+  private readonly bounds = new Map<string, { min: number; max: number }>();
 
   constructor(config: BrainConfig, world: ReplayWorld, options: NativePoliciesOptions = {}) {
     this.config = config;
@@ -140,6 +144,8 @@ export class NativePolicies {
     this.lastMinute = at;
     const decisions: ReplayDecision[] = [];
     for (const target of this.targets()) {
+      const scheduled = this.scheduledActions(target, at);
+      if (scheduled) decisions.push(scheduled);
       this.settle(target, at);
       const candidates: Candidate[] = [];
       const tracked = this.targetTrackingCandidate(target, at, gap, metric);
@@ -282,6 +288,41 @@ export class NativePolicies {
     };
   }
 
+  // --- scheduled actions --------------------------------------------------------------------------
+
+  /**
+   * The target's scheduled actions as AWS runs them, alone: at its time, a run sets MinCapacity and
+   * MaxCapacity, and capacity outside them is put inside at once
+   * (https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-policy-overview.html;
+   * EC2 Auto Scaling's scheduled actions set the group's MinSize and MaxSize alike). Checked once a
+   * minute, as the brain's tick checks them: a run lands at most a minute late.
+   */
+  private scheduledActions(target: Target, at: number): ReplayDecision | null {
+    const inForce = scheduledBoundsAt(target, scheduledActionsOf(this.config, target), at);
+    const previous = this.boundsOf(target);
+    if (inForce.min === previous.min && inForce.max === previous.max) return null;
+    this.bounds.set(target.id, { min: inForce.min, max: inForce.max });
+    const capacity = this.world.capacity(target.id);
+    const max = Math.min(inForce.max, hardMaxOf(target));
+    const to = Math.max(inForce.min, Math.min(max, capacity));
+    if (to === capacity) return null;
+    this.world.set(target.id, to);
+    return {
+      at: new Date(at).toISOString(),
+      target: target.id,
+      policy: latestRun(inForce)?.action.ScheduledActionName ?? null,
+      from: capacity,
+      to,
+      reason: "BoundsMoved",
+      blockedBy: null,
+    };
+  }
+
+  /** The bounds in force: the last scheduled action's, else the target's own. */
+  private boundsOf(target: Target): { min: number; max: number } {
+    return this.bounds.get(target.id) ?? { min: target.MinCapacity, max: target.MaxCapacity };
+  }
+
   // --- what AWS lets through ----------------------------------------------------------------------
 
   /**
@@ -329,8 +370,9 @@ export class NativePolicies {
     now: number,
     wish: Candidate,
   ): Candidate | null {
-    const max = Math.min(target.MaxCapacity, hardMaxOf(target));
-    const desired = Math.max(target.MinCapacity, Math.min(max, wish.desired));
+    const bounds = this.boundsOf(target);
+    const max = Math.min(bounds.max, hardMaxOf(target));
+    const desired = Math.max(bounds.min, Math.min(max, wish.desired));
     if (wish.direction === "out") return desired > capacity ? { ...wish, desired } : null;
     if (desired >= capacity) return null;
     if (nativeOf(target) === "ec2-auto-scaling") {

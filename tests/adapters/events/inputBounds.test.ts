@@ -28,7 +28,7 @@ describe("a payload's nesting is bounded before anything recursive reads it", ()
   it.each([3_000, 5_000, 100_000])("%s levels: acknowledged with an error naming the depth", (levels) => {
     const event = sample("eventbridge/readers-cpu-70.json");
     event.detail.extra = nested(levels);
-    const checked = payloadFor(event, 262_144, "alarm-state-change", "a tick");
+    const checked = payloadFor(event, 262_144, "alarm-state-change");
     expect(checked).toEqual({
       acknowledged: {
         error: {
@@ -43,7 +43,7 @@ describe("a payload's nesting is bounded before anything recursive reads it", ()
     const event = sample("eventbridge/readers-cpu-70.json");
     // detail.extra is 2 levels down: the arrays inside it fill the payload to the bound.
     event.detail.extra = nested(MAX_PAYLOAD_DEPTH - 2);
-    expect(payloadFor(event, 262_144, "alarm-state-change", "a tick")).toHaveProperty(
+    expect(payloadFor(event, 262_144, "alarm-state-change")).toHaveProperty(
       "event.type",
       "alarm-state-change",
     );

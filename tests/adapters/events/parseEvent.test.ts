@@ -242,6 +242,36 @@ const SAMPLES: Record<string, Expected> = {
         "CloudWatch Alarm Configuration Change (update of virtway-readers-cpu-high-70): the brain acts on state changes only",
     },
   },
+  "schedule/readers-before-thursday-event.json": {
+    parsed: {
+      type: "scheduled-action",
+      target: "virtway-readers",
+      action: "readers-before-thursday-event",
+      scheduledTime: "2026-11-26T17:30:00.000Z",
+      scheduleArn: `arn:aws:scheduler:eu-west-1:${ACCOUNT}:schedule/surge-brain/virtway-readers.readers-before-thursday-event`,
+      executionId: "d32c5kddcf5bb8c3",
+      // The schedule's ARN names the account and region, for the origin check.
+      stated: {
+        account: [{ field: "scheduleArn", says: ACCOUNT, reads: ACCOUNT }],
+        region: [{ field: "scheduleArn", says: "eu-west-1", reads: "eu-west-1" }],
+      },
+    },
+  },
+  "schedule/frontend-before-thursday-event.json": {
+    parsed: {
+      type: "scheduled-action",
+      target: "virtway-frontend",
+      action: "frontend-before-thursday-event",
+      scheduledTime: "2026-11-26T17:30:00.000Z",
+      scheduleArn: `arn:aws:scheduler:eu-west-1:${ACCOUNT}:schedule/surge-brain/virtway-frontend.frontend-before-thursday-event`,
+      executionId: "8f1e0c2b7a9d4e61",
+      // The schedule's ARN names the account and region, for the origin check.
+      stated: {
+        account: [{ field: "scheduleArn", says: ACCOUNT, reads: ACCOUNT }],
+        region: [{ field: "scheduleArn", says: "eu-west-1", reads: "eu-west-1" }],
+      },
+    },
+  },
   "tick.json": {
     parsed: {
       type: "scheduled",

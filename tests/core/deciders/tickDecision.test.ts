@@ -267,10 +267,16 @@ describe("bounds", () => {
   });
 
   it("bounds that moved put capacity inside them at once, whatever the metrics (rule 7)", () => {
+    // Thursday 26 November, 19:00 in Madrid: readers-before-thursday-event's bounds are in force.
+    const thursday = new Date("2026-11-26T18:00:00Z");
     const s = state("virtway-readers", 1, {
-      bounds: { min: 3, max: 8, source: "readers-before-thursday-event", since: at(-60) },
+      bounds: { min: 3, max: 8, source: "readers-before-thursday-event", since: "2026-11-26T17:30:00.000Z" },
     });
-    const d = tick({ state: s, metrics: { policies: { "readers-cpu-target-30": flat(null) }, alarms: {} } });
+    const d = tick({
+      now: thursday,
+      state: s,
+      metrics: { policies: { "readers-cpu-target-30": flat(null) }, alarms: {} },
+    });
     expect(summary(d)).toEqual({
       outcome: "scale-out",
       reason: "BoundsMoved",
@@ -286,6 +292,7 @@ describe("bounds", () => {
     const cfg = structuredClone(config);
     const readers = target("virtway-readers", cfg);
     readers.MaxCapacity = 40;
+    readers.schedules = [];
     const s = state("virtway-readers", 10, { bounds: { min: 1, max: 40, source: "config", since: null } });
     const d = tick({
       config: cfg,

@@ -4,6 +4,7 @@
  * permission, or a permission no code uses any more, fails here. And each action is scoped to what
  * the configuration names.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   readerIdentifier,
@@ -23,6 +24,18 @@ import {
 } from "../../support/sdkCalls.js";
 
 const config = virtwayConfig();
+
+/** What each bundle sends, built together (esbuild runs them side by side). */
+const ENTRIES = [
+  "functions/alarm.ts",
+  "functions/tick.ts",
+  "cli/commands/operator.ts",
+  "cli/commands/invoke.ts",
+];
+const SENT = new Map(
+  await Promise.all(ENTRIES.map(async (entry) => [entry, await sdkCallsOf(entry)] as const)),
+);
+const sentBy = (entry: string) => SENT.get(entry) ?? new Map<string, string[]>();
 const statementsOf = (name: string): Statement[] =>
   (
     functionRole(config, {
@@ -42,7 +55,7 @@ describe("each function's role", () => {
   it.each(Object.keys(BRAIN_FUNCTIONS))(
     "%s: grants exactly what its bundle can send, and the platform's permissions",
     async (name) => {
-      const calls = await sdkCallsOf(`functions/${name}.ts`);
+      const calls = sentBy(`functions/${name}.ts`);
       const needed = new Set([...calls.keys()].flatMap((a) => [a, ...(ALSO_AUTHORISED[a] ?? [])]));
       const granted = [...actionsOf(statementsOf(name))].filter((a) => !PLATFORM_ACTIONS.has(a));
       const missing = [...needed]
@@ -65,6 +78,29 @@ describe("each function's role", () => {
   it("names each role after its function", () => {
     expect(roleId("alarm")).toBe("AlarmRole");
   });
+});
+
+describe("the operator's own policy in docs/deploy.md", () => {
+  /** Only `invoke --live --create-table` sends these, and never against the stack's table. */
+  const CREATE_TABLE_ONLY = new Set(["dynamodb:CreateTable", "dynamodb:UpdateTimeToLive"]);
+
+  it("holds exactly what ledger, pause, resume and invoke --live send", async () => {
+    const docs = readFileSync("docs/deploy.md", "utf8");
+    const json = /<!-- operator-policy -->\s*```json\n([\s\S]*?)```/.exec(docs)?.[1];
+    expect(json, "no operator policy in docs/deploy.md").toBeDefined();
+    const policy = JSON.parse(json as string) as { Statement: Statement[] };
+    const granted = new Set(policy.Statement.flatMap((s) => [s.Action].flat()));
+    const sent = new Map([...sentBy("cli/commands/operator.ts"), ...sentBy("cli/commands/invoke.ts")]);
+    const needed = new Set(
+      [...sent.keys()]
+        .filter((a) => !CREATE_TABLE_ONLY.has(a))
+        .flatMap((a) => [a, ...(ALSO_AUTHORISED[a] ?? [])]),
+    );
+    expect({
+      missing: [...needed].filter((a) => !granted.has(a)),
+      unused: [...granted].filter((a) => !needed.has(a)),
+    }).toEqual({ missing: [], unused: [] });
+  }, 30_000);
 });
 
 describe("the derivation of what a bundle sends", () => {

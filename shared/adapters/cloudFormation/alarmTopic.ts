@@ -83,7 +83,9 @@ export function alarmTopicResources(
             Principal: "*",
             Action: "sns:Publish",
             Resource: ref(ALARM_TOPIC_ID),
-            // Absent for users and roles, so a negated condition holds for them: denied.
+            // Present only when a service principal calls; absent for users and roles, for whom a
+            // negated condition then holds: denied
+            // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalservicename).
             Condition: { StringNotEquals: { "aws:PrincipalServiceName": CLOUDWATCH } },
           },
           {

@@ -327,8 +327,12 @@ const checks = {
     ])
       assert.ok(template.Outputs?.[output], `no output ${output}`);
   },
-  async "each function's package holds its ESM bundle, which loads and exports handler"() {
+  async "each function's package holds its ESM bundle, which loads and answers an invocation"() {
     const dir = mkdtempSync(join(tmpdir(), "surge-brain-deploy-"));
+    process.env.LEDGER_TABLE ??= "surge-brain-test-deploy";
+    process.env.AWS_REGION ??= "eu-west-1";
+    process.env.POWERTOOLS_METRICS_DISABLED = "true";
+    process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
     try {
       for (const name of Object.keys(FUNCTIONS)) {
         const zip = `${OUT}/${name}.zip`;
@@ -339,6 +343,17 @@ const checks = {
         writeFileSync(file, bundle);
         const module = await import(pathToFileURL(file).href);
         assert.equal(typeof module.handler, "function", `${name}.mjs exports no handler`);
+        // A cold start on the bundle (the bundled configuration checked, the clients built, the
+        // middleware run), on a payload it acknowledges as malformed: no AWS call is made.
+        const answer = await module.handler(
+          { not: "an event" },
+          { awsRequestId: "test-deploy", functionName: name },
+        );
+        assert.match(
+          answer?.error?.message ?? "",
+          /no known event shape/,
+          `${name}: ${JSON.stringify(answer)}`,
+        );
         const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
         console.log(`  ${zip}: ${kib(statSync(zip).size)} (functions/${name}.mjs ${kib(bundle.length)})`);
       }

@@ -4,7 +4,16 @@
  * the embedded metric format: namespace `SurgeBrain`, dimension `service`, and per target
  * `service` and `target`.
  */
-import { functionId, getAtt, type Resource, type Resources, ref, sub, type Value } from "./template.js";
+import {
+  functionId,
+  getAtt,
+  pascal,
+  type Resource,
+  type Resources,
+  ref,
+  sub,
+  type Value,
+} from "./template.js";
 
 /** The namespace and `service` dimension of the brain's metrics (functions/lib/observability.ts). */
 export const BRAIN_METRICS = { namespace: "SurgeBrain", service: "surge-brain" } as const;
@@ -52,7 +61,7 @@ export function brainAlarms(watched: Watched): Alarm[] {
     const functionName = `${watched.prefix}-${name}`;
     return [
       {
-        id: `${cap(name)}ErrorsAlarm`,
+        id: `${pascal(name)}ErrorsAlarm`,
         name: `${functionName}-errors`,
         description: `${functionName} failed an invocation (its error is in its log group)`,
         metric: lambda(name, "Errors"),
@@ -64,7 +73,7 @@ export function brainAlarms(watched: Watched): Alarm[] {
         missing: "notBreaching" as const,
       },
       {
-        id: `${cap(name)}ThrottlesAlarm`,
+        id: `${pascal(name)}ThrottlesAlarm`,
         name: `${functionName}-throttles`,
         description: `Lambda throttled ${functionName} (the account's or the function's concurrency)`,
         metric: lambda(name, "Throttles"),
@@ -78,7 +87,7 @@ export function brainAlarms(watched: Watched): Alarm[] {
       ...(failureQueue
         ? [
             {
-              id: `${cap(name)}FailuresAlarm`,
+              id: `${pascal(name)}FailuresAlarm`,
               name: `${functionName}-failures`,
               description: `Invocations of ${functionName} failed every attempt: they wait in its failure queue (docs/deploy.md, "Failures")`,
               metric: {
@@ -152,8 +161,6 @@ function alarmResource(alarm: Alarm, operatorTopic: string | null): Resource {
     },
   };
 }
-
-const cap = (name: string) => name[0]?.toUpperCase() + name.slice(1);
 
 /**
  * The dashboard: the brain's decisions, held back, actions and errors, in total and per target;

@@ -17,6 +17,8 @@ for (const file of entries) {
     platform: "node",
     target: "node20",
     format: "esm",
+    // The SDK's ES modules, tree-shaken: a bundle holds only the commands its function sends.
+    mainFields: ["module", "main"],
     minify: true,
     sourcemap: true,
     metafile: true,

@@ -1,7 +1,12 @@
 // `npm run test:deploy`: packages serverless.yml offline (`npm run package`, osls with
 // serverless-esbuild), lints the CloudFormation it writes with cfn-lint, then checks what the
-// deployment promises (docs/deploy.md): each function with its handler and trigger, the ledger
-// table, the alarm-action permission, IAM without wildcard actions, and bundles that load.
+// deployment promises (docs/deploy.md) on the template: each function with its handler, trigger,
+// own role, retries and failure queue; the configuration's alarms; the brain's own alarms and
+// dashboard; the hardened ledger table; the encrypted alarm topic and its policy; least privilege;
+// bundles that load. Then it packages again with every parameter set (another stage, another
+// configuration, the alarms external) and checks what each changes, and that a wrong parameter
+// stops the packaging with its name. Which actions each role holds is held to the code by
+// tests/adapters/cloudFormation/roles.test.ts (npm test).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -17,11 +22,13 @@ if (spawnSync("cfn-lint", ["--version"], { stdio: "ignore" }).status !== 0) {
 
 /** The functions of serverless.yml, by their logical ids (osls names them <Name>LambdaFunction). */
 const FUNCTIONS = { alarm: "AlarmLambdaFunction", tick: "TickLambdaFunction" };
+/** Each function's retries and maximum event age (docs/deploy.md, "Failures"). */
+const ASYNC = { alarm: { retries: 2, maxAge: 900 }, tick: { retries: 0, maxAge: 60 } };
 
 const OUT = ".serverless";
-const TEMPLATES = [
-  `${OUT}/cloudformation-template-update-stack.json`,
-  `${OUT}/cloudformation-template-create-stack.json`,
+const templatesIn = (dir) => [
+  `${dir}/cloudformation-template-update-stack.json`,
+  `${dir}/cloudformation-template-create-stack.json`,
 ];
 
 function run(command, args) {
@@ -43,36 +50,28 @@ if (missing.length > 0) {
   process.exit(1);
 }
 run("npm", ["run", "package"]);
-run("cfn-lint", ["--", ...TEMPLATES]);
-console.log(`cfn-lint: no errors or warnings in ${TEMPLATES.join(", ")}`);
+run("cfn-lint", ["--", ...templatesIn(OUT)]);
+console.log(`cfn-lint: no errors or warnings in ${templatesIn(OUT).join(", ")}`);
 
-const template = JSON.parse(readFileSync(TEMPLATES[0], "utf8"));
+const template = JSON.parse(readFileSync(templatesIn(OUT)[0], "utf8"));
 const resources = template.Resources;
-const ofType = (type) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const config = JSON.parse(readFileSync("brain.config.json", "utf8"));
+const ofType = (type, t = template) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 const targets = (rule) => rule.Properties.Targets.map((t) => t.Arn["Fn::GetAtt"]?.[0]);
+const getAtt = (id, attribute = "Arn") => ({ "Fn::GetAtt": [id, attribute] });
+const statementsOf = (role) => role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+const roleOf = (functionId, t = template) =>
+  t.Resources[t.Resources[functionId].Properties.Role["Fn::Sub"].match(/^\$\{(\w+)\.Arn\}$/)[1]];
+const alarmsOf = (t) =>
+  [...ofType("AWS::CloudWatch::Alarm", t), ...ofType("AWS::CloudWatch::CompositeAlarm", t)].map(([, a]) => a);
 
-/** Every action the functions may take besides writing their logs; a new one is a deliberate change. */
-const ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:PutItem",
-  "dynamodb:Query",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:Scan",
-  "dynamodb:DescribeTable",
-  "rds:DescribeDBClusters",
-  "rds:DescribeDBInstances",
-  "rds:CreateDBInstance",
-  "rds:AddTagsToResource",
-  "rds:ModifyDBCluster",
-  "rds:DeleteDBInstance",
+/** Actions without resource-level permissions: the only ones whose Resource may be "*". */
+const NO_RESOURCE_LEVEL = new Set([
   "autoscaling:DescribeAutoScalingGroups",
   "autoscaling:DescribePolicies",
-  "autoscaling:SetDesiredCapacity",
-  "autoscaling:PutScalingPolicy",
   "application-autoscaling:DescribeScalableTargets",
-  "application-autoscaling:RegisterScalableTarget",
   "cloudwatch:GetMetricData",
-];
+]);
 
 const checks = {
   "each function has its handler, runtime, architecture and LEDGER_TABLE"() {
@@ -85,9 +84,10 @@ const checks = {
       assert.deepEqual(fn.Properties.Environment.Variables.LEDGER_TABLE, { Ref: "LedgerTable" });
     }
   },
-  "the ledger table: pk/sk, on demand, TTL on expiresAt, point-in-time recovery"() {
+  "the ledger table: pk/sk, on demand, TTL on expiresAt, PITR, deletion protection, encrypted, kept"() {
     const table = resources.LedgerTable;
     assert.equal(table?.Type, "AWS::DynamoDB::Table");
+    assert.equal(table.DeletionPolicy, "Retain");
     const p = table.Properties;
     assert.deepEqual(p.KeySchema, [
       { AttributeName: "pk", KeyType: "HASH" },
@@ -98,8 +98,13 @@ const checks = {
       { AttributeName: "sk", AttributeType: "S" },
     ]);
     assert.equal(p.BillingMode, "PAY_PER_REQUEST");
-    assert.deepEqual(p.TimeToLiveSpecification, { AttributeName: "expiresAt", Enabled: true });
+    // The attribute the ledger writes (shared/brain/ports/ledger.ts, TTL_ATTRIBUTE).
+    const ttl = readFileSync("shared/brain/ports/ledger.ts", "utf8").match(/TTL_ATTRIBUTE = "(\w+)"/)[1];
+    assert.deepEqual(p.TimeToLiveSpecification, { AttributeName: ttl, Enabled: true });
     assert.deepEqual(p.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+    assert.equal(p.DeletionProtectionEnabled, true);
+    // Encrypted at rest under an AWS owned key unless ledgerKmsKeyArn names one (checked below).
+    assert.deepEqual(p.SSESpecification, { SSEEnabled: false });
   },
   "alarm: from the SNS topic"() {
     const subscriptions = ofType("AWS::SNS::Subscription").map(([, s]) => s.Properties);
@@ -139,30 +144,195 @@ const checks = {
     assert.deepEqual(targets(rules[0][1]), [FUNCTIONS.tick]);
     assert.ok(permissionFor(FUNCTIONS.tick, "events.amazonaws.com"), "EventBridge may not invoke tick");
   },
-  "IAM: no wildcard action, and only the actions docs/deploy.md explains"() {
-    const statements = ofType("AWS::IAM::Role").flatMap(([, role]) =>
-      (role.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement),
+  "every alarm of the configuration, with its own fields and the alarm function in its actions"() {
+    const alarms = alarmsOf(template);
+    for (const configured of config.alarms) {
+      const found = alarms.filter((a) => a.Properties.AlarmName === configured.AlarmName);
+      assert.equal(found.length, 1, `no alarm ${configured.AlarmName} in the stack`);
+      const [alarm] = found;
+      const composite = "AlarmRule" in configured;
+      assert.equal(alarm.Type, composite ? "AWS::CloudWatch::CompositeAlarm" : "AWS::CloudWatch::Alarm");
+      const { AlarmActions, OKActions, ...fields } = configured;
+      for (const [field, value] of Object.entries(fields))
+        assert.deepEqual(alarm.Properties[field], value, `${configured.AlarmName}: ${field} differs`);
+      assert.deepEqual(alarm.Properties.AlarmActions, [...(AlarmActions ?? []), getAtt(FUNCTIONS.alarm)]);
+      assert.deepEqual(alarm.Properties.OKActions, [...(OKActions ?? []), getAtt(FUNCTIONS.alarm)]);
+    }
+    const composite = alarms.find((a) => a.Type === "AWS::CloudWatch::CompositeAlarm");
+    assert.ok(composite?.DependsOn?.length > 0, "a composite alarm waits for the alarms its rule names");
+    const kinds = config.alarms.map((a) =>
+      "AlarmRule" in a ? "composite" : a.Metrics ? "metric math" : "metric",
     );
-    assert.ok(statements.length > 0, "no IAM statement found");
+    console.log(`  ${config.alarms.length} alarms of brain.config.json (${[...new Set(kinds)].join(", ")})`);
+  },
+  "each function: its own role, its retries, and an encrypted failure queue as on-failure destination"() {
+    const roles = new Set();
+    for (const [name, id] of Object.entries(FUNCTIONS)) {
+      const role = roleOf(id);
+      assert.equal(role?.Type, "AWS::IAM::Role", `${name} has no role of its own`);
+      roles.add(role);
+      const config = ofType("AWS::Lambda::EventInvokeConfig").find(
+        ([, c]) => c.Properties.FunctionName.Ref === id,
+      )?.[1].Properties;
+      assert.ok(config, `${name} has no EventInvokeConfig`);
+      assert.equal(config.MaximumRetryAttempts, ASYNC[name].retries, `${name}: retries`);
+      assert.equal(config.MaximumEventAgeInSeconds, ASYNC[name].maxAge, `${name}: maximum event age`);
+      const queueId = config.DestinationConfig.OnFailure?.Destination?.["Fn::GetAtt"]?.[0];
+      const queue = resources[queueId];
+      assert.equal(
+        queue?.Type,
+        "AWS::SQS::Queue",
+        `${name}'s on-failure destination is no queue of the stack`,
+      );
+      assert.equal(queue.Properties.SqsManagedSseEnabled, true, `${queueId} is not encrypted`);
+      const send = statementsOf(role).filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
+      assert.deepEqual(
+        send.map((s) => s.Resource),
+        [getAtt(queueId)],
+        `${name} may not send to its queue only`,
+      );
+    }
+    assert.equal(roles.size, Object.keys(FUNCTIONS).length, "functions share a role");
+    assert.equal(resources.IamRoleLambdaExecution, undefined, "osls's shared role is still there");
+  },
+  "least privilege: no wildcard action; resources scoped; the brain's readers alone tagged and deleted"() {
     for (const type of ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"])
       assert.equal(ofType(type).length, 0, `unexpected ${type}`);
-    const actions = statements.flatMap((s) => {
-      assert.equal(s.NotAction, undefined, "NotAction grants everything else");
-      return [s.Action].flat();
-    });
-    for (const action of actions) assert.ok(!action.includes("*"), `wildcard action ${action}`);
-    assert.deepEqual(
-      new Set(actions.filter((a) => !a.startsWith("logs:"))),
-      new Set(ACTIONS),
-      "the IAM actions differ from the reviewed list",
+    for (const [, role] of ofType("AWS::IAM::Role")) {
+      for (const s of statementsOf(role)) {
+        assert.equal(s.NotAction, undefined, "NotAction grants everything else");
+        assert.equal(s.NotResource, undefined, "NotResource grants everything else");
+        for (const action of [s.Action].flat()) {
+          assert.ok(!action.includes("*"), `wildcard action ${action}`);
+          if (s.Resource === "*") assert.ok(NO_RESOURCE_LEVEL.has(action), `${action} on every resource`);
+        }
+        const actions = [s.Action].flat();
+        if (actions.includes("rds:AddTagsToResource") || actions.includes("rds:DeleteDBInstance")) {
+          const text = JSON.stringify(s.Resource);
+          assert.match(text, /:db:[a-z0-9-]+-surge-\*/, `${actions}: not the brain's readers' names`);
+          assert.doesNotMatch(text, /:db:\*/, `${actions} on every instance`);
+        }
+        if (actions.includes("rds:AddTagsToResource"))
+          assert.ok(s.Condition?.["ForAllValues:StringEquals"]?.["aws:TagKeys"], "tag keys not limited");
+        if (actions.includes("rds:DeleteDBInstance"))
+          assert.equal(s.Condition?.StringEquals?.["aws:ResourceTag/surge-brain:managed"], "true");
+        if (
+          actions.some((a) =>
+            [
+              "rds:ModifyDBCluster",
+              "autoscaling:SetDesiredCapacity",
+              "autoscaling:PutScalingPolicy",
+            ].includes(a),
+          )
+        )
+          assert.doesNotMatch(
+            JSON.stringify(s.Resource),
+            /cluster:\*|autoScalingGroupName\/\*/,
+            `${actions} on every cluster or group`,
+          );
+        assert.ok(!actions.includes("dynamodb:Scan"), "Scan is the operator's");
+      }
+    }
+  },
+  "the alarm topic: encrypted under a key CloudWatch may use; only CloudWatch of this account may publish"() {
+    const topic = resources.AlarmTopic.Properties;
+    const keyId = topic.KmsMasterKeyId?.Ref;
+    assert.equal(
+      resources[keyId]?.Type,
+      "AWS::KMS::Key",
+      "the topic is not encrypted under a key of the stack",
+    );
+    const key = resources[keyId].Properties.KeyPolicy.Statement;
+    const cloudwatch = key.find((s) => s.Principal?.Service === "cloudwatch.amazonaws.com");
+    assert.deepEqual(new Set([cloudwatch?.Action].flat()), new Set(["kms:Decrypt", "kms:GenerateDataKey*"]));
+    const policies = ofType("AWS::SNS::TopicPolicy").filter(([, p]) =>
+      p.Properties.Topics.some((t) => t.Ref === "AlarmTopic"),
+    );
+    assert.equal(policies.length, 1, "no policy on the alarm topic");
+    const statements = policies[0][1].Properties.PolicyDocument.Statement;
+    const deny = statements.find(
+      (s) =>
+        s.Effect === "Deny" &&
+        s.Principal === "*" &&
+        s.Action === "sns:Publish" &&
+        s.Condition?.StringNotEquals?.["aws:PrincipalServiceName"] === "cloudwatch.amazonaws.com",
+    );
+    assert.ok(deny, "sns:Publish is not denied to principals other than CloudWatch");
+    assert.ok(
+      statements.some((s) => s.Effect === "Deny" && s.Condition?.StringNotEquals?.["aws:SourceAccount"]),
+      "alarms of other accounts may publish",
     );
   },
-  "outputs: the topic, the table, the functions"() {
-    for (const output of ["AlarmTopicArn", "LedgerTableName", "AlarmFunctionArn", "TickFunctionArn"])
+  "the brain watched: errors, throttles, failure queues, failed decisions, a missed tick; the dashboard"() {
+    const alarms = ofType("AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+    const on = (namespace, metric, dimension) =>
+      alarms.filter(
+        (a) =>
+          a.Namespace === namespace &&
+          a.MetricName === metric &&
+          JSON.stringify(a.Dimensions?.[0]?.Value) === JSON.stringify(dimension),
+      );
+    for (const [name, id] of Object.entries(FUNCTIONS)) {
+      assert.equal(on("AWS/Lambda", "Errors", { Ref: id }).length, 1, `no alarm on ${name}'s errors`);
+      assert.equal(on("AWS/Lambda", "Throttles", { Ref: id }).length, 1, `no alarm on ${name}'s throttles`);
+      const queue = `${name[0].toUpperCase()}${name.slice(1)}FailureQueue`;
+      assert.equal(
+        on("AWS/SQS", "ApproximateNumberOfMessagesVisible", getAtt(queue, "QueueName")).length,
+        1,
+        `no alarm on ${queue}`,
+      );
+    }
+    const [missed] = on("AWS/Lambda", "Invocations", { Ref: FUNCTIONS.tick });
+    assert.ok(missed, "no alarm on a missed tick");
+    assert.deepEqual(
+      [
+        missed.Period * missed.EvaluationPeriods,
+        missed.ComparisonOperator,
+        missed.Threshold,
+        missed.TreatMissingData,
+      ],
+      [180, "LessThanThreshold", 1, "breaching"],
+    );
+    // The names functions/lib/observability.ts writes.
+    const observability = readFileSync("functions/lib/observability.ts", "utf8");
+    const namespace = observability.match(/NAMESPACE = "(\w+)"/)[1];
+    const written = [...observability.matchAll(/addMetric\("(\w+)"/g)].map((m) => m[1]);
+    assert.equal(
+      alarms.filter((a) => a.Namespace === namespace && a.MetricName === "Errors").length,
+      1,
+      "no alarm on failed decisions",
+    );
+    const [[, dashboard]] = ofType("AWS::CloudWatch::Dashboard");
+    const body = dashboard.Properties.DashboardBody["Fn::Sub"];
+    for (const metric of new Set(written))
+      assert.ok(
+        body.includes(`"${metric}"`) || body.includes(`MetricName=\\"${metric}\\"`),
+        `the dashboard does not show ${metric}`,
+      );
+    for (const metric of ["Decisions", "HeldBack", "Actions", "Errors"])
+      assert.ok(
+        body.includes(`{${namespace},service,target}`) && body.includes(`MetricName=\\"${metric}\\"`),
+        `no ${metric} per target`,
+      );
+  },
+  "outputs: the topic, the table, the functions, the queues, the dashboard"() {
+    for (const output of [
+      "AlarmTopicArn",
+      "LedgerTableName",
+      "AlarmFunctionArn",
+      "TickFunctionArn",
+      "AlarmFailureQueueUrl",
+      "TickFailureQueueUrl",
+      "DashboardName",
+    ])
       assert.ok(template.Outputs?.[output], `no output ${output}`);
   },
-  async "each function's package holds its ESM bundle, which loads and exports handler"() {
+  async "each function's package holds its ESM bundle, which loads and answers an invocation"() {
     const dir = mkdtempSync(join(tmpdir(), "surge-brain-deploy-"));
+    process.env.LEDGER_TABLE ??= "surge-brain-test-deploy";
+    process.env.AWS_REGION ??= "eu-west-1";
+    process.env.POWERTOOLS_METRICS_DISABLED = "true";
+    process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
     try {
       for (const name of Object.keys(FUNCTIONS)) {
         const zip = `${OUT}/${name}.zip`;
@@ -173,9 +343,104 @@ const checks = {
         writeFileSync(file, bundle);
         const module = await import(pathToFileURL(file).href);
         assert.equal(typeof module.handler, "function", `${name}.mjs exports no handler`);
+        // A cold start on the bundle (the bundled configuration checked, the clients built, the
+        // middleware run), on a payload it acknowledges as malformed: no AWS call is made.
+        const answer = await module.handler(
+          { not: "an event" },
+          { awsRequestId: "test-deploy", functionName: name },
+        );
+        assert.match(
+          answer?.error?.message ?? "",
+          /no known event shape/,
+          `${name}: ${JSON.stringify(answer)}`,
+        );
         const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
         console.log(`  ${zip}: ${kib(statSync(zip).size)} (functions/${name}.mjs ${kib(bundle.length)})`);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  "parameters: another stage, configuration, topic and key; the alarms external"() {
+    const dir = mkdtempSync(join(tmpdir(), "surge-brain-params-"));
+    try {
+      // A configuration of one group: its alarm, and no RDS permission.
+      const other = {
+        ...config,
+        alarms: config.alarms.filter((a) => a.AlarmName === "virtway-frontend-requests-high"),
+        targets: config.targets.filter((t) => t.id === "virtway-frontend"),
+      };
+      const otherFile = join(dir, "other.config.json");
+      writeFileSync(otherFile, JSON.stringify(other));
+      const topic = "arn:aws:sns:eu-west-1:123456789012:operators";
+      const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      const out = join(dir, "package");
+      const packaged = (alarms) =>
+        spawnSync(
+          "npx",
+          [
+            "osls",
+            "package",
+            "--stage",
+            "ci",
+            "--package",
+            out,
+            `--param=config=${otherFile}`,
+            `--param=alarms=${alarms}`,
+            `--param=operatorTopicArn=${topic}`,
+            `--param=ledgerKmsKeyArn=${key}`,
+          ],
+          { encoding: "utf8" },
+        );
+      const released = packaged("release");
+      assert.equal(released.status, 0, released.stdout + released.stderr);
+      const release = JSON.parse(readFileSync(templatesIn(out)[0], "utf8"));
+      const kept = alarmsOf(release).filter(
+        (a) => a.Properties.AlarmName === "virtway-frontend-requests-high",
+      );
+      assert.equal(kept.length, 1);
+      assert.equal(kept[0].DeletionPolicy, "Retain", "release: the alarm is not left in place");
+      const result = packaged("external");
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+      const t = JSON.parse(readFileSync(templatesIn(out)[0], "utf8"));
+      const names = alarmsOf(t).map((a) => a.Properties.AlarmName);
+      assert.ok(
+        !names.includes("virtway-frontend-requests-high"),
+        "external: the stack still creates the configured alarms",
+      );
+      assert.ok(
+        names.every((n) => n.startsWith("surge-brain-ci-")),
+        `not the stage's names: ${names}`,
+      );
+      for (const a of alarmsOf(t))
+        assert.deepEqual(
+          a.Properties.AlarmActions,
+          [topic],
+          `${a.Properties.AlarmName} does not notify the operator`,
+        );
+      assert.deepEqual(t.Resources.LedgerTable.Properties.SSESpecification, {
+        SSEEnabled: true,
+        SSEType: "KMS",
+        KMSMasterKeyId: key,
+      });
+      assert.equal(t.Resources.LedgerTable.Properties.TableName, "surge-brain-ci-ledger");
+      const roles = JSON.stringify(ofType("AWS::IAM::Role", t));
+      assert.ok(!roles.includes("rds:"), "RDS permissions without an Aurora target");
+      assert.ok(roles.includes("autoScalingGroupName/virtway-frontend-php"));
+      const bundle = unzip(readFileSync(join(out, "tick.zip")))
+        .get("functions/tick.mjs")
+        .toString("utf8");
+      assert.ok(
+        !bundle.includes("virtway-readers-cpu-high-70"),
+        "the bundle holds brain.config.json, not the configuration named",
+      );
+      assert.ok(bundle.includes("virtway-frontend-requests-high"));
+      run("cfn-lint", ["--", ...templatesIn(out)]);
+      const wrong = spawnSync("npx", ["osls", "package", "--package", out, "--param=alarms=sometimes"], {
+        encoding: "utf8",
+      });
+      assert.notEqual(wrong.status, 0, "a wrong parameter packaged");
+      assert.match(wrong.stdout + wrong.stderr, /param:alarms/, "the wrong parameter is not named");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,8 @@
-/** The adapters the functions build on a set of clients, once per set (a Lambda container keeps one). */
+/**
+ * The adapters the functions build on a set of clients, once per set (a Lambda container keeps
+ * one). Each is its own function so that a bundle holds only those its function uses: `alarm`
+ * reads no metrics, so its bundle (and its role) has no GetMetricData.
+ */
 import type { AwsClients } from "../../shared/adapters/aws/clients.js";
 import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
 import { CloudWatchMetricSource } from "../../shared/adapters/cloudWatch.js";
@@ -8,18 +12,28 @@ import type { NativeScaling } from "../../shared/brain/ports/nativeScaling.js";
 /** The tick's metrics, and the native policies both functions look after (null: none to look after). */
 export type Adapters = { metrics: MetricSource; nativeScaling: NativeScaling | null };
 
-const adapters = new WeakMap<AwsClients, Adapters>();
+type Deps = { clients: AwsClients; adapters?: Adapters };
 
-/** The adapters given with the dependencies, else those built on their clients. */
-export function adaptersOf(deps: { clients: AwsClients; adapters?: Adapters }): Adapters {
-  if (deps.adapters) return deps.adapters;
-  let built = adapters.get(deps.clients);
+const metricSources = new WeakMap<AwsClients, MetricSource>();
+const nativeScalings = new WeakMap<AwsClients, NativeScaling>();
+
+function memo<T>(memos: WeakMap<AwsClients, T>, clients: AwsClients, build: () => T): T {
+  let built = memos.get(clients);
   if (!built) {
-    built = {
-      metrics: new CloudWatchMetricSource(deps.clients.cloudWatch),
-      nativeScaling: new AwsNativeScaling(deps.clients),
-    };
-    adapters.set(deps.clients, built);
+    built = build();
+    memos.set(clients, built);
   }
   return built;
+}
+
+/** The metrics given with the dependencies, else CloudWatch's on their clients. */
+export function metricsOf(deps: Deps): MetricSource {
+  if (deps.adapters) return deps.adapters.metrics;
+  return memo(metricSources, deps.clients, () => new CloudWatchMetricSource(deps.clients.cloudWatch));
+}
+
+/** The native policies given with the dependencies, else those AWS holds, read on their clients. */
+export function nativeScalingOf(deps: Deps): NativeScaling | null {
+  if (deps.adapters) return deps.adapters.nativeScaling;
+  return memo(nativeScalings, deps.clients, () => new AwsNativeScaling(deps.clients));
 }

@@ -6,9 +6,14 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { AppliedDecision } from "../../shared/brain/applyDecision.js";
 import type { AlarmResult } from "../../shared/brain/handleAlarm.js";
 import type { Reason } from "../../shared/core/engine/decision.js";
 import { printable } from "../../shared/core/printable.js";
+
+/** The metrics' namespace and their `service` dimension (docs/deploy.md, "The brain watched"). */
+export const NAMESPACE = "SurgeBrain";
+export const SERVICE = "surge-brain";
 
 /**
  * Every string a log line carries is made printable (printable.ts): logs echo events' fields (an
@@ -16,10 +21,10 @@ import { printable } from "../../shared/core/printable.js";
  * escapes C0 controls but leaves C1's one-byte CSI and bidirectional overrides raw.
  */
 export const logger = new Logger({
-  serviceName: "surge-brain",
+  serviceName: SERVICE,
   jsonReplacerFn: (_key, value) => (typeof value === "string" ? printable(value) : value),
 });
-export const metrics = new Metrics({ namespace: "SurgeBrain", serviceName: "surge-brain" });
+export const metrics = new Metrics({ namespace: NAMESPACE, serviceName: SERVICE });
 
 /** The reasons of a refusal: the event is not shown to be the brain's (origin.ts). */
 const REFUSALS: ReadonlySet<Reason> = new Set<Reason>(["ForeignAccountOrRegion", "ForeignSource"]);
@@ -32,7 +37,10 @@ export function refused(reason: Reason, message: string, keys: Record<string, st
   metrics.addMetric("Refused", MetricUnit.Count, 1);
 }
 
-/** Logs each decision and counts it: decisions, held back, actions taken, actions failed, refusals. */
+/**
+ * Logs each decision and counts it: decisions, held back, actions taken, actions failed, refusals;
+ * the first four also per target (dimension `target`).
+ */
 export function report(results: readonly AlarmResult[]): void {
   for (const r of results) {
     if (r.target === null) {
@@ -49,9 +57,27 @@ export function report(results: readonly AlarmResult[]): void {
       blockedBy: r.blockedBy,
     });
   }
-  const decided = results.filter((r) => r.target !== null);
-  metrics.addMetric("Decisions", MetricUnit.Count, decided.length);
-  metrics.addMetric("HeldBack", MetricUnit.Count, decided.filter((r) => r.status === "held").length);
-  metrics.addMetric("Actions", MetricUnit.Count, decided.filter((r) => r.status === "applied").length);
-  metrics.addMetric("Errors", MetricUnit.Count, decided.filter((r) => r.status === "failed").length);
+  const decided = results.filter((r): r is AppliedDecision => r.target !== null);
+  count(metrics, decided);
+  // The same counts per target, each target's in one EMF record with its own dimension.
+  for (const target of new Set(decided.map((r) => r.target))) {
+    const perTarget = new Metrics({
+      namespace: NAMESPACE,
+      serviceName: SERVICE,
+      defaultDimensions: { target },
+    });
+    count(
+      perTarget,
+      decided.filter((r) => r.target === target),
+    );
+    perTarget.publishStoredMetrics();
+  }
+}
+
+/** Decisions, those held back, actions taken and actions failed. */
+function count(into: Metrics, decided: readonly AppliedDecision[]): void {
+  into.addMetric("Decisions", MetricUnit.Count, decided.length);
+  into.addMetric("HeldBack", MetricUnit.Count, decided.filter((r) => r.status === "held").length);
+  into.addMetric("Actions", MetricUnit.Count, decided.filter((r) => r.status === "applied").length);
+  into.addMetric("Errors", MetricUnit.Count, decided.filter((r) => r.status === "failed").length);
 }

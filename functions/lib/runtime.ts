@@ -7,7 +7,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import configJson from "../../brain.config.json" with { type: "json" };
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { type AwsClients, createAwsClients } from "../../shared/adapters/aws/clients.js";
-import { DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
+import { DynamoDBDecisionLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import type { BrainPorts } from "../../shared/brain/applyDecision.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
@@ -38,7 +38,7 @@ export function lambdaDeps(): FunctionDeps {
   const table = process.env.LEDGER_TABLE;
   if (!table) throw new Error("LEDGER_TABLE is not set: the ledger's DynamoDB table is unknown");
   const clients = createAwsClients();
-  const ledger = new DynamoDBLedger({
+  const ledger = new DynamoDBDecisionLedger({
     client: new DynamoDBClient({}),
     tableName: table,
     retentionDays: checked.config.settings.decisionRetentionDays,

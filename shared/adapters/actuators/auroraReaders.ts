@@ -22,7 +22,6 @@ import type { AuroraReadersTarget } from "../../core/config/schema.js";
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../../core/engine/observation.js";
 import { ServiceActuator } from "./serviceActuator.js";
 
-/** The tag that marks a reader as the brain's; only such readers are ever removed. */
 /**
  * A tag value RDS accepts: at most 256 characters, only Unicode letters, digits, white space and
  * `_ . : / = + - @` (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Tag.html).
@@ -34,9 +33,12 @@ export const tagValue = (text: string): string =>
     .slice(0, 256)
     .join("");
 
-const MANAGED_TAG = "surge-brain:managed";
-const TARGET_TAG = "surge-brain:target";
-const DECISION_TAG = "surge-brain:decision";
+/**
+ * The tags a reader is created with, and no other key is ever added to an instance; the first marks
+ * it as the brain's: only such readers are ever removed.
+ */
+export const READER_TAG_KEYS = ["surge-brain:managed", "surge-brain:target", "surge-brain:decision"] as const;
+const [MANAGED_TAG, TARGET_TAG, DECISION_TAG] = READER_TAG_KEYS;
 
 const GONE = READER_NOT_SERVING;
 
@@ -53,14 +55,34 @@ export function readerIdentifier(cluster: string, at: Date, position: number): s
     .replace(/[-:]/g, "")
     .replace(/\.\d+Z$/, "")
     .toLowerCase(); // 20261123t190000
-  const suffix = `-surge-${stamp}-${position}`;
-  const base = cluster
+  const suffix = `${READER_INFIX}${stamp}-${position}`;
+  return `${readerBase(cluster, suffix.length)}${suffix}`;
+}
+
+/** What follows the cluster's part in every reader's identifier. */
+const READER_INFIX = "-surge-";
+
+/** The cluster's part of a reader's identifier, cut to leave room for a suffix this long. */
+function readerBase(cluster: string, suffixLength: number): string {
+  return cluster
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, "-")
     .replace(/-+/g, "-")
-    .slice(0, 63 - suffix.length)
+    .slice(0, 63 - suffixLength)
     .replace(/-+$/, "");
-  return `${base}${suffix}`;
+}
+
+/**
+ * An IAM resource pattern that every reader the brain creates in this cluster matches (and, of the
+ * cluster's instances, only those): the cluster's part, then `-surge-`. The longest suffix is
+ * `-surge-20261123t190000-15` (at most 15 replicas); a cluster's part that such a suffix could cut
+ * ends the pattern in `*` instead.
+ */
+export function readerIdentifierPattern(cluster: string): string {
+  const longest = `${READER_INFIX}20261123t190000-15`.length;
+  const full = readerBase(cluster, 0);
+  const cut = readerBase(cluster, longest);
+  return cut === full ? `${full}${READER_INFIX}*` : `${cut}*${READER_INFIX}*`;
 }
 
 export class AuroraReadersActuator extends ServiceActuator<RDSClient, AuroraReadersTarget> {

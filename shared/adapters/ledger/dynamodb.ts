@@ -50,9 +50,14 @@ type StateItem = { state: TargetState; outbox: DecisionRecord[] };
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
-export class DynamoDBLedger extends CheckedLedger {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #table: string;
+/**
+ * The ledger as the functions use it: every path of a decision, and no Scan. Listing every target
+ * is the operator's (`pause --all`), in DynamoDBLedger below: the functions' bundles leave it out,
+ * so their roles need no `dynamodb:Scan` (docs/deploy.md, "IAM permissions").
+ */
+export class DynamoDBDecisionLedger extends CheckedLedger {
+  protected readonly documents: DynamoDBDocumentClient;
+  protected readonly table: string;
   readonly #retentionDays: number;
   /**
    * The outbox of the newest version of each target this instance has read or written. A version
@@ -69,14 +74,14 @@ export class DynamoDBLedger extends CheckedLedger {
     // passed through plain(), which drops undefined values. Numbers are written and read as
     // JavaScript numbers, those beyond 2^53 included (an alarm's datapoint: a byte count), which
     // the marshaller otherwise refuses to write and reads back as BigInt.
-    this.#documents =
+    this.documents =
       options.client instanceof DynamoDBDocumentClient
         ? options.client
         : DynamoDBDocumentClient.from(options.client, {
             marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
             unmarshallOptions: { wrapNumbers: (text: string) => Number(text) },
           });
-    this.#table = options.tableName;
+    this.table = options.tableName;
     this.#retentionDays = options.retentionDays;
   }
 
@@ -99,9 +104,9 @@ export class DynamoDBLedger extends CheckedLedger {
     // landed, the retry's failed condition is told from another invocation's write by it.
     const writeToken = randomUUID();
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...plain(next), pk: targetKey(target), sk: STATE_SORT_KEY, outbox, writeToken },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(pk)" }
@@ -133,9 +138,9 @@ export class DynamoDBLedger extends CheckedLedger {
     const log: DecisionRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.#documents.send(
+      const page = await this.documents.send(
         new QueryCommand({
-          TableName: this.#table,
+          TableName: this.table,
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
           ExpressionAttributeValues: { ":pk": targetKey(target), ":prefix": DECISION_PREFIX },
           ScanIndexForward: false, // newest first, so that Limit keeps the newest
@@ -151,26 +156,13 @@ export class DynamoDBLedger extends CheckedLedger {
   }
 
   async targets(): Promise<string[]> {
-    const targets: string[] = [];
-    // A Scan reads the log too; fine for an operator's pause --all, not for the hot path.
-    const pages = paginateScan(
-      { client: this.#documents },
-      {
-        TableName: this.#table,
-        FilterExpression: "sk = :state",
-        ProjectionExpression: "#target",
-        ExpressionAttributeNames: { "#target": "target" },
-        ExpressionAttributeValues: { ":state": STATE_SORT_KEY },
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) targets.push(String(item.target));
-    return targets.sort();
+    throw new Error("listing every target is the operator's Scan: use DynamoDBLedger");
   }
 
   async #readItem(target: string): Promise<StateItem | null> {
-    const { Item } = await this.#documents.send(
+    const { Item } = await this.documents.send(
       new GetCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: { pk: targetKey(target), sk: STATE_SORT_KEY },
         ConsistentRead: true,
       }),
@@ -184,9 +176,9 @@ export class DynamoDBLedger extends CheckedLedger {
 
   /** Whether the state item holds the write made with `writeToken` at `version`. */
   async #landed(target: string, version: number, writeToken: string): Promise<boolean> {
-    const { Item } = await this.#documents.send(
+    const { Item } = await this.documents.send(
       new GetCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Key: { pk: targetKey(target), sk: STATE_SORT_KEY },
         ConsistentRead: true,
         ProjectionExpression: "#version, writeToken",
@@ -221,20 +213,38 @@ export class DynamoDBLedger extends CheckedLedger {
     if (records.length === 0) return new Set();
     const items = records.map((record) => logItem(target, record, this.#retentionDays));
     try {
-      const { UnprocessedItems } = await this.#documents.send(
+      const { UnprocessedItems } = await this.documents.send(
         new BatchWriteCommand({
-          RequestItems: { [this.#table]: items.map((Item) => ({ PutRequest: { Item } })) },
+          RequestItems: { [this.table]: items.map((Item) => ({ PutRequest: { Item } })) },
         }),
       );
-      const left = new Set(
-        (UnprocessedItems?.[this.#table] ?? []).map((w) => String(w.PutRequest?.Item?.id)),
-      );
+      const left = new Set((UnprocessedItems?.[this.table] ?? []).map((w) => String(w.PutRequest?.Item?.id)));
       return new Set(records.map((r) => r.id).filter((id) => !left.has(id)));
     } catch (error) {
       // A malformed item is a bug to surface; throttling or an outage only delays the drain.
       if (errorName(error) === "ValidationException") throw error;
       return new Set();
     }
+  }
+}
+
+/** The ledger as the command line uses it: the functions' ledger, and every target through a Scan. */
+export class DynamoDBLedger extends DynamoDBDecisionLedger {
+  override async targets(): Promise<string[]> {
+    const targets: string[] = [];
+    // A Scan reads the log too; fine for an operator's pause --all, not for the hot path.
+    const pages = paginateScan(
+      { client: this.documents },
+      {
+        TableName: this.table,
+        FilterExpression: "sk = :state",
+        ProjectionExpression: "#target",
+        ExpressionAttributeNames: { "#target": "target" },
+        ExpressionAttributeValues: { ":state": STATE_SORT_KEY },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) targets.push(String(item.target));
+    return targets.sort();
   }
 }
 

@@ -248,7 +248,9 @@ describe("the ledger's faults (middleware in front of dynalite)", () => {
 
     const retry = await send(ports.ledger, change("virtway-readers-cpu-high-70", 72), ports);
     expect(retry[0]).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
-    expect(account.mutatingCalls()).toHaveLength(1);
+    // The reader is not created again; the floor the failed invocation never reached is raised for it.
+    expect(retry[1]).toMatchObject({ target: "virtway-acu-floor", status: "applied", to: 16 });
+    expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
     // The reservation stays until it expires; then it is released and tick reconciles the capacity.
     const state = await ports.ledger.read("virtway-readers");
     expect(state?.reservations).toMatchObject([{ from: 1, to: 2 }]);

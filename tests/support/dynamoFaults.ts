@@ -32,8 +32,21 @@ export type InjectedFault = {
   remove(): void;
 };
 
-/** A conditional write: the ledger's state write, not the log's BatchWriteItem. */
-export const conditional = (input: Record<string, unknown>): boolean => "ConditionExpression" in input;
+/** The sort key of the item a call names (its Item's or its Key's), as the wire carries it. */
+const sortKeyOf = (input: Record<string, unknown>): string | undefined => {
+  const item = (input.Item ?? input.Key) as { sk?: { S?: string } } | undefined;
+  return item?.sk?.S;
+};
+
+/**
+ * A conditional write of a target's state item: the ledger's state write, not the log's
+ * BatchWriteItem nor a state change's claim.
+ */
+export const conditional = (input: Record<string, unknown>): boolean =>
+  "ConditionExpression" in input && sortKeyOf(input) === "STATE";
+
+/** A write of a state change's claim (its conditional PutItem, its UpdateItem or DeleteItem). */
+export const claimWrite = (input: Record<string, unknown>): boolean => sortKeyOf(input) === "CLAIM";
 
 export const throttling = (): Error =>
   new ProvisionedThroughputExceededException({

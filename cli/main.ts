@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../shared/core/errors.js";
+import { registerBench } from "./commands/bench.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInvoke } from "./commands/invoke.js";
 import { registerLedger, registerPause, registerResume } from "./commands/operator.js";
@@ -34,6 +35,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     registerStart,
     registerEvaluate,
     registerReplay,
+    registerBench,
   ]) {
     register(program, ctx).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   }

@@ -10,8 +10,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 
 export type Fault = {
-  /** DynamoDB's operation name, as in the X-Amz-Target header: "PutItem", "BatchWriteItem"... */
-  operation: string;
+  /** DynamoDB's operation name, as in the X-Amz-Target header: "PutItem", "BatchWriteItem"... (absent: every one) */
+  operation?: string;
   /** Only calls whose wire input (the request's JSON body) matches. */
   when?: (input: Record<string, unknown>) => boolean;
   /** How many matching attempts fail (default: all of them). */
@@ -80,7 +80,8 @@ export function injectFault(client: DynamoDBClient, fault: Fault): InjectedFault
   client.middlewareStack.add(
     (next) => async (args) => {
       const input = inputOf(args.request);
-      if (operationOf(args.request) === fault.operation && (fault.when?.(input) ?? true)) {
+      const operation = operationOf(args.request);
+      if ((fault.operation ?? operation) === operation && (fault.when?.(input) ?? true)) {
         seen++;
         if (fault.times === undefined || failed < fault.times) {
           failed++;

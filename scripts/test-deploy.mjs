@@ -55,6 +55,8 @@ const targets = (rule) => rule.Properties.Targets.map((t) => t.Arn["Fn::GetAtt"]
 const ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
   "dynamodb:Query",
   "dynamodb:BatchWriteItem",
   "dynamodb:Scan",

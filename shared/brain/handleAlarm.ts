@@ -113,7 +113,7 @@ export async function handleAlarmChange(input: {
     inProgressUntil: new Date(now.getTime() + config.settings.reservationTimeoutSeconds * 1000),
     keepUntil: new Date(Date.parse(change.stateChangedAt) + config.settings.maxEventAgeSeconds * 1000),
   });
-  // Rule 6: a twin (SNS and EventBridge) or a retry of a delivery that is handling, or has handled,
+  // Rule 6 (docs/rules.md): a twin (SNS and EventBridge) or a retry of a delivery that is handling, or has handled,
   // this change: acknowledged without touching any target's state.
   if (!claimed) {
     return ack("DuplicateStateChange", `${trigger} is handled by another delivery of the same state change`);

@@ -46,7 +46,7 @@ export interface Ledger {
   /** Every target with a state item (for pause --all / resume --all). */
   targets(): Promise<string[]>;
   /**
-   * Rule 6, before any target's state is touched: one conditional write on the state change's own
+   * Rule 6 (docs/rules.md), before any target's state is touched: one conditional write on the state change's own
    * item (not a target's), so that its twins and retries do not compete with real decisions.
    * True when this invocation holds the claim: the first; the same invocation again while its
    * claim is in progress (Lambda's retries keep the request id); any, once an in-progress claim is

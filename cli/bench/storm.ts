@@ -65,6 +65,9 @@ export type StormOptions = {
  */
 const SHARED_CPU_TIMEOUT_MS = 15 * 60_000;
 
+/** Connections to dynalite at most (see runStorm). */
+const DYNALITE_SOCKETS = 256;
+
 /** The payload Lambda receives for an invocation. */
 function payloadOf(invocation: StormInvocation, plan: StormPlan): unknown {
   if (invocation.kind === "tick") {
@@ -99,10 +102,11 @@ export async function runStorm(plan: StormPlan, options: StormOptions = {}): Pro
   });
   account.attach(clients);
   const actuatorFor = actuatorsOn(clients);
-  // One client stands in for a thousand containers' own: as many sockets as invocations, so that
-  // none waits for another's connection (the SDK's default is 50).
+  // One client stands in for every container's own. The SDK's default of 50 sockets would queue
+  // the storm behind them; more than dynalite's one server accepts at once (Node's listen
+  // backlog, 511) would have connections reset, which DynamoDB's fleet never does.
   const dynamo = await startDynalite({
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: plan.invocations.length }) },
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: DYNALITE_SOCKETS }) },
   });
   const table = "surge-brain-ledger";
   await createLedgerTable(dynamo.client, table);

@@ -3,7 +3,9 @@
  * region, age), then decided and applied for every target whose step policies answer the alarm.
  * An alarm no policy answers, a stale change or one dated in the future, or one not shown to come
  * from the brain's account, region and CloudWatch (origin.ts) is acknowledged with its reason and
- * touches neither the ledger nor AWS.
+ * touches neither the ledger nor AWS. A change that passes is claimed first, on its own ledger item
+ * (docs/ledger.md, "The state change's claim"): of its deliveries (SNS, EventBridge, Lambda's
+ * retries) the one that claims it decides for every target, the others are duplicates.
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
@@ -113,8 +115,8 @@ export async function handleAlarmChange(input: {
     inProgressUntil: new Date(now.getTime() + config.settings.reservationTimeoutSeconds * 1000),
     keepUntil: new Date(Date.parse(change.stateChangedAt) + config.settings.maxEventAgeSeconds * 1000),
   });
-  // Rule 6 (docs/rules.md): a twin (SNS and EventBridge) or a retry of a delivery that is handling, or has handled,
-  // this change: acknowledged without touching any target's state.
+  // Rule 6 (docs/rules.md): a twin (SNS and EventBridge) or a retry of a delivery that is
+  // handling, or has handled, this change: acknowledged without touching any target's state.
   if (!claimed) {
     return ack("DuplicateStateChange", `${trigger} is handled by another delivery of the same state change`);
   }

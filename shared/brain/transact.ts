@@ -16,7 +16,11 @@ export type Step<T> = (state: TargetState) => {
 };
 
 export type WithStateOptions = {
-  /** Read–decide–write rounds before giving up with LedgerConflictError (default 20). */
+  /**
+   * Read–decide–write rounds before giving up with LedgerConflictError (default 50). A round is
+   * lost only to another decision's committed write, so contenders drain one by one: the bound is
+   * above the decisions a storm makes on one target at once (bench's: some 35), not a retry budget.
+   */
   maxAttempts?: number;
   /** Waits after the n-th lost round (default: full jitter, 10 ms doubling to 1 s). */
   backoff?: Backoff;
@@ -70,7 +74,7 @@ export async function withState<T>(
   step: Step<T>,
   options: WithStateOptions = {},
 ): Promise<Committed<T>> {
-  const maxAttempts = options.maxAttempts ?? 20;
+  const maxAttempts = options.maxAttempts ?? 50;
   const backoff = options.backoff ?? fullJitter();
   let known = options.state;
   for (let attempt = 1; ; attempt++) {

@@ -67,7 +67,7 @@ describe("throttling before the brain acts", () => {
     expect(world.mutating().map((c) => c.command)).toEqual(["SetDesiredCapacity"]);
   });
 
-  it("Application Auto Scaling throttled while native scale-in is switched off: the scale-out stands, the tick switches it off later", async () => {
+  it("Application Auto Scaling throttled while native scale-in is being switched off: the scale-out stands", async () => {
     const world = simulatedWorld({ start: { "virtway-readers": { capacity: 1 } }, native: true });
     world.native?.registerScalableTarget({
       ServiceNamespace: "rds",

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError, UsageError } from "../shared/core/errors.js";
+import { registerBench } from "./commands/bench.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerEvent } from "./commands/event.js";
 import { registerImport } from "./commands/import.js";
@@ -39,6 +40,7 @@ export async function main(argv: string[], given: CliIo = processIo): Promise<nu
     registerStart,
     registerEvaluate,
     registerReplay,
+    registerBench,
     registerEvent,
     registerImport,
   ]) {

@@ -21,10 +21,13 @@ import type { Decided } from "../core/engine/decided.js";
 import type { Reservation, TargetState } from "../core/engine/targetState.js";
 import type { ActuatorFor, AppliedChange } from "./ports/actuator.js";
 import type { DecisionRecord, DecisionStatus, Ledger } from "./ports/ledger.js";
-import { expiredReservations, withState } from "./transact.js";
+import { type Backoff, expiredReservations, withState } from "./transact.js";
 
-/** The ports a decision goes through; the clock is passed in. */
-export type BrainPorts = { ledger: Ledger; actuatorFor: ActuatorFor };
+/**
+ * The ports a decision goes through; the clock is passed in. `backoff` is how a conflict waits
+ * (default: full jitter on Math.random, transact.ts): tests fix its random source.
+ */
+export type BrainPorts = { ledger: Ledger; actuatorFor: ActuatorFor; backoff?: Backoff };
 
 export type AppliedDecision = DecisionRecord & { resources?: string[] };
 
@@ -103,7 +106,7 @@ export async function commitDecision(input: CommitInput): Promise<CommittedDecis
       };
       return { next, records: [...settled, record], result: { decided, record } };
     },
-    known === undefined ? {} : { state: known },
+    { ...(known === undefined ? {} : { state: known }), ...backoffOf(ports) },
   );
 
   const { decided, record } = first.result;
@@ -162,7 +165,7 @@ export async function commitDecision(input: CommitInput): Promise<CommittedDecis
       };
       return { next, records: [failed], result: failed };
     },
-    { state: first.state },
+    { state: first.state, ...backoffOf(ports) },
   );
   return { record: outcome.result, decided };
 }
@@ -189,6 +192,8 @@ function expiredRecord(reservation: Reservation, target: string, now: Date): Dec
     layer,
   };
 }
+
+const backoffOf = (ports: BrainPorts) => (ports.backoff ? { backoff: ports.backoff } : {});
 
 function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

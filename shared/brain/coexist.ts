@@ -18,7 +18,7 @@ import type { NativeScaleInSuspension, TargetState } from "../core/engine/target
 import type { AppliedDecision } from "./applyDecision.js";
 import type { DecisionRecord, Ledger } from "./ports/ledger.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
-import { withState } from "./transact.js";
+import { type Backoff, withState } from "./transact.js";
 
 /**
  * Switches native scale-in off or back on when the brain's scale-out window starts or ends on the
@@ -26,7 +26,7 @@ import { withState } from "./transact.js";
  * that touched something is also recorded in the log.
  */
 export async function coexist(
-  ports: { ledger: Ledger },
+  ports: { ledger: Ledger; backoff?: Backoff },
   native: NativeScaling,
   target: Target,
   now: Date,
@@ -59,7 +59,7 @@ export async function coexist(
             result: null,
           };
         },
-        { state: known },
+        { state: known, ...(ports.backoff ? { backoff: ports.backoff } : {}) },
       );
       known = written.state;
     };
@@ -135,7 +135,7 @@ export async function coexist(
       };
     },
     // Decided on the state last read or written: a write in between makes it conflict and re-read.
-    { state: known },
+    { state: known, ...(ports.backoff ? { backoff: ports.backoff } : {}) },
   );
   return {
     record: touched ? record : null,

@@ -3,7 +3,9 @@
  * region, age), then decided and applied for every target whose step policies answer the alarm.
  * An alarm no policy answers, a stale change or one dated in the future, or one not shown to come
  * from the brain's account, region and CloudWatch (origin.ts) is acknowledged with its reason and
- * touches neither the ledger nor AWS.
+ * touches neither the ledger nor AWS. A change that passes is claimed first, on its own ledger item
+ * (docs/ledger.md, "The state change's claim"): of its deliveries (SNS, EventBridge, Lambda's
+ * retries) the one that claims it decides for every target, the others are duplicates.
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
@@ -73,6 +75,15 @@ async function coexistWith(
   return record ? [record] : [];
 }
 
+/**
+ * The readers a state change already added, as the target's state holds them: a retry that finds
+ * the readers' change done still raises the floor for them (whichever delivery reaches it).
+ */
+const addedBy = (state: TargetState, decisionPrefix: string): number =>
+  state.inFlight
+    .filter((c) => c.delta > 0 && c.decisionId.startsWith(decisionPrefix))
+    .reduce((sum, c) => sum + c.delta, 0);
+
 export async function handleAlarmChange(input: {
   ports: AlarmPorts;
   config: BrainConfig;
@@ -97,6 +108,39 @@ export async function handleAlarmChange(input: {
     return ack("NoPolicyForAlarm", `no step policy lists ${change.alarmName} in its Alarms`);
 
   const trigger = stateChangeKey(change.alarmName, change.stateChangedAt);
+  const { ledger } = input.ports;
+  const claimed = await ledger.claimStateChange({
+    key: trigger,
+    owner: input.invocationId,
+    now,
+    inProgressUntil: new Date(now.getTime() + config.settings.reservationTimeoutSeconds * 1000),
+    keepUntil: new Date(Date.parse(change.stateChangedAt) + config.settings.maxEventAgeSeconds * 1000),
+  });
+  // Rule 6 (docs/rules.md): a twin (SNS and EventBridge) or a retry of a delivery that is
+  // handling, or has handled, this change: acknowledged without touching any target's state.
+  if (!claimed) {
+    return ack("DuplicateStateChange", `${trigger} is handled by another delivery of the same state change`);
+  }
+  try {
+    const results = await decideAndApply(input, targets, trigger);
+    await ledger.settleStateChange(trigger, input.invocationId, "completed");
+    return results;
+  } catch (error) {
+    // Lambda retries the invocation, or a twin takes the change over: each target's remembered
+    // changes tell what is already done. Should the release fail too, the retry (same request id)
+    // or the claim's expiry takes it over.
+    await ledger.settleStateChange(trigger, input.invocationId, "released").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The claimed state change, decided and applied target by target: readers before their floors. */
+async function decideAndApply(
+  input: Parameters<typeof handleAlarmChange>[0],
+  targets: readonly Target[],
+  trigger: string,
+): Promise<AlarmResult[]> {
+  const { config, change, now } = input;
   const results: AlarmResult[] = [];
   /** Per cluster, the readers this state change added (or asked for, and AWS refused). */
   const readersAdded = new Map<string, number>();
@@ -154,7 +198,9 @@ export async function handleAlarmChange(input: {
     const asked =
       decided.act && decided.decision.outcome === "scale-out"
         ? decided.decision.to - decided.decision.from
-        : 0;
+        : decided.decision.reason === "DuplicateStateChange"
+          ? addedBy(decided.next, `${target.id}:${trigger}:`)
+          : 0;
     results.push(record);
     if (target.kind === "aurora-readers" && asked > 0) {
       // Readers asked for, whether AWS created them or refused them (the tick asks again): the

@@ -16,10 +16,14 @@ export type Step<T> = (state: TargetState) => {
 };
 
 export type WithStateOptions = {
-  /** Read–decide–write rounds before giving up with LedgerConflictError (default 20). */
+  /**
+   * Read–decide–write rounds before giving up with LedgerConflictError (default 50). A round is
+   * lost only to another decision's committed write, so contenders drain one by one: the bound is
+   * above the decisions a storm makes on one target at once (bench's: some 35), not a retry budget.
+   */
   maxAttempts?: number;
   /** Waits after the n-th lost round (default: full jitter, 10 ms doubling to 1 s). */
-  backoff?: (attempt: number) => Promise<void>;
+  backoff?: Backoff;
   /**
    * The state as this caller last committed it (the `state` of an earlier withState): the first
    * round decides on it without reading, as the outcome write after an AWS call does. A stale one
@@ -40,11 +44,21 @@ export type Committed<T> = {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** AWS's "full jitter": a random wait up to an exponentially growing cap, so contenders spread out. */
-const fullJitter =
-  (baseMs = 10, capMs = 1000) =>
-  (attempt: number): Promise<void> =>
-    sleep(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
+/** How long the n-th lost round waits: a time, chosen afresh each call. */
+export type Backoff = (attempt: number) => Promise<void>;
+
+/**
+ * AWS's "full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter":
+ * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/): a wait drawn
+ * uniformly between 0 and an exponentially growing cap, so that contenders spread out instead of
+ * meeting again. `random` (default Math.random) is the source of the draw, for tests to fix.
+ */
+export const fullJitter =
+  (options: { baseMs?: number; capMs?: number; random?: () => number } = {}): Backoff =>
+  (attempt: number): Promise<void> => {
+    const { baseMs = 10, capMs = 1000, random = Math.random } = options;
+    return sleep(random() * Math.min(capMs, baseMs * 2 ** attempt));
+  };
 
 /**
  * Runs `step` on the target's current state (or `init()` for a target never seen) and commits its
@@ -60,7 +74,7 @@ export async function withState<T>(
   step: Step<T>,
   options: WithStateOptions = {},
 ): Promise<Committed<T>> {
-  const maxAttempts = options.maxAttempts ?? 20;
+  const maxAttempts = options.maxAttempts ?? 50;
   const backoff = options.backoff ?? fullJitter();
   let known = options.state;
   for (let attempt = 1; ; attempt++) {

@@ -4,6 +4,7 @@
  */
 import {
   AutoScalingClient,
+  AutoScalingServiceException,
   DescribeAutoScalingGroupsCommand,
   ResourceContentionFault,
   ScalingActivityInProgressFault,
@@ -12,6 +13,7 @@ import {
 import {
   CreateDBInstanceCommand,
   DBClusterNotFoundFault,
+  DBInstanceAlreadyExistsFault,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   InstanceQuotaExceededFault,
@@ -24,6 +26,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
+import { readerIdentifier, tagValue } from "../../shared/adapters/actuators/auroraReaders.js";
 import { createLedgerTable, DynamoDBLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
@@ -164,6 +167,141 @@ const faults = [
     target: "virtway-frontend",
     from: 2,
   },
+  {
+    name: "DBInstanceAlreadyExistsFault on CreateDBInstance: a reader of that name that is not this decision's",
+    inject: () =>
+      rds
+        .on(CreateDBInstanceCommand)
+        .rejectsOnce(new DBInstanceAlreadyExistsFault({ message: "DB instance already exists", ...meta })),
+    alarm: "virtway-readers-cpu-high-70",
+    value: 72,
+    target: "virtway-readers",
+    from: 1,
+  },
+  {
+    name: "TimeoutError on CreateDBInstance, after the SDK's retries",
+    inject: () =>
+      rds
+        .on(CreateDBInstanceCommand)
+        .rejectsOnce(
+          Object.assign(new Error("Connection timed out after 3000 ms"), { name: "TimeoutError" }),
+        ),
+    alarm: "virtway-readers-cpu-high-70",
+    value: 72,
+    target: "virtway-readers",
+    from: 1,
+  },
+  {
+    name: "throttling on DescribeDBClusters before CreateDBInstance",
+    inject: () =>
+      rds
+        .on(DescribeDBClustersCommand)
+        .rejectsOnce(
+          new RDSServiceException({
+            name: "Throttling",
+            $fault: "client",
+            message: "Rate exceeded",
+            ...meta,
+          }),
+        )
+        .resolves(cluster),
+    alarm: "virtway-readers-cpu-high-70",
+    value: 72,
+    target: "virtway-readers",
+    from: 1,
+  },
+  {
+    name: "InternalFailure (500) on ModifyDBCluster, after the SDK's retries",
+    inject: () =>
+      rds.on(ModifyDBClusterCommand).rejectsOnce(
+        new RDSServiceException({
+          name: "InternalFailure",
+          $fault: "server",
+          message: "An internal error occurred",
+          $metadata: { httpStatusCode: 500 },
+        }),
+      ),
+    alarm: "virtway-readers-cpu-high-85",
+    value: 90,
+    target: "virtway-acu-floor",
+    from: 2,
+  },
+  {
+    name: "throttling on ModifyDBCluster",
+    inject: () =>
+      rds.on(ModifyDBClusterCommand).rejectsOnce(
+        new RDSServiceException({
+          name: "Throttling",
+          $fault: "client",
+          message: "Rate exceeded",
+          ...meta,
+        }),
+      ),
+    alarm: "virtway-readers-cpu-high-85",
+    value: 90,
+    target: "virtway-acu-floor",
+    from: 2,
+  },
+  {
+    name: "ValidationError on SetDesiredCapacity: a desired capacity outside the group's bounds",
+    inject: () =>
+      autoScaling.on(SetDesiredCapacityCommand).rejectsOnce(
+        new AutoScalingServiceException({
+          name: "ValidationError",
+          $fault: "client",
+          message: "New SetDesiredCapacity value 4 is above max value 3 for the AutoScalingGroup.",
+          ...meta,
+        }),
+      ),
+    alarm: "virtway-frontend-requests-high",
+    value: 2000,
+    target: "virtway-frontend",
+    from: 2,
+  },
+  {
+    name: "throttling on SetDesiredCapacity",
+    inject: () =>
+      autoScaling.on(SetDesiredCapacityCommand).rejectsOnce(
+        new AutoScalingServiceException({
+          name: "Throttling",
+          $fault: "client",
+          message: "Rate exceeded",
+          ...meta,
+        }),
+      ),
+    alarm: "virtway-frontend-requests-high",
+    value: 2000,
+    target: "virtway-frontend",
+    from: 2,
+  },
+  {
+    name: "ServiceUnavailable (503) on SetDesiredCapacity, after the SDK's retries",
+    inject: () =>
+      autoScaling.on(SetDesiredCapacityCommand).rejectsOnce(
+        new AutoScalingServiceException({
+          name: "ServiceUnavailable",
+          $fault: "server",
+          message: "Service is unavailable",
+          $metadata: { httpStatusCode: 503 },
+        }),
+      ),
+    alarm: "virtway-frontend-requests-high",
+    value: 2000,
+    target: "virtway-frontend",
+    from: 2,
+  },
+  {
+    name: "a connection reset (ECONNRESET) on SetDesiredCapacity, after the SDK's retries",
+    error: "Error",
+    inject: () =>
+      autoScaling
+        .on(SetDesiredCapacityCommand)
+        .rejectsOnce(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })),
+    alarm: "virtway-frontend-requests-high",
+    value: 2000,
+    target: "virtway-frontend",
+    from: 2,
+  },
 ];
 
 describe("AWS's faults", () => {
@@ -186,7 +324,8 @@ describe("AWS's faults", () => {
 
       const results = await send(ledger, change(fault.alarm, fault.value));
       const failed = results.find((r) => r.target === fault.target)!;
-      const errorName = fault.name.split(" ")[0] === "throttling" ? "Throttling" : fault.name.split(" ")[0];
+      const first = fault.name.split(" ")[0];
+      const errorName = "error" in fault ? fault.error : first === "throttling" ? "Throttling" : first;
       expect(failed).toMatchObject({
         status: "failed",
         reason: "ActionFailed",
@@ -211,6 +350,36 @@ describe("AWS's faults", () => {
       expect((await ledger.read(fault.target))?.alarms[fault.alarm]?.state).toBe("ALARM");
     },
   );
+});
+
+describe("a reader name that already exists (DBInstanceAlreadyExists)", () => {
+  it("is this decision's own reader, created by an attempt whose reply was lost: counted as created, not failed", async () => {
+    rds.reset();
+    autoScaling.reset();
+    rds.on(DescribeDBClustersCommand).resolves(cluster);
+    const c = change("virtway-readers-cpu-high-70", 72);
+    const id = readerIdentifier("virtway-aurora", new Date(Date.parse(c.stateChangedAt) + 2000), 2);
+    const decisionId = `virtway-readers:virtway-readers-cpu-high-70@${c.stateChangedAt}:inv-${c.stateChangedAt}`;
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: id }).resolves({
+      DBInstances: [
+        {
+          DBInstanceIdentifier: id,
+          DBInstanceStatus: "creating",
+          TagList: [{ Key: "surge-brain:decision", Value: tagValue(decisionId) }],
+        },
+      ],
+    });
+    rds
+      .on(CreateDBInstanceCommand)
+      .rejects(new DBInstanceAlreadyExistsFault({ message: "DB instance already exists", ...meta }));
+    rds.on(ModifyDBClusterCommand).resolves({});
+    const ledger = new MemoryLedger();
+    const [readers] = await send(ledger, c);
+    expect(readers).toMatchObject({ status: "applied", from: 1, to: 2, resources: [id] });
+    expect(rds.commandCalls(CreateDBInstanceCommand)).toHaveLength(1);
+    expect(await ledger.read("virtway-readers")).toMatchObject({ capacity: 2, reservations: [] });
+  });
 });
 
 describe("the ledger's faults (middleware in front of dynalite)", () => {
@@ -248,7 +417,9 @@ describe("the ledger's faults (middleware in front of dynalite)", () => {
 
     const retry = await send(ports.ledger, change("virtway-readers-cpu-high-70", 72), ports);
     expect(retry[0]).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
-    expect(account.mutatingCalls()).toHaveLength(1);
+    // The reader is not created again; the floor the failed invocation never reached is raised for it.
+    expect(retry[1]).toMatchObject({ target: "virtway-acu-floor", status: "applied", to: 16 });
+    expect(account.mutatingCalls().map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
     // The reservation stays until it expires; then it is released and tick reconciles the capacity.
     const state = await ports.ledger.read("virtway-readers");
     expect(state?.reservations).toMatchObject([{ from: 1, to: 2 }]);

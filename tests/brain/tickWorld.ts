@@ -11,7 +11,7 @@ import type { BrainConfig } from "../../shared/core/config/schema.js";
 import type { TargetState } from "../../shared/core/engine/targetState.js";
 import { simulateCloudWatch } from "../../shared/offline/simulation/cloudWatch.js";
 import { virtwayConfig } from "../support/config.js";
-import { at, simulatedWorld, stateChange } from "../support/world.js";
+import { at, simulatedWorld, stateChange, type WorldOptions } from "../support/world.js";
 
 export { at };
 export const config = virtwayConfig();
@@ -38,8 +38,18 @@ export const readerMetric = (MetricName: string) => ({
   ],
 });
 
-export function tickWorld(start: Record<string, { capacity: number }> = {}, cfg: BrainConfig = config) {
-  const world = simulatedWorld({ config: cfg, start, ledger: new CountingLedger(), native: true });
+export function tickWorld(
+  start: Record<string, { capacity: number }> = {},
+  cfg: BrainConfig = config,
+  options: Pick<WorldOptions<CountingLedger>, "onApply"> = {},
+) {
+  const world = simulatedWorld({
+    config: cfg,
+    start,
+    ledger: new CountingLedger(),
+    native: true,
+    ...options,
+  });
   const cloudWatch = simulateCloudWatch(world.account);
   const ports = {
     ledger: world.ledger,

@@ -114,7 +114,7 @@ describe("invoke alarm on the Virtway readers", () => {
     expect(decisions.map(summary)).toEqual([
       { target: "virtway-readers", status: "applied", reason: "ScaleOut", from: 1, to: 2 },
       { target: "virtway-acu-floor", status: "applied", reason: "ScaleOut", from: 1, to: 16 },
-      { target: "virtway-readers", status: "held", reason: "DuplicateStateChange", from: 2, to: 2 },
+      { target: null, status: "ignored", reason: "DuplicateStateChange" },
     ]);
     expect(mutating(calls).map((c) => c.command)).toEqual(["CreateDBInstance", "ModifyDBCluster"]);
   });

@@ -10,8 +10,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 
 export type Fault = {
-  /** DynamoDB's operation name, as in the X-Amz-Target header: "PutItem", "BatchWriteItem"... */
-  operation: string;
+  /** DynamoDB's operation name, as in the X-Amz-Target header: "PutItem", "BatchWriteItem"... (absent: every one) */
+  operation?: string;
   /** Only calls whose wire input (the request's JSON body) matches. */
   when?: (input: Record<string, unknown>) => boolean;
   /** How many matching attempts fail (default: all of them). */
@@ -32,8 +32,21 @@ export type InjectedFault = {
   remove(): void;
 };
 
-/** A conditional write: the ledger's state write, not the log's BatchWriteItem. */
-export const conditional = (input: Record<string, unknown>): boolean => "ConditionExpression" in input;
+/** The sort key of the item a call names (its Item's or its Key's), as the wire carries it. */
+const sortKeyOf = (input: Record<string, unknown>): string | undefined => {
+  const item = (input.Item ?? input.Key) as { sk?: { S?: string } } | undefined;
+  return item?.sk?.S;
+};
+
+/**
+ * A conditional write of a target's state item: the ledger's state write, not the log's
+ * BatchWriteItem nor a state change's claim.
+ */
+export const conditional = (input: Record<string, unknown>): boolean =>
+  "ConditionExpression" in input && sortKeyOf(input) === "STATE";
+
+/** A write of a state change's claim (its conditional PutItem, its UpdateItem or DeleteItem). */
+export const claimWrite = (input: Record<string, unknown>): boolean => sortKeyOf(input) === "CLAIM";
 
 export const throttling = (): Error =>
   new ProvisionedThroughputExceededException({
@@ -67,7 +80,8 @@ export function injectFault(client: DynamoDBClient, fault: Fault): InjectedFault
   client.middlewareStack.add(
     (next) => async (args) => {
       const input = inputOf(args.request);
-      if (operationOf(args.request) === fault.operation && (fault.when?.(input) ?? true)) {
+      const operation = operationOf(args.request);
+      if ((fault.operation ?? operation) === operation && (fault.when?.(input) ?? true)) {
         seen++;
         if (fault.times === undefined || failed < fault.times) {
           failed++;

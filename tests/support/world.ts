@@ -9,7 +9,7 @@ import { createAwsClients } from "../../shared/adapters/aws/clients.js";
 import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
 import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
-import type { ActuatorFor, AppliedChange } from "../../shared/brain/ports/actuator.js";
+import type { ActuatorFor, AppliedChange, ScalingChange } from "../../shared/brain/ports/actuator.js";
 import type { Ledger } from "../../shared/brain/ports/ledger.js";
 import type { BrainConfig, Target } from "../../shared/core/config/schema.js";
 import { SimulatedAccount, type StartingPoint } from "../../shared/offline/simulation/account.js";
@@ -50,7 +50,12 @@ export type WorldOptions<L extends Ledger> = {
    * Called before each change the actuators make in the account: to see when it is made, or to
    * answer in its place (a promise that never settles: the invocation died during the call).
    */
-  onApply?: (target: Target) => Promise<AppliedChange> | undefined;
+  onApply?: (
+    target: Target,
+    change: ScalingChange,
+    /** The change made in the account, as the actuator makes it. */
+    apply: () => Promise<AppliedChange>,
+  ) => Promise<AppliedChange> | undefined;
   /** Native policies in the account, which the alarms look after (coexistence.ts). */
   native?: boolean;
 };
@@ -82,7 +87,7 @@ export function simulatedWorld<L extends Ledger = MemoryLedger>(options: WorldOp
         const actuator = onAccount(target);
         return {
           observe: () => actuator.observe(),
-          apply: (change) => onApply(target) ?? actuator.apply(change),
+          apply: (change) => onApply(target, change, () => actuator.apply(change)) ?? actuator.apply(change),
         };
       };
   const ledger = options.ledger ?? (new MemoryLedger() as Ledger as L);

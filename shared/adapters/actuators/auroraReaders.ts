@@ -42,6 +42,8 @@ const [MANAGED_TAG, TARGET_TAG, DECISION_TAG] = READER_TAG_KEYS;
 
 const GONE = READER_NOT_SERVING;
 
+const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
+
 /**
  * A new reader's identifier: says it is the brain's, names the cluster, the time and the reader's
  * position in the cluster's count (the ledger serialises decisions, so two readers created in the
@@ -135,6 +137,17 @@ export class AuroraReadersActuator extends ServiceActuator<RDSClient, AuroraRead
           }),
         );
       } catch (error) {
+        // The name is this decision's own (its time and position): a reader of that name tagged
+        // with this decision is one an earlier attempt created, its reply lost (the SDK's retry
+        // of a timed-out call). Any other is not the brain's to count: the decision fails, and
+        // the next one asks at its own time, under another name.
+        if (
+          errorName(error) === "DBInstanceAlreadyExistsFault" &&
+          (await this.createdBy(id, change.decisionId))
+        ) {
+          created.push(id);
+          continue;
+        }
         // Nothing created: the decision failed. Some created: those are real and in flight, and
         // the decision is what AWS accepted (the rest is asked again while a layer wants it).
         if (created.length === 0) throw error;
@@ -162,6 +175,17 @@ export class AuroraReadersActuator extends ServiceActuator<RDSClient, AuroraRead
     }
     const removed = victims.map((r) => r.id);
     return readersRemoved(change.from, removed, wanted);
+  }
+
+  /** Whether the instance `id` exists and carries the decision tag of `decisionId`. */
+  private async createdBy(id: string, decisionId: string): Promise<boolean> {
+    try {
+      const out = await this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+      const tags = out.DBInstances?.[0]?.TagList ?? [];
+      return tags.some((t) => t.Key === DECISION_TAG && t.Value === tagValue(decisionId));
+    } catch {
+      return false;
+    }
   }
 
   private async cluster() {

@@ -90,7 +90,14 @@ const STATEMENTS: Record<Grant, (config: BrainConfig, spec: RoleSpec) => Stateme
     {
       Sid: "Ledger",
       Effect: "Allow",
-      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:BatchWriteItem"],
+      Action: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:BatchWriteItem",
+      ],
       Resource: getAtt(spec.ledgerTable, "Arn"),
     },
   ],

@@ -2,6 +2,7 @@ import {
   assertWritable,
   type DecisionRecord,
   type Ledger,
+  type StateChangeClaim,
   type WriteResult,
 } from "../../brain/ports/ledger.js";
 import type { TargetState } from "../../core/engine/targetState.js";
@@ -14,6 +15,8 @@ export abstract class CheckedLedger implements Ledger {
   abstract read(target: string): Promise<TargetState | null>;
   abstract decisions(target: string, options?: { limit?: number }): Promise<DecisionRecord[]>;
   abstract targets(): Promise<string[]>;
+  abstract claimStateChange(claim: StateChangeClaim): Promise<boolean>;
+  abstract settleStateChange(key: string, owner: string, outcome: "completed" | "released"): Promise<void>;
 
   async write(next: TargetState, expectedVersion: number, records: readonly DecisionRecord[]) {
     assertWritable(next, expectedVersion);

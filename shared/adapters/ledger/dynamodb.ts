@@ -14,13 +14,18 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateScan,
   QueryCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
+  CLAIM_SORT_KEY,
+  type ClaimStatus,
+  claimKey,
   DECISION_PREFIX,
   DEFAULT_DECISIONS_LIMIT,
   type DecisionRecord,
@@ -30,6 +35,7 @@ import {
   planOutbox,
   recordOf,
   STATE_SORT_KEY,
+  type StateChangeClaim,
   TTL_ATTRIBUTE,
   targetKey,
   type WriteResult,
@@ -157,6 +163,72 @@ export class DynamoDBDecisionLedger extends CheckedLedger {
 
   async targets(): Promise<string[]> {
     throw new Error("listing every target is the operator's Scan: use DynamoDBLedger");
+  }
+
+  async claimStateChange(claim: StateChangeClaim): Promise<boolean> {
+    const status: ClaimStatus = "IN_PROGRESS";
+    try {
+      // The condition is claimable()'s (ports/ledger.ts). A retried put whose first attempt landed
+      // meets its own claim, in progress under the same owner, and succeeds again.
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk: claimKey(claim.key),
+            sk: CLAIM_SORT_KEY,
+            owner: claim.owner,
+            status,
+            inProgressUntil: claim.inProgressUntil.getTime(),
+            [TTL_ATTRIBUTE]: Math.ceil(claim.keepUntil.getTime() / 1000),
+          },
+          ConditionExpression:
+            "attribute_not_exists(pk) OR #expires <= :nowSeconds OR (#status = :inProgress AND (#owner = :owner OR #until <= :now))",
+          ExpressionAttributeNames: {
+            "#expires": TTL_ATTRIBUTE,
+            "#status": "status",
+            "#owner": "owner",
+            "#until": "inProgressUntil",
+          },
+          ExpressionAttributeValues: {
+            ":nowSeconds": Math.floor(claim.now.getTime() / 1000),
+            ":inProgress": status,
+            ":owner": claim.owner,
+            ":now": claim.now.getTime(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (errorName(error) === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
+  }
+
+  async settleStateChange(key: string, owner: string, outcome: "completed" | "released"): Promise<void> {
+    const Key = { pk: claimKey(key), sk: CLAIM_SORT_KEY };
+    const owned = {
+      ConditionExpression: "#owner = :owner",
+      ExpressionAttributeNames: { "#owner": "owner" },
+      ExpressionAttributeValues: { ":owner": owner },
+    };
+    const completed: ClaimStatus = "COMPLETED";
+    try {
+      await this.#documents.send(
+        outcome === "released"
+          ? new DeleteCommand({ TableName: this.#table, Key, ...owned })
+          : new UpdateCommand({
+              TableName: this.#table,
+              Key,
+              UpdateExpression: "SET #status = :completed",
+              ConditionExpression: owned.ConditionExpression,
+              ExpressionAttributeNames: { ...owned.ExpressionAttributeNames, "#status": "status" },
+              ExpressionAttributeValues: { ...owned.ExpressionAttributeValues, ":completed": completed },
+            }),
+      );
+    } catch (error) {
+      // Another invocation took the claim over (this one was presumed dead): it is theirs now.
+      if (errorName(error) !== "ConditionalCheckFailedException") throw error;
+    }
   }
 
   async #readItem(target: string): Promise<StateItem | null> {

@@ -5,6 +5,8 @@
  */
 
 import {
+  type ClaimStatus,
+  claimable,
   DEFAULT_DECISIONS_LIMIT,
   type DecisionRecord,
   type LogItem,
@@ -13,6 +15,7 @@ import {
   plain,
   planOutbox,
   recordOf,
+  type StateChangeClaim,
   type WriteResult,
 } from "../../brain/ports/ledger.js";
 import type { TargetState } from "../../core/engine/targetState.js";
@@ -28,6 +31,10 @@ export class MemoryLedger extends CheckedLedger {
   readonly #retentionDays: number;
   readonly #states = new Map<string, StateItem>();
   readonly #logs = new Map<string, Map<string, LogItem>>();
+  readonly #claims = new Map<
+    string,
+    { owner: string; status: ClaimStatus; inProgressUntil: number; expiresAt: number }
+  >();
 
   constructor(options: { retentionDays?: number } = {}) {
     super();
@@ -70,6 +77,27 @@ export class MemoryLedger extends CheckedLedger {
   async targets(): Promise<string[]> {
     await tick();
     return [...this.#states.keys()].sort();
+  }
+
+  async claimStateChange(claim: StateChangeClaim): Promise<boolean> {
+    await tick();
+    // The same condition as DynamoDB's, checked and set without yielding.
+    if (!claimable(this.#claims.get(claim.key) ?? null, claim)) return false;
+    this.#claims.set(claim.key, {
+      owner: claim.owner,
+      status: "IN_PROGRESS",
+      inProgressUntil: claim.inProgressUntil.getTime(),
+      expiresAt: Math.ceil(claim.keepUntil.getTime() / 1000),
+    });
+    return true;
+  }
+
+  async settleStateChange(key: string, owner: string, outcome: "completed" | "released"): Promise<void> {
+    await tick();
+    const stored = this.#claims.get(key);
+    if (stored?.owner !== owner) return;
+    if (outcome === "released") this.#claims.delete(key);
+    else stored.status = "COMPLETED";
   }
 
   /** The raw log items of a target, in key order: what a Query of DynamoDB would return. */

@@ -47,6 +47,58 @@ export interface Ledger {
   decisions(target: string, options?: { limit?: number }): Promise<DecisionRecord[]>;
   /** Every target with a state item (for pause --all / resume --all). */
   targets(): Promise<string[]>;
+  /**
+   * Rule 6 (docs/rules.md), before any target's state is touched: one conditional write on the state change's own
+   * item (not a target's), so that its twins and retries do not compete with real decisions.
+   * True when this invocation holds the claim: the first; the same invocation again while its
+   * claim is in progress (Lambda's retries keep the request id); any, once an in-progress claim is
+   * past `inProgressUntil` (its invocation presumed dead) or the item outlived `keepUntil`. False when another delivery
+   * holds or completed it.
+   */
+  claimStateChange(claim: StateChangeClaim): Promise<boolean>;
+  /**
+   * The claim's end: `completed` (every later delivery is a duplicate until `keepUntil`), or
+   * `released` (the invocation failed: Lambda's retry, or a twin, claims it afresh and each
+   * target's remembered changes tell what is already done). Only the owner's claim is settled.
+   */
+  settleStateChange(key: string, owner: string, outcome: "completed" | "released"): Promise<void>;
+}
+
+/**
+ * A delivery's claim on one state change, as Powertools' idempotency keeps its records
+ * (https://docs.powertools.aws.dev/lambda/typescript/latest/utilities/idempotency/): the key
+ * (stateChangeKey), the invocation holding it, a status (IN_PROGRESS, then COMPLETED), an
+ * in-progress expiry after which another invocation may take over, and the item's own expiry.
+ */
+export type StateChangeClaim = {
+  key: string;
+  /** The invocation (Lambda's request id). */
+  owner: string;
+  now: Date;
+  /** After this an in-progress claim is presumed dead (settings.reservationTimeoutSeconds). */
+  inProgressUntil: Date;
+  /** When a delivery of the change is refused as stale anyway: the item then expires (TTL). */
+  keepUntil: Date;
+};
+
+/** The status of a state change's claim. */
+export type ClaimStatus = "IN_PROGRESS" | "COMPLETED";
+
+/** The partition key of a state change's claim (one item per change, sort key CLAIM_SORT_KEY). */
+export const claimKey = (key: string): string => `CHANGE#${key}`;
+export const CLAIM_SORT_KEY = "CLAIM";
+
+/** Whether a stored claim can be taken by `claim` (the rules of claimStateChange). */
+export function claimable(
+  stored: { owner: string; status: ClaimStatus; inProgressUntil: number; expiresAt: number } | null,
+  claim: StateChangeClaim,
+): boolean {
+  if (stored === null) return true;
+  const now = claim.now.getTime();
+  return (
+    stored.expiresAt * 1000 <= now ||
+    (stored.status === "IN_PROGRESS" && (stored.owner === claim.owner || stored.inProgressUntil <= now))
+  );
 }
 
 /** Past this many records the outbox drains even without an outcome: the one extra write. */

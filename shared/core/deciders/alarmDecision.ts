@@ -55,6 +55,8 @@ export type AlarmDecision = {
   changed: boolean;
   /** Whether the decision asks for an AWS call. */
   act: boolean;
+  /** Nothing to write: a duplicate leaves the state and the log as they are (rule 6). */
+  quiet?: boolean;
 };
 
 /** The step policies of a target that answer an alarm. */
@@ -280,6 +282,7 @@ export function decideOnAlarm(input: {
       next: state,
       changed: false,
       act: false,
+      quiet: true,
     };
   }
 

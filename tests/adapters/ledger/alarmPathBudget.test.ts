@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(() => dynamo.stop());
 
 describe("the alarm path's reads and writes per decision, on dynalite", () => {
-  it("taken: 1 read + 1 conditional write before the AWS call, ≤ 2 writes after; duplicate and OK: 1 read + ≤ 1 write", async () => {
+  it("taken: 1 read + 1 conditional write before the AWS call, ≤ 2 writes after; OK: 1 read + ≤ 1 write; a duplicate: one refused claim and nothing on the targets", async () => {
     const recorder = recordOperations(dynamo.client);
     // Where the readers' AWS call falls in the ledger's traffic.
     let atApply: number | null = null;
@@ -80,6 +80,8 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
         before: count(readers.slice(0, split)),
         after: count(readers.slice(split)),
         floor: count(recorder.calls.filter(ofTarget("virtway-acu-floor"))),
+        // The state change's own item (CHANGE#<key>): its claim, then its completion.
+        claim: recorder.calls.filter((c) => c.body.includes('"CHANGE#')).map((c) => c.operation),
         calls: readers,
       };
     };
@@ -88,6 +90,7 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
       // A target the ledger has never seen: 72% on the 70% alarm adds a reader.
       const first = await decide(stateChange("virtway-readers-cpu-high-70", 0, 72, "ALARM"), 2);
       expect(first.results[0]).toMatchObject({ status: "applied", from: 2, to: 3 });
+      expect(first.claim).toEqual(["PutItem", "UpdateItem"]);
       expect(first.before).toEqual({ reads: 1, conditionalWrites: 1, writes: 1 });
       expect(first.after.reads).toBe(0);
       expect(first.after.writes).toBeLessThanOrEqual(2);
@@ -99,10 +102,12 @@ describe("the alarm path's reads and writes per decision, on dynalite", () => {
 
       // The same state change again (EventBridge after SNS).
       const duplicate = await decide(stateChange("virtway-readers-cpu-high-70", 0, 72, "ALARM"), 3);
-      expect(duplicate.results[0]).toMatchObject({ status: "held", reason: "DuplicateStateChange" });
-      expect(duplicate.before.reads).toBe(1);
-      expect(duplicate.before.writes).toBeLessThanOrEqual(1);
+      // One conditional write on the change's own item, refused; the targets' items untouched.
+      expect(duplicate.results[0]).toMatchObject({ target: null, reason: "DuplicateStateChange" });
+      expect(duplicate.claim).toEqual(["PutItem"]);
+      expect(duplicate.before).toEqual({ reads: 0, conditionalWrites: 0, writes: 0 });
       expect(duplicate.after).toEqual({ reads: 0, conditionalWrites: 0, writes: 0 });
+      expect(duplicate.floor).toEqual({ reads: 0, conditionalWrites: 0, writes: 0 });
 
       // An OK.
       const ok = await decide(stateChange("virtway-readers-cpu-high-70", 60, null, "OK"), 62);

@@ -80,7 +80,8 @@ describe("a crash between reservation and outcome", () => {
     await send(stateChange("virtway-readers-cpu-high-70", 60, null, "OK"), 62);
     expect((await stateItem()).reservations).toMatchObject([{ decisionId: reservation.decisionId }]);
 
-    // 3. Past reservationTimeoutSeconds, the next decision (an OK: 1 read, 1 write) settles it.
+    // 3. Past reservationTimeoutSeconds, the next decision (an OK: 1 read, 1 write, between the
+    //    state change's claim and its completion) settles it.
     const calls = recordCalls(dynamo.client);
     const [ok] = await send(
       stateChange("virtway-readers-cpu-high-70", timeout + 10, null, "OK"),
@@ -88,7 +89,7 @@ describe("a crash between reservation and outcome", () => {
     );
     calls.remove();
     expect(ok).toMatchObject({ status: "recorded", reason: "AlarmStateRecorded" });
-    expect(calls.calls).toEqual(["GetItem", "PutItem"]);
+    expect(calls.calls).toEqual(["PutItem", "GetItem", "PutItem", "UpdateItem"]);
     const released = await stateItem();
     expect(released.reservations).toEqual([]);
     // The reader was created: the capacity the reservation counted stands.

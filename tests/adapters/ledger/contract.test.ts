@@ -269,6 +269,52 @@ function ledgerContract(adapter: Adapter): void {
     });
   });
 
+  it("claims a state change once: the twin is refused, the owner's retry is not, until it completes", async () => {
+    const { ledger } = await fresh();
+    const key = "virtway-readers-cpu-high-70@2024-05-01T19:00:00.000Z";
+    const claim = (owner: string, seconds: number) => ({
+      key,
+      owner,
+      now: new Date(base + seconds * 1000),
+      inProgressUntil: new Date(base + (seconds + 60) * 1000),
+      keepUntil: new Date(base + 900_000),
+    });
+    expect(await ledger.claimStateChange(claim("sns", 1))).toBe(true);
+    expect(await ledger.claimStateChange(claim("eventbridge", 2))).toBe(false);
+    // Lambda's retry keeps the request id: the claim in progress is its own.
+    expect(await ledger.claimStateChange(claim("sns", 3))).toBe(true);
+    // Another owner's settling changes nothing.
+    await ledger.settleStateChange(key, "eventbridge", "released");
+    expect(await ledger.claimStateChange(claim("eventbridge", 4))).toBe(false);
+    await ledger.settleStateChange(key, "sns", "completed");
+    expect(await ledger.claimStateChange(claim("sns", 5))).toBe(false);
+    expect(await ledger.claimStateChange(claim("retry", 6))).toBe(false);
+    // Past keepUntil the item is as good as gone (TTL deletes it in its own time).
+    expect(await ledger.claimStateChange(claim("late", 901))).toBe(true);
+    expect(await ledger.targets()).toEqual([]);
+  });
+
+  it("a released claim is free; one in progress past inProgressUntil is taken over", async () => {
+    const { ledger } = await fresh();
+    const key = "virtway-frontend-requests-high@2024-05-01T19:00:00.000Z";
+    const claim = (owner: string, seconds: number) => ({
+      key,
+      owner,
+      now: new Date(base + seconds * 1000),
+      inProgressUntil: new Date(base + (seconds + 30) * 1000),
+      keepUntil: new Date(base + 900_000),
+    });
+    expect(await ledger.claimStateChange(claim("first", 0))).toBe(true);
+    await ledger.settleStateChange(key, "first", "released");
+    expect(await ledger.claimStateChange(claim("second", 1))).toBe(true);
+    // "second" dies without settling: before 31 s its claim stands, after it is presumed dead.
+    expect(await ledger.claimStateChange(claim("third", 30))).toBe(false);
+    expect(await ledger.claimStateChange(claim("third", 31))).toBe(true);
+    // The dead one's late completion does not take the claim back.
+    await ledger.settleStateChange(key, "second", "completed");
+    expect(await ledger.claimStateChange(claim("third", 32))).toBe(true);
+  });
+
   it("lists every target with a state item", async () => {
     const { ledger } = await fresh();
     expect(await ledger.targets()).toEqual([]);

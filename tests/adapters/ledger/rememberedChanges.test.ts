@@ -80,5 +80,6 @@ describe("the state changes a target remembers, at the limit, on dynalite", () =
       at: at(changes * 10),
     });
     expect(again).toMatchObject({ reason: "DuplicateStateChange" });
-  }, 60_000);
+    // 600 state changes, each with its claim and its completion besides its read and write.
+  }, 120_000);
 });

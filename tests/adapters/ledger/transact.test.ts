@@ -118,6 +118,8 @@ describe("withState under contention", () => {
       },
       decisions: (t, o) => ledger.decisions(t, o),
       targets: () => ledger.targets(),
+      claimStateChange: (c) => ledger.claimStateChange(c),
+      settleStateChange: (k, o, outcome) => ledger.settleStateChange(k, o, outcome),
     };
     const step = (s: TargetState) => ({ next: { ...s, capacity: 9 }, records: [], result: null });
     const run = withState(racing, T, init, step, { maxAttempts: 3, backoff: async () => {} });

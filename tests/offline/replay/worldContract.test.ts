@@ -134,9 +134,10 @@ describe("SimulatedTargets answers as the SDK-level account does", () => {
 
   it("readers: an identifier already taken refuses the change, or ends it part way", async () => {
     const { sdk, port } = await both([
-      { apply: READERS, from: 2, to: 3 }, // position 3 at 00:00:00
-      { apply: READERS, from: 1, to: 3 }, // position 2 created, position 3 taken
-      { apply: READERS, from: 2, to: 3 }, // position 3 taken: nothing created
+      // Each decision its own id: a reader tagged with the same decision would be its own, counted.
+      { apply: READERS, from: 2, to: 3, decisionId: "d-1" }, // position 3 at 00:00:00
+      { apply: READERS, from: 1, to: 3, decisionId: "d-2" }, // position 2 created, position 3 taken
+      { apply: READERS, from: 2, to: 3, decisionId: "d-3" }, // position 3 taken: nothing created
       { observe: READERS },
     ]);
     expect(port).toEqual(sdk);

@@ -170,9 +170,9 @@ export class DynamoDBDecisionLedger extends CheckedLedger {
     try {
       // The condition is claimable()'s (ports/ledger.ts). A retried put whose first attempt landed
       // meets its own claim, in progress under the same owner, and succeeds again.
-      await this.#documents.send(
+      await this.documents.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: {
             pk: claimKey(claim.key),
             sk: CLAIM_SORT_KEY,
@@ -213,11 +213,11 @@ export class DynamoDBDecisionLedger extends CheckedLedger {
     };
     const completed: ClaimStatus = "COMPLETED";
     try {
-      await this.#documents.send(
+      await this.documents.send(
         outcome === "released"
-          ? new DeleteCommand({ TableName: this.#table, Key, ...owned })
+          ? new DeleteCommand({ TableName: this.table, Key, ...owned })
           : new UpdateCommand({
-              TableName: this.#table,
+              TableName: this.table,
               Key,
               UpdateExpression: "SET #status = :completed",
               ConditionExpression: owned.ConditionExpression,

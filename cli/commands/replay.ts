@@ -3,11 +3,11 @@
  * [--ledger memory|dynamodb] [--json]`: a recording through the brain's real functions, in a closed
  * loop on a virtual clock, and through AWS's native policies acting alone (docs/replay.md). The
  * functions run as in Lambda (middy, parsing, the brain, the ledger); their logs and metrics are
- * silent. `--json` prints the KPIs and decisions as one object; otherwise a summary table per target.
+ * silent unless --verbose. `--json` prints the KPIs and decisions as one object; otherwise a
+ * summary table per target.
  */
 import { type Command, Option } from "commander";
 import { alarmFunction } from "../../functions/alarm.js";
-import { logger } from "../../functions/lib/observability.js";
 import type { FunctionDeps } from "../../functions/lib/runtime.js";
 import { tickFunction } from "../../functions/tick.js";
 import { createAwsClients } from "../../shared/adapters/aws/clients.js";
@@ -27,10 +27,10 @@ import {
 import { readStreams } from "../../shared/offline/streams/readStream.js";
 import { formatSkipped } from "../../shared/offline/streams/record.js";
 import type { CommandContext } from "../context.js";
-import { type CliIo, ExitCode } from "../io.js";
+import { ExitCode } from "../io.js";
 import { lambdaContext } from "../lambdaContext.js";
 import { formatReplayTable, progressBar } from "../replayOutput.js";
-import { withStdoutDiscarded } from "../stdout.js";
+import { withFunctionOutput } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 const MODES = ["coordinated", "uncoordinated", "both"] as const;
@@ -76,12 +76,12 @@ export function registerReplay(program: Command, ctx: CommandContext): Command {
         throw new UsageError(`--seed must be a whole number, not ${options.seed}`);
       const { config, warnings } = loadConfig(options.config);
       for (const w of warnings) ctx.io.err(formatProblem(w, options.config));
-      ctx.setExit(await runReplay(ctx.io, files, config, options, seed));
+      ctx.setExit(await runReplay(ctx, files, config, options, seed));
     });
 }
 
 async function runReplay(
-  io: CliIo,
+  { io, verbose }: CommandContext,
   files: string[],
   config: BrainConfig,
   options: Options,
@@ -89,8 +89,6 @@ async function runReplay(
 ): Promise<number> {
   const modes: ReplayMode[] = options.mode === "both" ? ["coordinated", "uncoordinated"] : [options.mode];
   const results: Partial<Record<ReplayMode, ReplayResult>> = {};
-  const level = logger.getLevelName();
-  logger.setLogLevel("SILENT");
   try {
     // The bar needs the recording's span: read once more first, only where a bar can be drawn.
     const span = io.errTerminal ? await spanOf(files) : null;
@@ -98,7 +96,7 @@ async function runReplay(
       const ledger = await ledgerFor(options.ledger, config);
       const progress = progressBar(io, span ? span.minutes : 0);
       try {
-        results[mode] = await withStdoutDiscarded(() =>
+        results[mode] = await withFunctionOutput(verbose, () =>
           replay(
             config,
             readStreams(files, {
@@ -125,8 +123,6 @@ async function runReplay(
       return ExitCode.failed;
     }
     throw error;
-  } finally {
-    logger.setLogLevel(level);
   }
   if (options.json) {
     const only = modes.length === 1 ? results[modes[0] as ReplayMode] : results;

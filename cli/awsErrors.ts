@@ -146,7 +146,7 @@ export function describeAwsError(error: unknown): string | undefined {
   const operation = e.$operation;
   const calling = operation ? ` when calling the ${operation} operation` : "";
   if (e.name === "CredentialsProviderError" || /Could not load credentials/.test(e.message))
-    return `Unable to locate credentials${calling}. Configure them (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or leave out --live for a dry run`;
+    return `Unable to locate credentials${calling}. Configure them: aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
   if (/Region is missing/i.test(e.message))
     return `You must specify a region${calling}: set AWS_REGION (or the profile's region)`;
   const network = typeof e.code === "string" && NETWORK_CODES.has(e.code) ? e.code : undefined;

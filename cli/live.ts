@@ -15,7 +15,7 @@ export type LiveAws = { dynamoDB: () => DynamoDBClient };
 export const liveAws: LiveAws = {
   dynamoDB: () => {
     const endpoint = process.env.AWS_ENDPOINT_URL;
-    return nameOperations(new DynamoDBClient({ ...(endpoint ? { endpoint } : {}) }));
+    return new DynamoDBClient({ ...(endpoint ? { endpoint } : {}) });
   },
 };
 
@@ -32,6 +32,6 @@ export function liveLedger(
     throw new UsageError(
       "LEDGER_TABLE is not set: name the ledger's DynamoDB table (and AWS_ENDPOINT_URL for an emulator)",
     );
-  const client = aws.dynamoDB();
+  const client = nameOperations(aws.dynamoDB());
   return { ledger: new DynamoDBLedger({ client, tableName: table, retentionDays }), client, table };
 }

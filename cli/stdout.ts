@@ -1,8 +1,11 @@
 /**
  * Where the functions' own output goes while a command runs them, the command's output kept
- * apart. Powertools writes logs and EMF metrics to standard output, as Lambda expects; on the
- * command line standard output is the command's result alone.
+ * apart. Powertools writes logs and EMF metrics to standard output (warnings and errors to
+ * standard error), as Lambda expects; on the command line standard output is the command's result
+ * alone, and the functions' logs and metrics are wanted only with --verbose (or LOG_LEVEL).
  */
+import { Console } from "node:console";
+import { Writable } from "node:stream";
 import { logger } from "../functions/lib/observability.js";
 
 /** Runs `work` with standard output written by `write` instead, and puts it back after. */
@@ -16,22 +19,47 @@ async function withStdout<T>(write: typeof process.stdout.write, work: () => Pro
   }
 }
 
+/** The logger's console (private in its types: every log line of every level goes through it). */
+type WithConsole = { console: Console };
+
 /**
- * Runs `work` (which invokes functions) with their logs and metrics on standard error when
- * `verbose`, at LOG_LEVEL or else INFO, and with none of them otherwise: no log line, standard
- * output discarded meanwhile.
+ * Runs `work` (which invokes functions) with their logs and metrics written, whole lines, by
+ * `toErr` (the command's standard error) when `verbose`, at LOG_LEVEL or else INFO; and with none
+ * of them otherwise, whatever their level: the logger writes nowhere and standard output is
+ * discarded meanwhile.
  */
-export async function withFunctionOutput<T>(verbose: boolean, work: () => Promise<T>): Promise<T> {
+export async function withFunctionOutput<T>(
+  verbose: boolean,
+  work: () => Promise<T>,
+  toErr: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<T> {
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      if (verbose) toErr(chunk.toString());
+      done();
+    },
+  });
+  const target = logger as unknown as WithConsole;
+  const ownConsole = target.console;
   const level = logger.getLevelName();
-  logger.setLogLevel(verbose ? logLevelFromEnv() : "SILENT");
+  target.console = new Console({ stdout: sink, stderr: sink });
+  if (verbose) logger.setLogLevel(logLevelFromEnv());
+  // Whole lines: an EMF object and its newline may come in separate writes.
+  let pending = "";
+  const write = (chunk: string | Uint8Array) => {
+    pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const end = pending.lastIndexOf("\n");
+    if (end >= 0) {
+      toErr(pending.slice(0, end + 1));
+      pending = pending.slice(end + 1);
+    }
+    return true;
+  };
   try {
-    return await withStdout(
-      verbose
-        ? (process.stderr.write.bind(process.stderr) as typeof process.stdout.write)
-        : ((() => true) as typeof process.stdout.write),
-      work,
-    );
+    return await withStdout((verbose ? write : () => true) as typeof process.stdout.write, work);
   } finally {
+    if (pending !== "") toErr(pending);
+    target.console = ownConsole;
     logger.setLogLevel(level);
   }
 }

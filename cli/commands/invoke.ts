@@ -151,8 +151,10 @@ export async function invoke(
         exit = ExitCode.failed;
         continue;
       }
-      const result = await withFunctionOutput(ctx.verbose, () =>
-        handler(event, lambdaContext(fn, `invoke-${i + 1}`)),
+      const result = await withFunctionOutput(
+        ctx.verbose,
+        () => handler(event, lambdaContext(fn, `invoke-${i + 1}`)),
+        io.err,
       );
       if (result.error) {
         // Once: the message names the first problem; any others follow it.

@@ -96,21 +96,24 @@ async function runReplay(
       const ledger = await ledgerFor(options.ledger, config);
       const progress = progressBar(io, span ? span.minutes : 0);
       try {
-        results[mode] = await withFunctionOutput(verbose, () =>
-          replay(
-            config,
-            readStreams(files, {
-              onSkip: mode === modes[0] ? (s) => progress.io.err(formatSkipped(s)) : () => {},
-            }),
-            {
-              mode,
-              seed,
-              functionsOn: (world) => functionsOn(config, world, ledger.ledger),
-              onMinute: (at) => {
-                if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
+        results[mode] = await withFunctionOutput(
+          verbose,
+          () =>
+            replay(
+              config,
+              readStreams(files, {
+                onSkip: mode === modes[0] ? (s) => progress.io.err(formatSkipped(s)) : () => {},
+              }),
+              {
+                mode,
+                seed,
+                functionsOn: (world) => functionsOn(config, world, ledger.ledger),
+                onMinute: (at) => {
+                  if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
+                },
               },
-            },
-          ),
+            ),
+          progress.io.err,
         );
       } finally {
         progress.end();

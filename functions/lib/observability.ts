@@ -10,7 +10,8 @@ import type { AlarmResult } from "../../shared/brain/handleAlarm.js";
 import type { Reason } from "../../shared/core/engine/decision.js";
 
 export const logger = new Logger({ serviceName: "surge-brain" });
-export const metrics = new Metrics({ namespace: "SurgeBrain", serviceName: "surge-brain" });
+/** Its own warnings (no metric to publish, a dimension refused) go through the logger, at its level. */
+export const metrics = new Metrics({ namespace: "SurgeBrain", serviceName: "surge-brain", logger });
 
 /** The reasons of a refusal: the event is not shown to be the brain's (origin.ts). */
 const REFUSALS: ReadonlySet<Reason> = new Set<Reason>(["ForeignAccountOrRegion", "ForeignSource"]);

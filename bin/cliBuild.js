@@ -10,9 +10,12 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-/** What the bundle is made of: every source it may import, the configuration it inlines, the version. */
+/**
+ * What the bundle is made of: every source it may import, the configuration it inlines, the
+ * version, and the dependencies' versions (it bundles them too).
+ */
 const SOURCES = ["cli", "shared", "functions"];
-const FILES = ["brain.config.json", "package.json", "bin/cliBuild.js"];
+const FILES = ["brain.config.json", "package.json", "package-lock.json", "bin/cliBuild.js"];
 export const CACHE = join(ROOT, "node_modules", ".cache", "surge-brain");
 
 /** A digest of every source file's path and content. */

@@ -126,7 +126,7 @@ function offlineExamples(): string[] {
     .filter((line) => /^npm (run brain -- |start\b)/.test(line) && !/LEDGER_TABLE|--live/.test(line));
 }
 
-describe.concurrent("the README's offline examples", () => {
+describe("the README's offline examples", () => {
   const examples = offlineExamples();
 
   it("are found (the README has them)", () => {
@@ -144,5 +144,8 @@ describe.concurrent("the README's offline examples", () => {
       expect(own.trim()).not.toBe("");
       if (example.includes("--json")) expect(() => JSON.parse(own)).not.toThrow();
     },
+    // One after the other, each a whole npm run: on a machine shared with other work, more than
+    // the default time.
+    60_000,
   );
 });

@@ -7,6 +7,11 @@ export default defineConfig({
     testTimeout: 20_000,
     pool: "forks",
     // Powertools' logs and EMF metrics are asserted through the decisions, not read from the console.
-    env: { POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true" },
+    // The SDK's notice that its later versions need Node 22 is silenced, as the command line does.
+    env: {
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      POWERTOOLS_METRICS_DISABLED: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
   },
 });

@@ -9,15 +9,16 @@ import { createAwsClients } from "../shared/adapters/aws/clients.js";
 import { type Call, recordCalls } from "../shared/adapters/aws/recording.js";
 import { createLedgerTable } from "../shared/adapters/ledger/dynamodb.js";
 import type { BrainConfig } from "../shared/core/config/schema.js";
+import { nameOperations } from "./awsErrors.js";
 import type { FunctionWorld } from "./dryRun.js";
 import type { CliIo } from "./io.js";
-import { liveLedger } from "./live.js";
+import { type LiveAws, liveLedger } from "./live.js";
 
 export async function liveRun(
   config: BrainConfig,
-  options: { createTable: boolean; io: CliIo },
+  options: { createTable: boolean; io: CliIo; aws: LiveAws },
 ): Promise<FunctionWorld> {
-  const { ledger, client, table } = liveLedger(config.settings.decisionRetentionDays);
+  const { ledger, client, table } = liveLedger(config.settings.decisionRetentionDays, options.aws);
   if (options.createTable) {
     const created = await createLedgerTable(client, table);
     options.io.err(
@@ -26,6 +27,7 @@ export async function liveRun(
   }
   const endpoint = process.env.AWS_ENDPOINT_URL;
   const clients = createAwsClients(endpoint ? { endpoint } : {});
+  for (const c of Object.values(clients)) nameOperations(c);
   const calls: Call[] = [];
   recordCalls(clients, calls);
   return {

@@ -4,11 +4,10 @@
  */
 import type { ReplayMode, ReplayResult, TargetKpis } from "../shared/offline/replay/types.js";
 import type { CliIo } from "./io.js";
+import { type Column, formatTable, NONE } from "./table.js";
 
 /** The modes' columns, in this order: the brain, then the baseline it is measured against. */
 const MODES: readonly ReplayMode[] = ["coordinated", "uncoordinated"];
-
-const NONE = "—";
 
 const integer = (n: number) => String(Math.round(n));
 /** Counts and capacities: whole, or to the half ACU (an ACU floor moves in steps of 0.5). */
@@ -37,33 +36,20 @@ export function formatReplayTable(results: Partial<Record<ReplayMode, ReplayResu
   const modes = MODES.filter((mode) => results[mode] !== undefined);
   const targets = [...new Set(modes.flatMap((mode) => Object.keys(results[mode]?.targets ?? {})))];
   if (targets.length === 0) return "no targets";
-  const labelWidth = Math.max(...ROWS.map((row) => row.label.length));
+  const columns: Column[] = [
+    { header: "" },
+    ...modes.map((mode) => ({ header: mode, align: "right" as const })),
+  ];
   return targets
     .map((target) => {
-      const columns = modes.map((mode) => {
-        const kpis = results[mode]?.targets[target];
-        const cells = ROWS.map((row) => {
-          const value = kpis?.[row.kpi];
+      const rows = ROWS.map((row) => [
+        `  ${row.label}`,
+        ...modes.map((mode) => {
+          const value = results[mode]?.targets[target]?.[row.kpi];
           return value === undefined || value === null ? NONE : row.format(value);
-        });
-        const width = Math.max(mode.length, ...cells.map((cell) => cell.length));
-        return { header: mode.padStart(width), cells: cells.map((cell) => cell.padStart(width)) };
-      });
-      const line = (label: string, cells: string[]) =>
-        `  ${label.padEnd(labelWidth)}  ${cells.join("  ")}`.trimEnd();
-      return [
-        target,
-        line(
-          "",
-          columns.map((c) => c.header),
-        ),
-        ...ROWS.map((row, i) =>
-          line(
-            row.label,
-            columns.map((c) => c.cells[i] as string),
-          ),
-        ),
-      ].join("\n");
+        }),
+      ]);
+      return `${target}\n${formatTable(columns, rows)}`;
     })
     .join("\n\n");
 }

@@ -1,4 +1,13 @@
-/** Where standard output goes while a function runs, the command's own output kept apart; Node's warnings held back. */
+/**
+ * Where the functions' own output goes while a command runs them, the command's output kept
+ * apart. Powertools writes logs and EMF metrics to standard output (warnings and errors to
+ * standard error), as Lambda expects; on the command line standard output is the command's result
+ * alone, and the functions' logs and metrics are wanted only with --verbose (or LOG_LEVEL); Node's
+ * warnings are held back while a replay runs.
+ */
+import { Console } from "node:console";
+import { Writable } from "node:stream";
+import { logger } from "../functions/lib/observability.js";
 
 /** Runs `work` with standard output written by `write` instead, and puts it back after. */
 async function withStdout<T>(write: typeof process.stdout.write, work: () => Promise<T>): Promise<T> {
@@ -11,16 +20,63 @@ async function withStdout<T>(write: typeof process.stdout.write, work: () => Pro
   }
 }
 
-/**
- * Runs `work` with standard output sent to standard error: Powertools writes logs and EMF
- * metrics to standard output, as Lambda expects, while `--json` promises one JSON object there.
- */
-export const withStdoutToStderr = <T>(work: () => Promise<T>): Promise<T> =>
-  withStdout(process.stderr.write.bind(process.stderr) as typeof process.stdout.write, work);
+/** The logger's console (private in its types: every log line of every level goes through it). */
+type WithConsole = { console: Console };
 
-/** Runs `work` with standard output discarded: a replay's functions log nothing. */
-export const withStdoutDiscarded = <T>(work: () => Promise<T>): Promise<T> =>
-  withStdout((() => true) as typeof process.stdout.write, work);
+/**
+ * Runs `work` (which invokes functions) with their logs and metrics written, whole lines, by
+ * `toErr` (the command's standard error) when `verbose`, at LOG_LEVEL or else INFO; and with none
+ * of them otherwise, whatever their level: the logger writes nowhere and standard output is
+ * discarded meanwhile.
+ */
+export async function withFunctionOutput<T>(
+  verbose: boolean,
+  work: () => Promise<T>,
+  toErr: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<T> {
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      if (verbose) toErr(chunk.toString());
+      done();
+    },
+  });
+  const target = logger as unknown as WithConsole;
+  const ownConsole = target.console;
+  const level = logger.getLevelName();
+  target.console = new Console({ stdout: sink, stderr: sink });
+  if (verbose) logger.setLogLevel(logLevelFromEnv());
+  // Whole lines: an EMF object and its newline may come in separate writes.
+  let pending = "";
+  const write = (chunk: string | Uint8Array) => {
+    pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const end = pending.lastIndexOf("\n");
+    if (end >= 0) {
+      toErr(pending.slice(0, end + 1));
+      pending = pending.slice(end + 1);
+    }
+    return true;
+  };
+  try {
+    return await withStdout((verbose ? write : () => true) as typeof process.stdout.write, work);
+  } finally {
+    if (pending !== "") toErr(pending);
+    target.console = ownConsole;
+    logger.setLogLevel(level);
+  }
+}
+
+const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+type Level = (typeof LEVELS)[number];
+
+/** LOG_LEVEL, as Powertools reads it (any case), or INFO. */
+function logLevelFromEnv(): Level {
+  const wanted = process.env.LOG_LEVEL?.toUpperCase();
+  return LEVELS.find((l) => l === wanted) ?? "INFO";
+}
+
+/** `--verbose`, or LOG_LEVEL set: the functions' logs and metrics are wanted. */
+export const verboseWanted = (argv: readonly string[]): boolean =>
+  argv.includes("--verbose") || (process.env.LOG_LEVEL ?? "") !== "";
 
 /**
  * Runs `work` with Node's process warnings unprinted (the SDK's NodeVersionSupportWarning among
@@ -37,3 +93,6 @@ export async function withWarningsSilenced<T>(work: () => Promise<T>): Promise<T
     for (const listener of listeners) process.on("warning", listener);
   }
 }
+
+/** Runs `work` with the functions' output discarded, whatever --verbose says (the storm's). */
+export const withStdoutDiscarded = <T>(work: () => Promise<T>): Promise<T> => withFunctionOutput(false, work);

@@ -15,10 +15,9 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../shared/adapters/configFile.js";
 import { alarmNameOf } from "../../shared/core/alarms/alarmRule.js";
-import type { BrainConfig } from "../../shared/core/config/schema.js";
+import { type BrainConfig, isCompositeAlarm } from "../../shared/core/config/schema.js";
 import { formatProblem, NotAStreamError, StreamFileError } from "../../shared/core/errors.js";
 import { AlarmEvaluator, type EvaluationSummary } from "../../shared/offline/evaluation/evaluator.js";
-import { javaDouble } from "../../shared/offline/evaluation/reason.js";
 import type { StateChange } from "../../shared/offline/evaluation/stateChange.js";
 import { APPROXIMATIONS, type Approximation } from "../../shared/offline/evaluation/statistics.js";
 import { readStreams } from "../../shared/offline/streams/readStream.js";
@@ -26,6 +25,7 @@ import { formatSkipped } from "../../shared/offline/streams/record.js";
 import { SkipReports } from "../../shared/offline/streams/skipReports.js";
 import type { CommandContext } from "../context.js";
 import { type CliIo, ExitCode } from "../io.js";
+import { type Column, formatTable, NONE, rounded } from "../table.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 /** Progress on standard error every this many records (a month of one-minute data is millions). */
@@ -69,7 +69,7 @@ async function evaluate(
   let skipped = 0;
   const evaluator = new AlarmEvaluator(config.alarms, { account: config.account, region: config.region });
   for (const u of evaluator.unsupported) io.err(`warning: ${u.message}`);
-  const output = json ? jsonOutput(io) : textOutput(io);
+  const output = json ? jsonOutput(io) : textOutput(io, config);
   let summary: EvaluationSummary;
   // The first few skipped lines of each kind are shown, the rest counted (a file of random bytes
   // is tens of thousands of them).
@@ -118,13 +118,15 @@ type Output = {
   fail: (skipped: number, error: string) => void;
 };
 
-/** One line per change, as it comes. */
-function textOutput(io: CliIo): Output {
+/** A table of the changes, a row per change as it comes (the columns' widths fixed up front). */
+function textOutput(io: CliIo, config: BrainConfig): Output {
   let printed = false;
+  const widths = changeColumnWidths(config);
   return {
     change: (change) => {
+      if (!printed) io.out(formatTable(CHANGE_COLUMNS, [], { widths }));
       printed = true;
-      io.out(describeChange(change));
+      io.out(formatTable(CHANGE_COLUMNS, [changeRow(config, change)], { header: false, widths }));
     },
     end: () => {
       if (!printed) io.out("no state changes");
@@ -166,19 +168,75 @@ function jsonOutput(io: CliIo): Output {
   };
 }
 
-function describeChange(c: StateChange): string {
+const CHANGE_COLUMNS: Column[] = [
+  { header: "TIME" },
+  { header: "ALARM" },
+  { header: "FROM" },
+  { header: "TO" },
+  { header: "VALUE", align: "right" },
+  { header: "DECIDED BY" },
+];
+
+const STATE_WIDTH = "INSUFFICIENT_DATA".length;
+const VALUE_WIDTH = 12;
+
+/** Every column as wide as its widest possible value, but the last, as wide as it needs. */
+function changeColumnWidths(config: BrainConfig): (number | null)[] {
+  const alarm = Math.max("ALARM".length, ...config.alarms.map((a) => a.AlarmName.length));
+  return ["2026-11-23T19:01:00.000Z".length, alarm, STATE_WIDTH, STATE_WIDTH, VALUE_WIDTH, null];
+}
+
+/** The units CloudWatch publishes the metrics of the alarms people write in (AWS/RDS, AWS/EC2, AWS/ApplicationELB). */
+const METRIC_UNITS: Record<string, string> = {
+  CPUUtilization: "Percent",
+  FreeableMemory: "Bytes",
+  ReadLatency: "Seconds",
+  WriteLatency: "Seconds",
+  TargetResponseTime: "Seconds",
+  ReplicaLag: "Seconds",
+  AuroraReplicaLag: "Milliseconds",
+  DatabaseConnections: "Count",
+  RequestCount: "Count",
+  RequestCountPerTarget: "Count",
+  NetworkIn: "Bytes",
+  NetworkOut: "Bytes",
+};
+
+/** A datapoint with its unit: the alarm's Unit, or that of its metric where CloudWatch's is known. */
+function withUnit(config: BrainConfig, alarmName: string, value: number): string {
+  const alarm = config.alarms.find((a) => a.AlarmName === alarmName);
+  const unit =
+    alarm && !isCompositeAlarm(alarm)
+      ? (alarm.Unit ?? (alarm.MetricName ? METRIC_UNITS[alarm.MetricName] : undefined))
+      : undefined;
+  switch (unit) {
+    case "Percent":
+      return `${rounded(value)} %`;
+    case "Seconds":
+      return Math.abs(value) < 1 ? `${rounded(value * 1000)} ms` : `${rounded(value)} s`;
+    case "Milliseconds":
+      return `${rounded(value)} ms`;
+    case "Bytes":
+      return `${rounded(value / 1024 ** 2)} MiB`;
+    default:
+      return rounded(value);
+  }
+}
+
+function changeRow(config: BrainConfig, c: StateChange): string[] {
   const trigger = (
     c.reasonData.triggeringAlarms as { arn: string; state: { value: string } }[] | undefined
   )?.[0];
   const decided = trigger
     ? `${alarmNameOf(trigger.arn)} went ${trigger.state.value}`
     : c.value !== null
-      ? `${javaDouble(c.value)} at ${c.datapoints[0]?.at.slice(11, 19)}`
+      ? `the datapoint at ${c.datapoints[0]?.at.slice(11, 19)}`
       : c.to === "INSUFFICIENT_DATA"
         ? "missing data"
         : `missing data treated as ${c.reason.includes("[Breaching]") ? "breaching" : "not breaching"}`;
   const held = c.actionsSuppressedBy ? ` (actions held: ${c.actionsSuppressedBy})` : "";
-  return `${c.at}  ${c.alarm}  ${c.from} -> ${c.to}  ${decided}${held}`;
+  const value = c.value === null ? NONE : withUnit(config, c.alarm, c.value);
+  return [c.at, c.alarm, c.from, c.to, value, `${decided}${held}`];
 }
 
 function describeNote(note: EvaluationSummary["notes"][number]): string {

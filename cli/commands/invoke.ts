@@ -19,7 +19,7 @@ import { dryRun, type StartingState, StartingStateSchema } from "../dryRun.js";
 import { ExitCode } from "../io.js";
 import { lambdaContext } from "../lambdaContext.js";
 import { liveRun } from "../liveRun.js";
-import { withStdoutToStderr } from "../stdout.js";
+import { withFunctionOutput } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 const FUNCTIONS = { alarm: alarmFunction, tick: tickFunction, schedule: scheduleFunction } as const;
@@ -41,13 +41,19 @@ export function registerInvoke(program: Command, ctx: CommandContext): Command {
       "run a function's real handler on each payload in turn, as a dry run against a simulated account (or --live)",
     )
     .argument("<function>", `the function: ${Object.keys(FUNCTIONS).join(", ")}`)
-    .argument("<event-file...>", "payloads (JSON), handled in order against one ledger")
+    .argument(
+      "<event-file...>",
+      "payloads (JSON), handled in order against one ledger; - reads one from standard input",
+    )
     .option("--config <file>", "the configuration file", DEFAULT_CONFIG)
     .option(
       "--state <file>",
       'the simulated account\'s starting point: { "<target id>": { "capacity": n, "metrics": { "<PolicyName>": value } } } (metrics: what each target-tracking policy\'s metric reads, for tick)',
     )
-    .option("--now <iso-8601>", "the clock for every payload (default: each payload's own time)")
+    .option(
+      "--now <iso-8601>",
+      "the clock for every payload, with its zone (2026-11-23T19:05:00Z; default: each payload's own time)",
+    )
     .option("--json", "print one JSON object { decisions, calls } on standard output")
     .option(
       "--live",
@@ -78,10 +84,18 @@ export function registerInvoke(program: Command, ctx: CommandContext): Command {
     });
 }
 
+/** ISO-8601 with a zone: `Z` or an offset. Without one, Date reads the machine's local time. */
+const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
 function parseNow(value: string): Date {
   const at = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
-    throw new UsageError(`--now ${value} is not an ISO-8601 time such as 2026-11-23T19:00:00Z`);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) {
+    throw new UsageError(
+      `--now ${value} has no time zone, and would be read as this machine's local time: add one, as in ${value}Z (UTC) or ${value}+01:00`,
+    );
+  }
+  if (!ZONED.test(value) || Number.isNaN(at.getTime())) {
+    throw new UsageError(`--now ${value} is not an ISO-8601 time with a zone, such as 2026-11-23T19:00:00Z`);
   }
   return at;
 }
@@ -120,8 +134,10 @@ export async function invoke(
   },
 ): Promise<number> {
   const { io } = ctx;
+  if (files.filter((f) => f === STDIN).length > 1)
+    throw new UsageError("- (standard input) can be read once: give it once among the payloads");
   const world = options.live
-    ? await liveRun(options.config, { createTable: options.live.createTable, io })
+    ? await liveRun(options.config, { createTable: options.live.createTable, io, aws: ctx.aws })
     : await dryRun(options.config, options.start, options.now);
   const handler = FUNCTIONS[fn](() => world.deps);
   const decisions: FunctionResult["decisions"] = [];
@@ -130,16 +146,23 @@ export async function invoke(
     for (const [i, file] of files.entries()) {
       let event: unknown;
       try {
-        event = JSON.parse(readFileSync(file, "utf8"));
+        event = JSON.parse(readFileSync(file === STDIN ? 0 : file, "utf8"));
       } catch (error) {
-        io.err(`${file}: not a payload: ${(error as Error).message}`);
+        io.err(`${file}: not a payload: ${describeReadError(error)}`);
         exit = ExitCode.failed;
         continue;
       }
-      const result = await withStdoutToStderr(() => handler(event, lambdaContext(fn, `invoke-${i + 1}`)));
+      const result = await withFunctionOutput(
+        ctx.verbose,
+        () => handler(event, lambdaContext(fn, `invoke-${i + 1}`)),
+        io.err,
+      );
       if (result.error) {
-        io.err(`${file}: ${result.error.message}`);
-        for (const p of result.error.problems) io.err(`  ${formatProblem(p)}`);
+        // Once: the message names the first problem; any others follow it.
+        const { message, problems } = result.error;
+        io.err(`${file}: ${message}`);
+        for (const p of problems)
+          if (!message.includes(`${p.path}: ${p.message}`)) io.err(`  ${formatProblem(p)}`);
         exit = ExitCode.failed;
         continue;
       }
@@ -154,6 +177,17 @@ export async function invoke(
   }
   if (options.json) io.out(JSON.stringify({ decisions, calls: world.calls() }, null, 2));
   return exit;
+}
+
+/** `-` among the payloads: one read from standard input. */
+const STDIN = "-";
+
+/** Why a payload file cannot be read or parsed, without the errno's syscall noise. */
+function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "a folder, not a file";
+  return (error as Error).message;
 }
 
 function describe(d: FunctionResult["decisions"][number]): string {

@@ -1,7 +1,8 @@
 /**
- * The operator's commands on the live ledger (LEDGER_TABLE): `ledger <target>` shows a target's
- * state and recent decisions; `pause` and `resume` (rule 8, docs/rules.md) stop and restart a target's actions,
- * or every target's with --all, while its decisions go on being recorded.
+ * The operator's commands on the live ledger (LEDGER_TABLE): `ledger` lists every target,
+ * `ledger <target>` shows a target's state and recent decisions; `pause` and `resume` (rule 8,
+ * docs/rules.md) stop and restart a target's actions, or every target's with --all, while its
+ * decisions go on being recorded.
  */
 import type { Command } from "commander";
 import { loadConfig } from "../../shared/adapters/configFile.js";
@@ -11,6 +12,7 @@ import type { BrainConfig, Target } from "../../shared/core/config/schema.js";
 import { activeCooldowns, initialState, type TargetState } from "../../shared/core/engine/targetState.js";
 import { UsageError } from "../../shared/core/errors.js";
 import type { CommandContext } from "../context.js";
+import { formatLedgerList, type LedgerRow } from "../ledgerList.js";
 import { liveLedger } from "../live.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
@@ -29,24 +31,41 @@ const unobserved = (target: Target): TargetState => ({
   unobserved: true,
 });
 
-export function registerLedger(program: Command, { io }: CommandContext): Command {
+export function registerLedger(program: Command, { io, aws }: CommandContext): Command {
   return program
     .command("ledger")
     .description(
-      "show a target's state and recent decisions from the ledger (LEDGER_TABLE, AWS_ENDPOINT_URL)",
+      "list every target's state from the ledger, or show one target's state and recent decisions (LEDGER_TABLE, AWS_ENDPOINT_URL)",
     )
-    .argument("<target>", "the target's id")
+    .argument("[target]", "the target's id (default: list every target)")
     .option("--config <file>", "the configuration file", DEFAULT_CONFIG)
-    .option("--limit <n>", "how many recent decisions", "20")
-    .option("--json", "print one JSON object { state, decisions }")
-    .action(async (id: string, options: { config: string; limit: string; json?: boolean }) => {
+    .option("--limit <n>", "how many recent decisions of one target", "20")
+    .option(
+      "--json",
+      "print one JSON object: { state, decisions } for a target, { targets: [{ target, state, lastDecision }] } for all",
+    )
+    .action(async (id: string | undefined, options: { config: string; limit: string; json?: boolean }) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError(`--limit ${options.limit} is not a positive whole number`);
       const { config } = loadConfig(options.config);
-      targetOf(config, id);
-      const { ledger, client } = liveLedger(config.settings.decisionRetentionDays);
+      if (id !== undefined) targetOf(config, id);
+      const { ledger, client } = liveLedger(config.settings.decisionRetentionDays, aws);
       try {
+        if (id === undefined) {
+          const rows: LedgerRow[] = await Promise.all(
+            config.targets.map(async (t) => {
+              const [state, [lastDecision]] = await Promise.all([
+                ledger.read(t.id),
+                ledger.decisions(t.id, { limit: 1 }),
+              ]);
+              return { target: t.id, state, lastDecision: lastDecision ?? null };
+            }),
+          );
+          if (options.json) io.out(JSON.stringify({ targets: rows }, null, 2));
+          else io.out(formatLedgerList(rows, config.targets, new Date()));
+          return;
+        }
         const [state, decisions] = await Promise.all([ledger.read(id), ledger.decisions(id, { limit })]);
         if (options.json) io.out(JSON.stringify({ state, decisions }, null, 2));
         else io.out(describeLedger(id, state, decisions, new Date()));
@@ -85,7 +104,7 @@ function describeLedger(
   return lines.join("\n");
 }
 
-function registerPauseLike(program: Command, { io }: CommandContext, paused: boolean): Command {
+function registerPauseLike(program: Command, { io, aws }: CommandContext, paused: boolean): Command {
   const verb = paused ? "pause" : "resume";
   return program
     .command(verb)
@@ -98,11 +117,15 @@ function registerPauseLike(program: Command, { io }: CommandContext, paused: boo
     .option("--all", `${verb} every target the ledger or the configuration holds`)
     .option("--config <file>", "the configuration file", DEFAULT_CONFIG)
     .action(async (id: string | undefined, options: { all?: boolean; config: string }) => {
-      if ((id === undefined) === (options.all !== true))
+      if (id === undefined && options.all !== true)
+        throw new UsageError(
+          `${verb} takes the id of the target to ${verb} (${verb} virtway-readers), or --all for every target`,
+        );
+      if (id !== undefined && options.all === true)
         throw new UsageError(`${verb} takes a target or --all, not both`);
       const { config } = loadConfig(options.config);
       const target = id === undefined ? undefined : targetOf(config, id);
-      const { ledger, client } = liveLedger(config.settings.decisionRetentionDays);
+      const { ledger, client } = liveLedger(config.settings.decisionRetentionDays, aws);
       try {
         const now = new Date();
         const results: PauseResult[] = target

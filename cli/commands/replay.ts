@@ -3,7 +3,7 @@
  * [--ledger memory|dynamodb] [--report F.html] [--json]`: a recording through the brain's real
  * functions, in a closed loop on a virtual clock, and through AWS's native policies acting alone
  * (docs/replay.md). The functions run as in Lambda (middy, parsing, the brain, the ledger); their
- * logs and metrics, and Node's and the SDK's warnings, are silent. `--json` prints the KPIs and
+ * logs and metrics are silent unless --verbose, and Node's and the SDK's warnings are. `--json` prints the KPIs and
  * decisions as one object; otherwise a summary table per target. `--report` also writes the
  * self-contained HTML report (cli/report/).
  */
@@ -37,7 +37,7 @@ import { type CliIo, ExitCode } from "../io.js";
 import { lambdaContext } from "../lambdaContext.js";
 import { formatReplayTable, progressBar } from "../replayOutput.js";
 import { writeReport } from "../report/write.js";
-import { withStdoutDiscarded, withWarningsSilenced } from "../stdout.js";
+import { withFunctionOutput, withWarningsSilenced } from "../stdout.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 const MODES = ["coordinated", "uncoordinated", "both"] as const;
@@ -86,7 +86,7 @@ export function registerReplay(program: Command, ctx: CommandContext): Command {
       if (options.report !== undefined) checkReportPath(options.report);
       const { config, warnings } = loadConfig(options.config);
       for (const w of warnings) ctx.io.err(formatProblem(w, options.config));
-      ctx.setExit(await runReplay(ctx.io, files, config, options, seed));
+      ctx.setExit(await runReplay(ctx.io, files, config, options, seed, ctx.verbose));
     });
 }
 
@@ -103,6 +103,7 @@ async function runReplay(
   config: BrainConfig,
   options: Options,
   seed: number,
+  verbose: boolean,
 ): Promise<number> {
   const modes: ReplayMode[] = options.mode === "both" ? ["coordinated", "uncoordinated"] : [options.mode];
   let replayed: Replayed;
@@ -112,6 +113,7 @@ async function runReplay(
       seed,
       ledger: options.ledger,
       timeline: options.report !== undefined,
+      verbose,
     });
   } catch (error) {
     if (error instanceof NotAStreamError || error instanceof StreamFileError) {
@@ -140,15 +142,21 @@ export type Replayed = {
 };
 
 /**
- * The recording replayed in each mode, quietly: the functions' logs and metrics, and Node's and
- * the SDK's warnings, do not reach the terminal; a progress bar on standard error when it is one.
+ * The recording replayed in each mode, quietly: the functions' logs and metrics (unless verbose, then
+ * on standard error), and Node's and the SDK's warnings, do not reach the terminal; a progress bar on standard error when it is one.
  * Throws NotAStreamError or StreamFileError when a file is not a stream.
  */
 export async function replayModes(
   io: CliIo,
   files: string[],
   config: BrainConfig,
-  options: { modes: ReplayMode[]; seed: number; ledger: Options["ledger"]; timeline: boolean },
+  options: {
+    modes: ReplayMode[];
+    seed: number;
+    ledger: Options["ledger"];
+    timeline: boolean;
+    verbose?: boolean;
+  },
 ): Promise<Replayed> {
   const { modes, seed } = options;
   const results: Partial<Record<ReplayMode, ReplayResult>> = {};
@@ -168,22 +176,25 @@ export async function replayModes(
       const recorder = options.timeline ? new TimelineRecorder(config) : undefined;
       try {
         results[mode] = await withWarningsSilenced(() =>
-          withStdoutDiscarded(() =>
-            replay(
-              config,
-              readStreams(files, {
-                onSkip: mode === modes[0] ? (s) => reports.report(s) : () => {},
-              }),
-              {
-                mode,
-                seed,
-                functionsOn: (world) => functionsOn(config, world, ledger.ledger),
-                onMinute: (at) => {
-                  if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
+          withFunctionOutput(
+            options.verbose ?? false,
+            () =>
+              replay(
+                config,
+                readStreams(files, {
+                  onSkip: mode === modes[0] ? (s) => reports.report(s) : () => {},
+                }),
+                {
+                  mode,
+                  seed,
+                  functionsOn: (world) => functionsOn(config, world, ledger.ledger),
+                  onMinute: (at) => {
+                    if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
+                  },
+                  observer: recorder,
                 },
-                observer: recorder,
-              },
-            ),
+              ),
+            progress.io.err,
           ),
         );
         if (recorder) timelines[mode] = recorder.timeline();

@@ -77,6 +77,7 @@ export function registerStart(program: Command, ctx: CommandContext): Command {
           seed: SEED,
           ledger: "memory",
           timeline: true,
+          verbose: ctx.verbose,
         });
       } catch (error) {
         if (error instanceof NotAStreamError || error instanceof StreamFileError) {

@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../shared/adapters/configFile.js";
+import type { BrainConfig, Target } from "../../shared/core/config/schema.js";
 import { formatProblem } from "../../shared/core/errors.js";
 import type { CommandContext } from "../context.js";
+import { UNIT } from "../ledgerList.js";
+import { formatTable, rounded } from "../table.js";
 
 export const DEFAULT_CONFIG = "brain.config.json";
 
@@ -16,5 +19,35 @@ export function registerValidate(program: Command, { io }: CommandContext): Comm
       io.out(
         `${options.config}: valid: ${config.targets.length} targets, ${config.alarms.length} alarms${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : ""}`,
       );
+      if (config.targets.length > 0) io.out(`\n${targetsTable(config)}`);
     });
+}
+
+const resource = (t: Target): string =>
+  t.kind === "asg"
+    ? t.AutoScalingGroupName
+    : `${t.DBClusterIdentifier}${t.kind === "aurora-readers" ? " readers" : " ACU floor"}`;
+
+/** The targets the configuration manages: what each scales, its bounds with their unit, its layers. */
+function targetsTable(config: BrainConfig): string {
+  return formatTable(
+    [
+      { header: "TARGET" },
+      { header: "KIND" },
+      { header: "SCALES" },
+      { header: "BOUNDS", align: "right" },
+      { header: "STEP", align: "right" },
+      { header: "TRACKING", align: "right" },
+      { header: "SCHEDULES", align: "right" },
+    ],
+    config.targets.map((t) => [
+      t.id,
+      t.kind,
+      resource(t),
+      `${rounded(t.MinCapacity)}–${rounded(t.MaxCapacity)} ${UNIT[t.kind]}`,
+      String(t.policies.filter((p) => p.PolicyType === "StepScaling").length),
+      String(t.policies.filter((p) => p.PolicyType === "TargetTrackingScaling").length),
+      String(t.schedules.length),
+    ]),
+  );
 }

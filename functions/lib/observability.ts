@@ -24,7 +24,8 @@ export const logger = new Logger({
   serviceName: SERVICE,
   jsonReplacerFn: (_key, value) => (typeof value === "string" ? printable(value) : value),
 });
-export const metrics = new Metrics({ namespace: NAMESPACE, serviceName: SERVICE });
+/** Its own warnings (no metric to publish, a dimension refused) go through the logger, at its level. */
+export const metrics = new Metrics({ namespace: NAMESPACE, serviceName: SERVICE, logger });
 
 /** The reasons of a refusal: the event is not shown to be the brain's (origin.ts). */
 const REFUSALS: ReadonlySet<Reason> = new Set<Reason>(["ForeignAccountOrRegion", "ForeignSource"]);

@@ -119,17 +119,27 @@ describe("brain evaluate's output", () => {
     expect(err).toContain("160 records from 1 file: 3 series, 0 used by no alarm (ignored)");
   });
 
-  it("without --json: one line per change (time, alarm, from, to, the datapoint that decided it)", async () => {
+  it("without --json: a table, a row per change (time, alarm, from, to, the value rounded with its unit, what decided it)", async () => {
     const { code, out } = await run("evaluate", "events/streams/avalanche.jsonl");
     expect(code).toBe(0);
-    const lines = out.trim().split("\n");
-    expect(lines).toContain(
-      "2026-11-23T19:01:00.000Z  virtway-readers-cpu-high-70  OK -> ALARM  76.5 at 19:00:00",
+    const lines = out.trimEnd().split("\n");
+    expect(lines[0]).toBe(
+      "TIME                      ALARM                             FROM               TO                        VALUE  DECIDED BY",
     );
     expect(lines).toContain(
-      "2026-11-23T19:02:00.000Z  virtway-readers-pressure  OK -> ALARM  virtway-readers-latency-high went ALARM",
+      "2026-11-23T19:01:00.000Z  virtway-readers-cpu-high-70       OK                 ALARM                    76.5 %  the datapoint at 19:00:00",
     );
-    expect(lines).toHaveLength(23);
+    // Sum of requests over the period, 1647.666…: rounded; latency in seconds, shown in ms.
+    expect(lines).toContain(
+      "2026-11-23T19:04:00.000Z  virtway-api-requests-high         ALARM              OK                      1647.67  the datapoint at 19:03:00",
+    );
+    expect(lines).toContain(
+      "2026-11-23T19:02:00.000Z  virtway-readers-latency-high      OK                 ALARM                   3.83 ms  the datapoint at 19:01:00",
+    );
+    expect(lines).toContain(
+      "2026-11-23T19:02:00.000Z  virtway-readers-pressure          OK                 ALARM                         —  virtway-readers-latency-high went ALARM",
+    );
+    expect(lines).toHaveLength(24);
   });
 
   it("counts the series no alarm uses (EC2 CPU, RequestCountPerTarget by load balancer and target group)", async () => {
@@ -227,11 +237,15 @@ describe("brain evaluate prints the changes as they are decided", () => {
     const lastRead = log.findIndex((l) => l.to === "err" && l.text.startsWith(lastLine));
     expect(firstOut).toBeGreaterThanOrEqual(0);
     expect(lastRead).toBeGreaterThan(firstOut);
-    expect(log[firstOut]?.text).toBe(
-      "2026-11-23T19:01:00.000Z  virtway-frontend-requests-high  INSUFFICIENT_DATA -> ALARM  2000.0 at 19:00:00",
+    expect(log[firstOut]?.text).toMatch(/^TIME +ALARM +FROM +TO +VALUE +DECIDED BY$/);
+    expect(log[firstOut + 1]?.text).toMatch(
+      /^2026-11-23T19:01:00\.000Z {2}virtway-frontend-requests-high +INSUFFICIENT_DATA {2}ALARM +2000 {2}the datapoint at 19:00:00$/,
     );
     // Every change is printed once, in time order: one a minute.
-    const lines = log.filter((l) => l.to === "out").map((l) => l.text.slice(0, 24));
+    const lines = log
+      .filter((l) => l.to === "out")
+      .slice(1)
+      .map((l) => l.text.slice(0, 24));
     expect(lines).toEqual(rows.map((_, m) => new Date(Date.UTC(2026, 10, 23, 19, m + 1)).toISOString()));
   });
 
@@ -294,7 +308,7 @@ describe("brain evaluate prints the changes as they are decided", () => {
     expect(code).toBe(1);
     expect(err).toContain(`${later}: cannot read the file: no such file`);
     expect(out).toMatch(
-      /^2026-11-23T19:01:00\.000Z {2}virtway-frontend-requests-high {2}INSUFFICIENT_DATA -> ALARM/,
+      /^TIME +ALARM +FROM +TO +VALUE +DECIDED BY\n2026-11-23T19:01:00\.000Z {2}virtway-frontend-requests-high +INSUFFICIENT_DATA {2}ALARM /,
     );
     expect(out).not.toContain("no state changes");
   });
@@ -329,9 +343,18 @@ describe("brain evaluate prints the changes as they are decided", () => {
       });
       expect(json.stateChanges).toEqual(sorted);
       const text = await logged("evaluate", path);
-      expect(text.out.trimEnd().split("\n")).toEqual(
-        json.stateChanges.map((c) => expect.stringMatching(`^${c.at}  ${c.alarm}  ${c.from} -> ${c.to}  `)),
-      );
+      expect(text.out.trimEnd().split("\n")).toEqual([
+        expect.stringMatching(/^TIME +ALARM +FROM +TO +VALUE +DECIDED BY$/),
+        ...json.stateChanges.map((c) => expect.stringMatching(`^${c.at}  ${c.alarm} +${c.from} +${c.to} `)),
+      ]);
+      // One column each: every row's ALARM, FROM, TO and VALUE end where the header's do.
+      const [header = "", ...rows] = text.out.trimEnd().split("\n");
+      const from = header.indexOf("FROM");
+      const valueEnd = header.indexOf("VALUE") + "VALUE".length - 1;
+      for (const row of rows) {
+        expect(row.slice(from - 2, from + 1)).toMatch(/^ {2}\S$/);
+        expect(row.slice(valueEnd, valueEnd + 3)).toMatch(/^\S {2}$/);
+      }
     },
   );
 });

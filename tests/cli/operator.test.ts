@@ -78,6 +78,55 @@ describe("pause, resume and ledger on LEDGER_TABLE", () => {
     expect(json.state).toMatchObject({ paused: false, capacity: 3 });
   });
 
+  it("ledger without a target lists every target, as kubectl get hpa does", async () => {
+    // After the first test: the readers scaled out 2 → 3, a reader still provisioning.
+    const listed = await operate("ledger");
+    expect(listed.code).toBe(0);
+    const [header, ...rows] = listed.out.trimEnd().split("\n");
+    expect(header?.split(/ {2,}/)).toEqual([
+      "TARGET",
+      "CAPACITY",
+      "BOUNDS",
+      "IN FLIGHT",
+      "COOLDOWNS",
+      "PAUSED",
+      "LAST DECISION",
+      "AGE",
+    ]);
+    expect(rows.map((r) => r.split(" ")[0])).toEqual(config.targets.map((t) => t.id));
+    const readers = rows[0]?.split(/ {2,}/) ?? [];
+    expect(readers.slice(0, 4)).toEqual(["virtway-readers", "3 readers", "1–8", "+1"]);
+    expect(readers[4]).toMatch(/^out \d+ (s|min) \(readers-cpu-step-70\)/);
+    expect(readers.slice(5, 7)).toEqual(["no", "ScaleOut 2 → 3 applied"]);
+    expect(readers[7]).toMatch(/^\d+ s$/);
+    // A target the ledger has never seen says so.
+    expect(rows.find((r) => r.startsWith("virtway-api "))?.split(/ {2,}/)).toEqual([
+      "virtway-api",
+      "—",
+      "—",
+      "—",
+      "—",
+      "no",
+      "never seen",
+      "—",
+    ]);
+    // The columns line up: every row's CAPACITY ends where the header's does.
+    const end = (header ?? "").indexOf("CAPACITY") + "CAPACITY".length;
+    for (const row of rows) expect(row.slice(end - 1, end + 2)).toMatch(/^\S {2}$/);
+
+    const json = JSON.parse((await operate("ledger", "--json")).out);
+    expect(json.targets.map((t: { target: string }) => t.target)).toEqual(config.targets.map((t) => t.id));
+    expect(json.targets[0]).toMatchObject({
+      state: { capacity: 3, paused: false },
+      lastDecision: { reason: "ScaleOut", from: 2, to: 3 },
+    });
+    expect(json.targets.find((t: { target: string }) => t.target === "virtway-api")).toEqual({
+      target: "virtway-api",
+      state: null,
+      lastDecision: null,
+    });
+  });
+
   it("pause --all pauses every configured target, and resume --all undoes it", async () => {
     const paused = await operate("pause", "--all");
     expect(paused.code).toBe(0);
@@ -98,7 +147,11 @@ describe("pause, resume and ledger on LEDGER_TABLE", () => {
   });
 
   it("misuse: no target, both a target and --all, an unknown target, no LEDGER_TABLE", async () => {
-    expect((await run("pause")).code).toBe(2);
+    const bare = await run("pause");
+    expect(bare.code).toBe(2);
+    expect(bare.err).toBe(
+      "pause takes the id of the target to pause (pause virtway-readers), or --all for every target (add --help for usage)\n",
+    );
     expect((await run("pause", "virtway-readers", "--all")).code).toBe(2);
     const unknown = await run("resume", "virtway-nope");
     expect(unknown.code).toBe(2);

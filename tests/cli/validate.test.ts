@@ -21,6 +21,14 @@ describe("brain validate", () => {
     const { code, out } = await run("validate");
     expect(code).toBe(0);
     expect(out).toMatch(/brain\.config\.json: valid: 4 targets, 8 alarms/);
+    // The targets, as a table: bounds with their unit, right-aligned; the layers counted.
+    const lines = out.split("\n");
+    expect(lines).toContain(
+      "TARGET             KIND             SCALES                            BOUNDS  STEP  TRACKING  SCHEDULES",
+    );
+    expect(lines).toContain(
+      "virtway-acu-floor  aurora-capacity  virtway-aurora ACU floor        1–16 ACU     1         0          2",
+    );
   });
 
   it("lists every problem with its JSON path and exits 1", async () => {

@@ -10,8 +10,10 @@ import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynam
 import { createLedgerTable, DynamoDBLedger } from "./dynamodb.js";
 
 type DynaliteOptions = { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number };
-// dynalite is CommonJS and ships no types: its one export, typed here.
-const dynalite = createRequire(import.meta.url)("dynalite") as (options?: DynaliteOptions) => Server;
+// dynalite is CommonJS and ships no types: its one export, typed here. Loaded when first started,
+// so that commands that never start it (and the command line's start-up) do not pay for it.
+const dynalite = (options?: DynaliteOptions): Server =>
+  (createRequire(import.meta.url)("dynalite") as (options?: DynaliteOptions) => Server)(options);
 
 export type LocalDynamo = { endpoint: string; client: DynamoDBClient; stop(): Promise<void> };
 

@@ -1,15 +1,15 @@
 /**
- * Reading a line format (Metric Streams JSON lines, the CSV) lazily: a file stream split into
- * lines, one line in memory at a time and never more than MAX_LINE_BYTES of it. Lines that are not records are reported through `onSkip`;
+ * Reading a line format (Metric Streams JSON lines, the CSV) lazily: a file stream (gunzipped
+ * where it is gzip, source.ts) split into lines, one line in memory at a time and never more than MAX_LINE_BYTES of it. Lines that are not records are reported through `onSkip`;
  * until the file's first record is found those reports are held back, so that a file that turns
  * out not to be a stream at all is rejected with one message rather than a line-by-line flood.
  */
-import { createReadStream } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { NotAStreamError, StreamFileError } from "../../core/errors.js";
 import { echo } from "../../core/printable.js";
 import { HeldReports } from "./heldReports.js";
 import type { MetricRecord, OnSkip } from "./record.js";
+import { openBytes, openText } from "./source.js";
 
 /** What a line parser says about one line. */
 export type LineResult =
@@ -45,13 +45,9 @@ const CR = 0x0d;
  * (and one 64 KiB block of the file) is ever in memory, whatever the file holds.
  */
 export async function* readLines(file: string, maxBytes = MAX_LINE_BYTES): AsyncGenerator<Line> {
-  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
-  const opened = new Promise<void>((resolve, reject) => {
-    input.once("open", () => resolve());
-    input.once("error", reject);
-  });
+  let input: Readable;
   try {
-    await opened;
+    input = await openBytes(file);
   } catch (error) {
     throw fileError(file, error);
   }
@@ -107,16 +103,19 @@ const HEAD_BYTES = 64 * 1024;
 
 /** The first `bytes` of a file as text; `whole` when that is the whole file (its last line is complete). */
 export async function readHead(file: string, bytes = HEAD_BYTES): Promise<{ text: string; whole: boolean }> {
-  let handle: FileHandle | undefined;
+  let input: Readable | undefined;
   try {
-    handle = await open(file, "r");
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return { text: buffer.subarray(0, bytesRead).toString("utf8"), whole: bytesRead < bytes };
+    input = await openText(file, bytes);
+    let text = "";
+    for await (const chunk of input) {
+      text += chunk as string;
+      if (text.length >= bytes) return { text, whole: false };
+    }
+    return { text, whole: true };
   } catch (error) {
     throw fileError(file, error);
   } finally {
-    await handle?.close();
+    input?.destroy();
   }
 }
 

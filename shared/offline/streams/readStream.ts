@@ -22,6 +22,7 @@ import { type LineParser, readHead, recordsFromLines } from "./lines.js";
 import { metricStreamsLineParser } from "./metricStreams.js";
 import type { MetricRecord, OnSkip } from "./record.js";
 import { DEFAULT_REORDER_WINDOW_MS, type DeferredStream, mergeInTimeOrder, reorder } from "./reorder.js";
+import { withoutGz } from "./source.js";
 
 const STREAM_FORMATS = ["metric-streams", "get-metric-data", "csv"] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
@@ -37,7 +38,7 @@ export type StreamOptions = {
 export type ReaderCount = { open: number; peak: number };
 
 /**
- * The format of a file from its extension and the line that tells it (see formatLine: the first
+ * The format of a file from its extension (less any `.gz`) and the line that tells it (see formatLine: the first
  * line that is not blank or a `#` comment, past a few lines of preamble):
  * - `.csv`, or a first line such as `timestamp,namespace,...`: the CSV;
  * - a first line that is `{` alone (the CLI's pretty-printed output) or an object with
@@ -45,7 +46,7 @@ export type ReaderCount = { open: number; peak: number };
  * - anything else: Metric Streams JSON lines (whose lines are then checked one by one).
  */
 export function detectFormat(file: string, firstLine: string | undefined): StreamFormat {
-  if (extname(file).toLowerCase() === ".csv") return "csv";
+  if (extname(withoutGz(file)).toLowerCase() === ".csv") return "csv";
   const line = (firstLine ?? "").replace(/^\uFEFF/, "").trim();
   if (line === "{" || /^\{\s*"(MetricDataQueries|MetricDataResults|Messages)"/.test(line))
     return "get-metric-data";

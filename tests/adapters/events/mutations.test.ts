@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dryRun, type FunctionWorld } from "../../../cli/dryRun.js";
 import { lambdaContext } from "../../../cli/lambdaContext.js";
-import { withStdoutDiscarded } from "../../../cli/stdout.js";
+import { withFunctionOutput } from "../../../cli/stdout.js";
 import { alarmFunction } from "../../../functions/alarm.js";
 import type { FunctionResult } from "../../../functions/lib/result.js";
 import { virtwayConfig } from "../../support/config.js";
@@ -55,7 +55,7 @@ describe("the alarm function on mutated samples", () => {
       fc.asyncProperty(fc.constantFrom(...mutations), replacement, async ({ payload, path }, by) => {
         const event = replaced(payload, path, by);
         const before = mutating();
-        const result: FunctionResult = await withStdoutDiscarded(() =>
+        const result: FunctionResult = await withFunctionOutput(false, () =>
           handler(event, lambdaContext("alarm", `mutation-${++n}`)),
         );
         expect(Array.isArray(result.decisions)).toBe(true);

@@ -4,12 +4,12 @@
  * result's small fields are kept, and its Timestamps and Values go number by number to the spill
  * file (pointSpill.ts), with the reports of datapoints that are not numbers or timestamps.
  */
-import { createReadStream } from "node:fs";
 import { getManyValues, isMany, none } from "stream-chain/defs.js";
 import { Assembler } from "stream-json/core/assembler.js";
 import { jsonParser, type Token } from "stream-json/core/parser.js";
 import { NotAStreamError, StreamFileError } from "../../../core/errors.js";
 import { OUT_OF_RANGE, parseTimestamp, timestampOutOfRange } from "../record.js";
+import { openText } from "../source.js";
 import { BoundedTokens, MAX_VALUE_CHARS, TooLargeError } from "./boundedTokens.js";
 import type { PointSpill, Segment } from "./pointSpill.js";
 
@@ -84,7 +84,7 @@ async function scanFile(file: string, scanner: DocumentScanner): Promise<void> {
   let read = 0;
   let size = 0;
   try {
-    for await (const chunk of createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 })) {
+    for await (const chunk of await openText(file)) {
       // A byte-order mark is not part of the document.
       const text = read === 0 ? (chunk as string).replace(/^\uFEFF/, "") : (chunk as string);
       size = text.length;

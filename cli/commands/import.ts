@@ -6,7 +6,6 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { emptyOutputs, readDescribeOutput } from "../../shared/adapters/awsCli/describeOutputs.js";
 import { importConfig } from "../../shared/adapters/awsCli/importConfig.js";
@@ -14,9 +13,10 @@ import { CONFIG_SCHEMA_FILE } from "../../shared/core/config/jsonSchema.js";
 import { formatProblem } from "../../shared/core/errors.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
+import { projectPath } from "../projectRoot.js";
 
 /** The shipped JSON Schema, at the project's root. */
-const SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), "../..", CONFIG_SCHEMA_FILE);
+const SCHEMA_PATH = projectPath(CONFIG_SCHEMA_FILE);
 
 export function registerImport(program: Command, { io, setExit }: CommandContext): Command {
   return program

@@ -6,21 +6,19 @@
  * Node's warnings stay off the terminal.
  */
 import { relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { loadConfig } from "../../shared/adapters/configFile.js";
 import { formatProblem, NotAStreamError, StreamFileError } from "../../shared/core/errors.js";
 import type { ReplayResult, TargetKpis } from "../../shared/offline/replay/types.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
+import { projectPath } from "../projectRoot.js";
 import { writeReport } from "../report/write.js";
 import { checkReportPath, replayModes } from "./replay.js";
 import { DEFAULT_CONFIG } from "./validate.js";
 
 /** The Virtway scenario's recording (its configuration is the root brain.config.json), wherever start runs. */
-export const VIRTWAY_STREAM = fileURLToPath(
-  new URL("../../events/scenarios/virtway/avalanche.jsonl", import.meta.url),
-);
+export const VIRTWAY_STREAM = projectPath("events", "scenarios", "virtway", "avalanche.jsonl");
 const SEED = 1;
 
 /** The table's columns: a KPI as people read it, each with the brain's value and the native one. */

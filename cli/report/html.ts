@@ -11,9 +11,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Timeline } from "../../shared/offline/replay/timeline.js";
 import type { ReplayMode, ReplayResult } from "../../shared/offline/replay/types.js";
+import { projectPath } from "../projectRoot.js";
 import { comparedWithPublished, publishedTitle } from "./published.js";
 
 const require = createRequire(import.meta.url);
@@ -22,8 +22,8 @@ const require = createRequire(import.meta.url);
 const assets = () => ({
   uplotJs: readFileSync(require.resolve("uplot/dist/uPlot.iife.min.js"), "utf8"),
   uplotCss: readFileSync(require.resolve("uplot/dist/uPlot.min.css"), "utf8"),
-  client: readFileSync(fileURLToPath(new URL("./client.js", import.meta.url)), "utf8"),
-  style: readFileSync(fileURLToPath(new URL("./report.css", import.meta.url)), "utf8"),
+  client: readFileSync(projectPath("cli", "report", "client.js"), "utf8"),
+  style: readFileSync(projectPath("cli", "report", "report.css"), "utf8"),
 });
 
 export type ReportInput = {

@@ -31,9 +31,11 @@ describe("invoke on a payload with escape sequences", () => {
       logs += String(chunk);
       return true;
     });
-    const { code, out, err } = await run("invoke", "alarm", file);
+    const { code, out, err } = await run("invoke", "alarm", file, "--verbose");
     vi.restoreAllMocks();
     expect(code).toBe(0);
+    // --verbose: the function's logs on the command's standard error.
+    logs += err;
     expect(logs).toContain('"level":"INFO"');
     for (const text of [out, err, logs]) expect(text).not.toMatch(RAW_CONTROL);
     expect(out).toContain("\\u001b[31mred\\u001b]0;owned\\u0007\\u009b2J\\u202e: NoPolicyForAlarm");

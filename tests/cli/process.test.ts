@@ -58,9 +58,11 @@ describe("bin/brain.js", () => {
   });
 
   const payload = "events/sns/readers-cpu-70.json";
+  // The tests' own configuration (the root one's calendar raises floors on the sample's evening).
+  const config = "--config tests/fixtures/virtway.config.json";
 
   it("quiet by default: the decisions on standard output, nothing on standard error", async () => {
-    const { code, out, err } = await brain(`invoke alarm ${payload}`);
+    const { code, out, err } = await brain(`invoke alarm ${payload} ${config}`);
     expect(code).toBe(0);
     expect(err).toBe("");
     expect(out).toMatch(/^events\/sns\/readers-cpu-70\.json: virtway-readers: applied ScaleOut \(1 → 2\)/);
@@ -72,19 +74,26 @@ describe("bin/brain.js", () => {
         .trimEnd()
         .split("\n")
         .map((l) => JSON.parse(l));
-    const verbose = await brain(`invoke alarm ${payload} ${payload} --verbose`);
-    expect(verbose.out).toBe((await run("invoke", "alarm", payload, payload)).out);
-    // Both invocations (the second a duplicate): the decisions' INFO lines, and the EMF metrics each time.
+    const verbose = await brain(`invoke alarm ${payload} ${payload} ${config} --verbose`);
+    expect(verbose.out).toBe((await run("invoke", "alarm", payload, payload, ...config.split(" "))).out);
+    // Both invocations (the second a duplicate): the decisions' INFO lines, and the EMF metrics each
+    // time (the function's, and one per target decided).
     const lines = json(verbose.err);
-    expect(lines.filter((l) => l.level === "INFO").map((l) => l.target)).toEqual([
+    expect(lines.filter((l) => l.level === "INFO").map((l) => l.target ?? l.reason)).toEqual([
       "virtway-readers",
       "virtway-acu-floor",
-      "virtway-readers",
+      "DuplicateStateChange",
     ]);
-    expect(lines.filter((l) => l._aws?.CloudWatchMetrics).length).toBe(2);
+    const emf = lines.filter((l) => l._aws?.CloudWatchMetrics);
+    expect(emf.filter((l) => l.target === undefined).map((l) => l.Decisions)).toEqual([2, 0]);
+    expect(emf.filter((l) => l.target !== undefined).map((l) => l.target)).toEqual([
+      "virtway-readers",
+      "virtway-acu-floor",
+    ]);
     // LOG_LEVEL's level: at WARN, the metrics and no INFO line.
-    const warn = json((await brain(`invoke alarm ${payload}`, { env: { LOG_LEVEL: "WARN" } })).err);
-    expect(warn).toEqual([expect.objectContaining({ Decisions: 2 })]);
+    const warn = json((await brain(`invoke alarm ${payload} ${config}`, { env: { LOG_LEVEL: "WARN" } })).err);
+    expect(warn.every((l) => l._aws?.CloudWatchMetrics !== undefined)).toBe(true);
+    expect(warn.filter((l) => l.target === undefined)).toEqual([expect.objectContaining({ Decisions: 2 })]);
   });
 
   it("- reads a payload, or a stream (gzipped or not), from standard input", async () => {
@@ -116,12 +125,15 @@ describe("bin/brain.js", () => {
 
 /**
  * The README's examples that need no AWS, as written: every line of a ```sh block that runs
- * `npm run brain -- …` or `npm start`, but those that name LEDGER_TABLE or --live.
+ * `npm run brain -- …` or `npm start`, but those that name LEDGER_TABLE or --live, and none of a
+ * block that calls AWS (the AWS CLI, or an emulator's endpoint): its lines read what AWS answered.
  */
 function offlineExamples(): string[] {
   const readme = readFileSync(`${ROOT}README.md`, "utf8");
   return [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
-    .flatMap((block) => (block[1] ?? "").split("\n"))
+    .map((block) => (block[1] ?? "").split("\n"))
+    .filter((lines) => !lines.some((line) => /^\s*(aws |moto_server|export AWS_ENDPOINT_URL)/.test(line)))
+    .flat()
     .map((line) => line.replace(/^npm ci && /, "").trim())
     .filter((line) => /^npm (run brain -- |start\b)/.test(line) && !/LEDGER_TABLE|--live/.test(line));
 }

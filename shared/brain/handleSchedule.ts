@@ -15,6 +15,7 @@ import type { Reason } from "../core/engine/decision.js";
 import { initialState } from "../core/engine/targetState.js";
 import { scheduledActionsOf } from "../core/schedules/actions.js";
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
+import type { Acknowledgement } from "./handleAlarm.js";
 import { foreignOrigin, type Origin } from "./origin.js";
 
 /** One run of a scheduled action, as the payload names it. */
@@ -25,15 +26,8 @@ export type ScheduledRun = {
   scheduledTime: string;
 };
 
-/** A run the brain answers without a target decision: why it did nothing. */
-export type ScheduleAcknowledgement = {
-  at: string;
-  target: null;
-  alarm: string;
-  outcome: "ignored";
-  reason: Reason;
-  message: string;
-};
+/** A run the brain answers without a target decision: why it did nothing (as a state change's). */
+export type ScheduleAcknowledgement = Acknowledgement;
 
 export type ScheduleResult = {
   decision: AppliedDecision | ScheduleAcknowledgement;

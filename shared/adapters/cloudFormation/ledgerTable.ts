@@ -3,7 +3,7 @@
  * and hardened: deletion protection, point-in-time recovery, encryption at rest under an AWS owned
  * key or the customer managed key the operator names. It outlives the stack (DeletionPolicy Retain).
  */
-import { TTL_ATTRIBUTE } from "../../brain/ports/ledger.js";
+import { LEDGER_KEYS, TTL_ATTRIBUTE } from "../../brain/ports/ledger.js";
 import type { Resource } from "./template.js";
 
 export const LEDGER_TABLE_ID = "LedgerTable";
@@ -17,14 +17,7 @@ export function ledgerTable(tableName: string, kmsKey: string | null): Resource 
     UpdateReplacePolicy: "Retain",
     Properties: {
       TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
+      ...LEDGER_KEYS,
       BillingMode: "PAY_PER_REQUEST",
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

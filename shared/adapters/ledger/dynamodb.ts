@@ -29,6 +29,7 @@ import {
   DECISION_PREFIX,
   DEFAULT_DECISIONS_LIMIT,
   type DecisionRecord,
+  LEDGER_KEYS,
   logItem,
   mergeDecisions,
   plain,
@@ -343,14 +344,7 @@ export async function createLedgerTable(
       await client.send(
         new CreateTableCommand({
           TableName: tableName,
-          AttributeDefinitions: [
-            { AttributeName: "pk", AttributeType: "S" },
-            { AttributeName: "sk", AttributeType: "S" },
-          ],
-          KeySchema: [
-            { AttributeName: "pk", KeyType: "HASH" },
-            { AttributeName: "sk", KeyType: "RANGE" },
-          ],
+          ...LEDGER_KEYS,
           BillingMode: "PAY_PER_REQUEST",
         }),
       );

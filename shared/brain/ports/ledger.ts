@@ -141,6 +141,18 @@ const logSortKey = (record: DecisionRecord): string =>
 const logExpiresAt = (record: DecisionRecord, retentionDays: number): number =>
   Math.floor(Date.parse(record.at) / 1000) + retentionDays * 86_400;
 
+/** The table's keys, as CreateTable and the stack's AWS::DynamoDB::Table both declare them. */
+export const LEDGER_KEYS = {
+  AttributeDefinitions: [
+    { AttributeName: "pk", AttributeType: "S" as const },
+    { AttributeName: "sk", AttributeType: "S" as const },
+  ],
+  KeySchema: [
+    { AttributeName: "pk", KeyType: "HASH" as const },
+    { AttributeName: "sk", KeyType: "RANGE" as const },
+  ],
+};
+
 /** The log item's attribute that DynamoDB's TTL reads. */
 export const TTL_ATTRIBUTE = "expiresAt";
 

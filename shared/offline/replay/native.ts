@@ -2,7 +2,7 @@
  * The uncoordinated baseline of replay: every configured policy acting alone, as AWS's native
  * policies do when they are attached side by side to the same target, each with its own alarms and
  * cooldowns. Aurora replicas follow Application Auto Scaling; groups follow EC2 Auto Scaling, which
- * has no cooldown for step and target-tracking policies but an instance warm-up. docs/replay.native.md
+ * has no cooldown for step and target-tracking policies but an instance warm-up. docs/replay.md ("The baseline")
  * lists each rule with AWS's page, and what the baseline leaves out.
  *
  * AWS's pages:
@@ -15,6 +15,9 @@
  *   (policies that conflict: the largest capacity wins; a step scale-in is not blocked by target tracking)
  * - https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html (instance warm-up)
  * - https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html
+ * - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
+ *   (Aurora Auto Scaling scales a cluster only when all its replicas are available; it waits while
+ *   any is in another state, such as creating)
  */
 import {
   type BrainConfig,
@@ -392,6 +395,9 @@ export class NativePolicies {
       null,
     );
     if (chosen === null) return null;
+    // Aurora Auto Scaling scales a cluster only when all its replicas are available: while one is
+    // being created it waits, whatever its policies ask (Aurora.Integrating.AutoScaling.html).
+    if (target.kind === "aurora-readers" && this.world.inService(target.id) < capacity) return null;
     const from = capacity;
     if (nativeOf(target) === "application-auto-scaling") {
       const state = this.stateOf(target, chosen.policy);

@@ -98,6 +98,8 @@ export class NativePolicies {
   private readonly invokedThisMinute = new Set<string>();
   /** Per target, the bounds its scheduled actions (the calendar's among them) set last. */
   private readonly bounds = new Map<string, { min: number; max: number }>();
+  /** Per group, its instances in service in the last minute: those its newest datapoint measured. */
+  private readonly measured = new Map<string, number>();
 
   constructor(config: BrainConfig, world: ReplayWorld, options: NativePoliciesOptions = {}) {
     this.config = config;
@@ -164,6 +166,7 @@ export class NativePolicies {
       }
       const decision = this.act(target, candidates, at);
       if (decision) decisions.push(decision);
+      this.measured.set(target.id, this.world.inService(target.id));
     }
     this.invokedThisMinute.clear();
     return decisions;
@@ -332,9 +335,17 @@ export class NativePolicies {
    * The capacity a scale-out counts from: during the policy's own scale-out cooldown, the capacity
    * before the scale-out that started it (Application Auto Scaling); for a group, the instances
    * that are not warming up (EC2 Auto Scaling). Otherwise the current capacity.
+   *
+   * A group's instance counts once its warm-up is over, and the warm-up is there so that the
+   * metrics include it first (ec2-auto-scaling-default-instance-warmup.html). The world's instances
+   * serve the minute they are InService, which is measured only in that minute's datapoint, read
+   * the minute after: until then they are still warming up for the count.
    */
   private scaleOutBaseline(target: Target, state: PolicyState, capacity: number, now: number): number {
-    if (nativeOf(target) === "ec2-auto-scaling") return Math.min(capacity, this.world.inService(target.id));
+    if (nativeOf(target) === "ec2-auto-scaling") {
+      const inService = this.world.inService(target.id);
+      return Math.min(capacity, inService, this.measured.get(target.id) ?? inService);
+    }
     return this.inScaleOutCooldown(state, now) ? (state.scaleOut?.baseline ?? capacity) : capacity;
   }
 

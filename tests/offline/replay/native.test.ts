@@ -365,21 +365,23 @@ describe("step scaling on EC2 Auto Scaling (groups): no cooldown, instance warm-
         () => 70,
       ),
     );
-    // warm-up over, still 70 (no Cooldown for step policies on a group, its 600 s ignored):
-    // 30 % of 13 = 3.9, rounded down to 3: 13 → 16
+    // 19:03 InService, still 70, but 19:02's datapoint did not measure them: from 10, 13 again
     world.serve("group");
-    decisions.push(
-      ...native.onMinute(
-        m(3),
-        inAlarm,
-        () => null,
-        () => 70,
-      ),
-    );
+    for (const k of [3, 4])
+      decisions.push(
+        ...native.onMinute(
+          m(k),
+          inAlarm,
+          () => null,
+          () => 70,
+        ),
+      );
+    // 19:04 measured (no Cooldown for step policies on a group, its 600 s ignored):
+    // 30 % of 13 = 3.9, rounded down to 3: 13 → 16
     expect(decisions.map(brief)).toEqual([
       "19:00 web-out 10→11",
       "19:02 web-out 11→13",
-      "19:03 web-out 13→16",
+      "19:04 web-out 13→16",
     ]);
   });
 
@@ -528,6 +530,17 @@ describe("target tracking with AWS's managed alarms", () => {
     // connections drop to 50 at 19:15: below 90 only from then on, 15 in a row at 19:29:
     // cpu ceil(10 × 20 / 50) = 4, connections ceil(10 × 50 / 100) = 5: the larger, 5
     expect(minutes(native, 0, 29, value).map(brief)).toEqual(["19:29 conn-100 10→5"]);
+  });
+
+  it("on a group: an instance counts once a datapoint measured it, the minute after it is InService", () => {
+    const world = new StandInWorld({ group: 2 });
+    world.set("group", 4);
+    const native = new NativePolicies(configOf(group([tracking("web-cpu", 50)])), world);
+    // 19:02 3 of 3 at 75 on the 2 in service: ceil(2 × 75 / 50) = 3, which the 4 asked for cover
+    // 19:03 the 2 new instances are InService, but 19:02's datapoint did not measure them: 3 again
+    // 19:04 19:03's datapoint measured 4, still 75: ceil(4 × 75 / 50) = 6
+    const out = minutes(native, 0, 4, () => 75, { before: (k) => k === 3 && world.serve("group") });
+    expect(out.map(brief)).toEqual(["19:04 web-cpu 4→6"]);
   });
 
   it("on a group: no cooldown; counts from the instances not warming up, no scale-in while they do", () => {

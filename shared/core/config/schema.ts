@@ -359,7 +359,10 @@ export const SettingsSchema = z.strictObject({
   maxPayloadBytes: z.int().positive().max(6_291_456).default(262144),
   /** Rule 4 (docs/rules.md): scale-in waits until every proposal of this window agreed on it. */
   scaleInStabilizationSeconds: z.int().min(0).max(DAY_SECONDS).default(300),
-  /** Cooldown of a step policy that names none (Application Auto Scaling's default is 300 s). */
+  /**
+   * Cooldown of a step policy that names none (Application Auto Scaling's default is 300 s). A
+   * group's step scale-ins have none, named or not: EC2 Auto Scaling has no cooldown for step policies.
+   */
   defaultCooldownSeconds: cooldown().default(300),
   /** How long a new Aurora reader takes to become available (simulated account, expectations). */
   readerProvisioningSeconds: z.int().positive().max(DAY_SECONDS).default(480),

@@ -192,11 +192,15 @@ export function stepProposal(
   breach: AlarmBreach,
   state: TargetState,
   now: Date,
-  options: { defaultCooldownSeconds: number },
+  options: { defaultCooldownSeconds: number; kind: Target["kind"] },
 ): Proposal | Abstention {
   const proposed = stepScaling(policy, breach, stepBaseline(state, now), options);
   if (isProposal(proposed) && proposed.direction === "in") {
-    return stepScaling(policy, breach, state.capacity, options);
+    const scaleIn = stepScaling(policy, breach, state.capacity, options);
+    // EC2 Auto Scaling has no cooldown for step policies (cooldowns are simple scaling's): a group's
+    // step scale-in runs again every minute its alarm stays in ALARM, the instances in flight and
+    // the stabilisation window holding it back (rule 4; ec2/userguide/Cooldown.html, as-scaling-simple-step.html).
+    return isProposal(scaleIn) && options.kind === "asg" ? { ...scaleIn, cooldownSeconds: 0 } : scaleIn;
   }
   return proposed;
 }
@@ -336,7 +340,10 @@ export function decideOnAlarm(input: {
   }
   const { breach } = resolved;
   const results: (Proposal | Abstention)[] = policies.map((policy) =>
-    stepProposal(policy, breach, state, now, { defaultCooldownSeconds: settings.defaultCooldownSeconds }),
+    stepProposal(policy, breach, state, now, {
+      defaultCooldownSeconds: settings.defaultCooldownSeconds,
+      kind: target.kind,
+    }),
   );
   // The alarm's datapoints are evidence for as long as its evaluation periods reach back.
   const evidenceSince = new Date(

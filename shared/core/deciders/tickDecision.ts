@@ -402,6 +402,7 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
     for (const policy of policies) {
       const r = stepProposal(policy, breach, state, now, {
         defaultCooldownSeconds: config.settings.defaultCooldownSeconds,
+        kind: target.kind,
       });
       out.push(
         isProposal(r)

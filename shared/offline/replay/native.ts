@@ -2,7 +2,7 @@
  * The uncoordinated baseline of replay: every configured policy acting alone, as AWS's native
  * policies do when they are attached side by side to the same target, each with its own alarms and
  * cooldowns. Aurora replicas follow Application Auto Scaling; groups follow EC2 Auto Scaling, which
- * has no cooldown for step and target-tracking policies but an instance warm-up. docs/replay.native.md
+ * has no cooldown for step and target-tracking policies but an instance warm-up. docs/replay.md ("The baseline")
  * lists each rule with AWS's page, and what the baseline leaves out.
  *
  * AWS's pages:
@@ -15,6 +15,9 @@
  *   (policies that conflict: the largest capacity wins; a step scale-in is not blocked by target tracking)
  * - https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html (instance warm-up)
  * - https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html
+ * - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html
+ *   (Aurora Auto Scaling scales a cluster only when all its replicas are available; it waits while
+ *   any is in another state, such as creating)
  */
 import {
   type BrainConfig,
@@ -95,6 +98,8 @@ export class NativePolicies {
   private readonly invokedThisMinute = new Set<string>();
   /** Per target, the bounds its scheduled actions (the calendar's among them) set last. */
   private readonly bounds = new Map<string, { min: number; max: number }>();
+  /** Per group, its instances in service in the last minute: those its newest datapoint measured. */
+  private readonly measured = new Map<string, number>();
 
   constructor(config: BrainConfig, world: ReplayWorld, options: NativePoliciesOptions = {}) {
     this.config = config;
@@ -161,6 +166,7 @@ export class NativePolicies {
       }
       const decision = this.act(target, candidates, at);
       if (decision) decisions.push(decision);
+      this.measured.set(target.id, this.world.inService(target.id));
     }
     this.invokedThisMinute.clear();
     return decisions;
@@ -329,9 +335,17 @@ export class NativePolicies {
    * The capacity a scale-out counts from: during the policy's own scale-out cooldown, the capacity
    * before the scale-out that started it (Application Auto Scaling); for a group, the instances
    * that are not warming up (EC2 Auto Scaling). Otherwise the current capacity.
+   *
+   * A group's instance counts once its warm-up is over, and the warm-up is there so that the
+   * metrics include it first (ec2-auto-scaling-default-instance-warmup.html). The world's instances
+   * serve the minute they are InService, which is measured only in that minute's datapoint, read
+   * the minute after: until then they are still warming up for the count.
    */
   private scaleOutBaseline(target: Target, state: PolicyState, capacity: number, now: number): number {
-    if (nativeOf(target) === "ec2-auto-scaling") return Math.min(capacity, this.world.inService(target.id));
+    if (nativeOf(target) === "ec2-auto-scaling") {
+      const inService = this.world.inService(target.id);
+      return Math.min(capacity, inService, this.measured.get(target.id) ?? inService);
+    }
     return this.inScaleOutCooldown(state, now) ? (state.scaleOut?.baseline ?? capacity) : capacity;
   }
 
@@ -392,6 +406,9 @@ export class NativePolicies {
       null,
     );
     if (chosen === null) return null;
+    // Aurora Auto Scaling scales a cluster only when all its replicas are available: while one is
+    // being created it waits, whatever its policies ask (Aurora.Integrating.AutoScaling.html).
+    if (target.kind === "aurora-readers" && this.world.inService(target.id) < capacity) return null;
     const from = capacity;
     if (nativeOf(target) === "application-auto-scaling") {
       const state = this.stateOf(target, chosen.policy);

@@ -43,7 +43,7 @@ const afterScaleOut = (): TargetState => ({
     },
   ],
 });
-const options = { defaultCooldownSeconds: 300 };
+const options = { defaultCooldownSeconds: 300, kind: "aurora-readers" as const };
 
 describe("a step policy's proposal", () => {
   it("scales out from the capacity before the running scale-out cooldown began (rules 2 and 3)", () => {
@@ -59,6 +59,26 @@ describe("a step policy's proposal", () => {
     expect(stepProposal(policy(-4), below, afterScaleOut(), NOW, options)).toMatchObject({
       direction: "in",
       desired: 4,
+    });
+  });
+
+  it("a group's scale-in has no cooldown, as EC2 Auto Scaling's step policies have none", () => {
+    // The same policy names Cooldown 60: Application Auto Scaling holds to it, EC2 Auto Scaling ignores it.
+    expect(stepProposal(policy(-1), below, afterScaleOut(), NOW, options)).toMatchObject({
+      direction: "in",
+      cooldownSeconds: 60,
+    });
+    expect(stepProposal(policy(-1), below, afterScaleOut(), NOW, { ...options, kind: "asg" })).toMatchObject({
+      direction: "in",
+      desired: 7,
+      cooldownSeconds: 0,
+    });
+  });
+
+  it("a group's scale-out keeps the policy's cooldown for rule 3", () => {
+    expect(stepProposal(policy(3), above, afterScaleOut(), NOW, { ...options, kind: "asg" })).toMatchObject({
+      direction: "out",
+      cooldownSeconds: 60,
     });
   });
 });

@@ -173,6 +173,7 @@ describe("step scaling on Application Auto Scaling (Aurora replicas)", () => {
     const native = new NativePolicies(config, world);
     // 100 % of 1 is 1, at least MinAdjustmentMagnitude 2: 1 → 3
     expect(native.onStateChange(change("cpu-high", 0, 75)).map(brief)).toEqual(["19:00 double 1→3"]);
+    world.serve("readers");
     // ExactCapacity 6 from 3
     expect(native.onStateChange(change("cpu-50", 1, 55)).map(brief)).toEqual(["19:01 six 3→6"]);
   });
@@ -192,6 +193,7 @@ describe("step scaling on Application Auto Scaling (Aurora replicas)", () => {
     const native = new NativePolicies(config, world);
     // 12 + 5 = 17, above the 15 replicas a cluster holds (MaxCapacity 20 is higher): 15
     expect(native.onStateChange(change("cpu-high", 0, 75)).map(brief)).toEqual(["19:00 up5 12→15"]);
+    world.serve("readers");
     // 15 − 20 = −5, MinCapacity 2
     expect(native.onStateChange(change("cpu-low", 1, 10)).map(brief)).toEqual(["19:01 down20 15→2"]);
     world.serve("readers");
@@ -363,21 +365,23 @@ describe("step scaling on EC2 Auto Scaling (groups): no cooldown, instance warm-
         () => 70,
       ),
     );
-    // warm-up over, still 70 (no Cooldown for step policies on a group, its 600 s ignored):
-    // 30 % of 13 = 3.9, rounded down to 3: 13 → 16
+    // 19:03 InService, still 70, but 19:02's datapoint did not measure them: from 10, 13 again
     world.serve("group");
-    decisions.push(
-      ...native.onMinute(
-        m(3),
-        inAlarm,
-        () => null,
-        () => 70,
-      ),
-    );
+    for (const k of [3, 4])
+      decisions.push(
+        ...native.onMinute(
+          m(k),
+          inAlarm,
+          () => null,
+          () => 70,
+        ),
+      );
+    // 19:04 measured (no Cooldown for step policies on a group, its 600 s ignored):
+    // 30 % of 13 = 3.9, rounded down to 3: 13 → 16
     expect(decisions.map(brief)).toEqual([
       "19:00 web-out 10→11",
       "19:02 web-out 11→13",
-      "19:03 web-out 13→16",
+      "19:04 web-out 13→16",
     ]);
   });
 
@@ -480,10 +484,25 @@ describe("target tracking with AWS's managed alarms", () => {
       world,
     );
     // 19:02 third minute at 100: ceil(4 × 100 / 50) = 8
-    // 19:03 still 100 (the readers are not available yet): from 4 it is 8 again, nothing
-    // 19:04 150: ceil(4 × 150 / 50) = 12, 8 → 12
-    const decisions = minutes(native, 0, 4, (k) => (k < 4 ? 100 : 150));
+    // 19:03 the readers are available, still 100: from 4 it is 8 again, nothing
+    // 19:04 150, in the cooldown: ceil(4 × 150 / 50) = 12, 8 → 12
+    const decisions = minutes(native, 0, 4, (k) => (k < 4 ? 100 : 150), {
+      before: (k) => (k === 3 ? world.serve("readers") : undefined),
+    });
     expect(decisions.map(brief)).toEqual(["19:02 cpu-50 4→8", "19:04 cpu-50 8→12"]);
+  });
+
+  it("waits while any Aurora replica is being created, then counts from every replica", () => {
+    // Aurora Auto Scaling scales only when all the cluster's replicas are available: a floor raised
+    // from 1 to 5 leaves 4 being created, and the CPU one reader measured is not multiplied by 5.
+    const world = new StandInWorld({ readers: 1 });
+    world.set("readers", 5);
+    const native = new NativePolicies(configOf(readers([tracking("cpu-30", 30)])), world);
+    // 19:02..19:05 at 60 on the one reader: 3 of 3 above 30, but 4 replicas are creating
+    expect(minutes(native, 0, 5, () => 60)).toEqual([]);
+    world.serve("readers");
+    // 19:06, all 5 available, still 60 (the alarm stays in ALARM): ceil(5 × 60 / 30) = 10
+    expect(minutes(native, 6, 6, () => 60).map(brief)).toEqual(["19:06 cpu-30 5→10"]);
   });
 
   it("bounds a scale-out by Aurora's 15 replicas", () => {
@@ -511,6 +530,17 @@ describe("target tracking with AWS's managed alarms", () => {
     // connections drop to 50 at 19:15: below 90 only from then on, 15 in a row at 19:29:
     // cpu ceil(10 × 20 / 50) = 4, connections ceil(10 × 50 / 100) = 5: the larger, 5
     expect(minutes(native, 0, 29, value).map(brief)).toEqual(["19:29 conn-100 10→5"]);
+  });
+
+  it("on a group: an instance counts once a datapoint measured it, the minute after it is InService", () => {
+    const world = new StandInWorld({ group: 2 });
+    world.set("group", 4);
+    const native = new NativePolicies(configOf(group([tracking("web-cpu", 50)])), world);
+    // 19:02 3 of 3 at 75 on the 2 in service: ceil(2 × 75 / 50) = 3, which the 4 asked for cover
+    // 19:03 the 2 new instances are InService, but 19:02's datapoint did not measure them: 3 again
+    // 19:04 19:03's datapoint measured 4, still 75: ceil(4 × 75 / 50) = 6
+    const out = minutes(native, 0, 4, () => 75, { before: (k) => k === 3 && world.serve("group") });
+    expect(out.map(brief)).toEqual(["19:04 web-cpu 4→6"]);
   });
 
   it("on a group: no cooldown; counts from the instances not warming up, no scale-in while they do", () => {

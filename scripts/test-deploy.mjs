@@ -21,9 +21,17 @@ if (spawnSync("cfn-lint", ["--version"], { stdio: "ignore" }).status !== 0) {
 }
 
 /** The functions of serverless.yml, by their logical ids (osls names them <Name>LambdaFunction). */
-const FUNCTIONS = { alarm: "AlarmLambdaFunction", tick: "TickLambdaFunction" };
+const FUNCTIONS = {
+  alarm: "AlarmLambdaFunction",
+  tick: "TickLambdaFunction",
+  schedule: "ScheduleLambdaFunction",
+};
 /** Each function's retries and maximum event age (docs/deploy.md, "Failures"). */
-const ASYNC = { alarm: { retries: 2, maxAge: 900 }, tick: { retries: 0, maxAge: 60 } };
+const ASYNC = {
+  alarm: { retries: 2, maxAge: 900 },
+  tick: { retries: 0, maxAge: 60 },
+  schedule: { retries: 2, maxAge: 900 },
+};
 
 const OUT = ".serverless";
 const templatesIn = (dir) => [
@@ -321,8 +329,10 @@ const checks = {
       "LedgerTableName",
       "AlarmFunctionArn",
       "TickFunctionArn",
+      "ScheduleFunctionArn",
       "AlarmFailureQueueUrl",
       "TickFailureQueueUrl",
+      "ScheduleFailureQueueUrl",
       "DashboardName",
     ])
       assert.ok(template.Outputs?.[output], `no output ${output}`);

@@ -30,6 +30,8 @@ export type BrainFunction = {
 export const BRAIN_FUNCTIONS: Record<string, BrainFunction> = {
   alarm: { grants: ["ledger", "targets", "nativeScaling"], asynchronous: true },
   tick: { grants: ["ledger", "targets", "nativeScaling", "metrics"], asynchronous: true },
+  // A run sets bounds and moves capacity inside them; native policies are the tick's business.
+  schedule: { grants: ["ledger", "targets"], asynchronous: true },
 };
 
 /** The deployment's parameters (serverless.yml's `params`, `--param="name=value"` on the command line). */
@@ -110,6 +112,10 @@ export function stackResources(
     TickFunctionArn: {
       Description: "The one-minute tick function",
       Value: getAtt(functionId("tick"), "Arn"),
+    },
+    ScheduleFunctionArn: {
+      Description: "The function EventBridge Scheduler invokes for each scheduled action's run",
+      Value: getAtt(functionId("schedule"), "Arn"),
     },
     DashboardName: { Description: "The brain's CloudWatch dashboard", Value: ref("BrainDashboard") },
   };

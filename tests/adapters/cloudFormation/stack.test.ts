@@ -155,7 +155,12 @@ describe("the stack", () => {
     operatorTopicArn: "arn:aws:sns:eu-west-1:123456789012:ops",
     ledgerKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc",
   });
-  const { Resources, Outputs } = stackResources(virtwayConfig(), names, parameters);
+  const { Resources, Outputs } = stackResources(
+    virtwayConfig(),
+    names,
+    parameters,
+    Date.parse("2026-11-20T00:00:00Z"),
+  );
 
   it("names everything after the service and the stage", () => {
     expect(Resources.LedgerTable?.Properties.TableName).toBe("surge-brain-prod-ledger");

@@ -2,7 +2,7 @@
 // `${file(./deploy/resources.cjs)}` calls the exported function). It reads the configuration with
 // the command line's own loader and hands it, with the deployment's parameters, to
 // shared/adapters/cloudFormation/stack.ts. A wrong configuration or parameter stops the packaging
-// with every problem named.
+// with every problem named. The packaging's time leaves out the schedules of actions already past.
 
 /** The parameters stack.ts takes, as serverless.yml's `params` and `--param` give them. */
 const PARAMETERS = ["alarms", "operatorTopicArn", "ledgerKmsKeyArn"];
@@ -28,5 +28,7 @@ module.exports = async ({ resolveVariable }) => {
     config,
     { service: await resolveVariable("self:service"), stage: await resolveVariable("sls:stage") },
     parameters,
+    // Actions that run no more by now get no schedule (shared/adapters/cloudFormation/schedules.ts).
+    Date.now(),
   );
 };

@@ -1,7 +1,8 @@
 // `npm run test:deploy`: packages serverless.yml offline (`npm run package`, osls with
 // serverless-esbuild), lints the CloudFormation it writes with cfn-lint, then checks what the
 // deployment promises (docs/deploy.md) on the template: each function with its handler, trigger,
-// own role, retries and failure queue; the configuration's alarms; the brain's own alarms and
+// own role, retries and failure queue; the schedule function's EventBridge Scheduler schedules and
+// the role Scheduler assumes; the configuration's alarms; the brain's own alarms and
 // dashboard; the hardened ledger table; the encrypted alarm topic and its policy; least privilege;
 // bundles that load. Then it packages again with every parameter set (another stage, another
 // configuration, the alarms external) and checks what each changes, and that a wrong parameter
@@ -21,9 +22,17 @@ if (spawnSync("cfn-lint", ["--version"], { stdio: "ignore" }).status !== 0) {
 }
 
 /** The functions of serverless.yml, by their logical ids (osls names them <Name>LambdaFunction). */
-const FUNCTIONS = { alarm: "AlarmLambdaFunction", tick: "TickLambdaFunction" };
+const FUNCTIONS = {
+  alarm: "AlarmLambdaFunction",
+  tick: "TickLambdaFunction",
+  schedule: "ScheduleLambdaFunction",
+};
 /** Each function's retries and maximum event age (docs/deploy.md, "Failures"). */
-const ASYNC = { alarm: { retries: 2, maxAge: 900 }, tick: { retries: 0, maxAge: 60 } };
+const ASYNC = {
+  alarm: { retries: 2, maxAge: 900 },
+  tick: { retries: 0, maxAge: 60 },
+  schedule: { retries: 2, maxAge: 900 },
+};
 
 const OUT = ".serverless";
 const templatesIn = (dir) => [
@@ -143,6 +152,65 @@ const checks = {
     assert.equal(rules[0][1].Properties.ScheduleExpression, "rate(1 minute)");
     assert.deepEqual(targets(rules[0][1]), [FUNCTIONS.tick]);
     assert.ok(permissionFor(FUNCTIONS.tick, "events.amazonaws.com"), "EventBridge may not invoke tick");
+  },
+  async "schedule: one EventBridge Scheduler schedule per scheduled action still to run, configured and from the calendar"() {
+    // The actions as the brain itself derives them (shared/core/schedules/), at this packaging's time.
+    const { tsImport } = await import("tsx/esm/api");
+    const load = (file) => tsImport(file, import.meta.url);
+    const { loadConfig } = await load("../shared/adapters/configFile.ts");
+    const { scheduledActionsOf } = await load("../shared/core/schedules/actions.ts");
+    const { nextRunAfter } = await load("../shared/core/schedules/runs.ts");
+    const { parseScheduledActionEvent } = await load("../shared/adapters/events/scheduledAction.ts");
+    const brain = loadConfig("brain.config.json").config;
+    const now = statSync(templatesIn(OUT)[0]).mtimeMs;
+    const due = brain.targets.flatMap((t) =>
+      scheduledActionsOf(brain, t)
+        .filter((a) => nextRunAfter(a, now) !== null)
+        .map((action) => ({ target: t.id, action })),
+    );
+    const [[groupId, group]] = ofType("AWS::Scheduler::ScheduleGroup");
+    assert.equal(group.Properties.Name, "surge-brain-dev");
+    const schedules = ofType("AWS::Scheduler::Schedule").map(([, s]) => s.Properties);
+    assert.equal(schedules.length, due.length, "one schedule per action still to run");
+    const roleId = schedules[0]?.Target.RoleArn["Fn::GetAtt"][0];
+    for (const { target, action } of due) {
+      const found = schedules.filter((s) => {
+        const input = JSON.parse(s.Target.Input);
+        return input.target === target && input.action === action.ScheduledActionName;
+      });
+      assert.equal(found.length, 1, `no schedule for ${target}'s ${action.ScheduledActionName}`);
+      const [s] = found;
+      assert.deepEqual(s.GroupName, { Ref: groupId });
+      assert.equal(s.ScheduleExpression, action.Schedule);
+      if (!action.Schedule.startsWith("rate("))
+        assert.equal(s.ScheduleExpressionTimezone, action.Timezone ?? "UTC");
+      assert.deepEqual(s.FlexibleTimeWindow, { Mode: "OFF" });
+      assert.deepEqual(s.Target.Arn, getAtt(FUNCTIONS.schedule));
+      assert.deepEqual(s.Target.RoleArn, getAtt(roleId));
+      assert.deepEqual(s.Target.DeadLetterConfig, { Arn: getAtt("ScheduleFailureQueue") });
+      assert.ok(s.Target.RetryPolicy.MaximumEventAgeInSeconds <= ASYNC.schedule.maxAge);
+      // What the function receives once Scheduler fills the context attributes: its own payload.
+      const sent = s.Target.Input.replace("<aws.scheduler.scheduled-time>", "2026-11-26T17:30:00Z")
+        .replace(
+          "<aws.scheduler.schedule-arn>",
+          `arn:aws:scheduler:eu-west-1:123456789012:schedule/${group.Properties.Name}/${s.Name}`,
+        )
+        .replace("<aws.scheduler.execution-id>", "test-deploy");
+      assert.equal(parseScheduledActionEvent(JSON.parse(sent)).target, target);
+    }
+    const role = resources[roleId];
+    const [trust] = role.Properties.AssumeRolePolicyDocument.Statement;
+    assert.deepEqual(trust.Principal, { Service: "scheduler.amazonaws.com" });
+    assert.deepEqual(trust.Condition.StringEquals, { "aws:SourceAccount": { Ref: "AWS::AccountId" } });
+    assert.deepEqual(
+      statementsOf(role).map((st) => [st.Action, st.Resource]),
+      [
+        ["lambda:InvokeFunction", getAtt(FUNCTIONS.schedule)],
+        ["sqs:SendMessage", getAtt("ScheduleFailureQueue")],
+      ],
+      "Scheduler's role may invoke the schedule function and send to its failure queue, nothing else",
+    );
+    console.log(`  ${due.length} schedules in ${group.Properties.Name} (${brain.targets.length} targets)`);
   },
   "every alarm of the configuration, with its own fields and the alarm function in its actions"() {
     const alarms = alarmsOf(template);
@@ -321,8 +389,11 @@ const checks = {
       "LedgerTableName",
       "AlarmFunctionArn",
       "TickFunctionArn",
+      "ScheduleFunctionArn",
       "AlarmFailureQueueUrl",
       "TickFailureQueueUrl",
+      "ScheduleFailureQueueUrl",
+      "ScheduleGroupName",
       "DashboardName",
     ])
       assert.ok(template.Outputs?.[output], `no output ${output}`);
@@ -364,11 +435,22 @@ const checks = {
   "parameters: another stage, configuration, topic and key; the alarms external"() {
     const dir = mkdtempSync(join(tmpdir(), "surge-brain-params-"));
     try {
-      // A configuration of one group: its alarm, and no RDS permission.
+      // A configuration of one group: its alarm, and no RDS permission; an event next year on its
+      // calendar, whose raise and release become schedules.
+      const year = new Date().getUTCFullYear() + 1;
       const other = {
         ...config,
         alarms: config.alarms.filter((a) => a.AlarmName === "virtway-frontend-requests-high"),
         targets: config.targets.filter((t) => t.id === "virtway-frontend"),
+        calendar: [
+          {
+            name: "ci-launch",
+            start: `${year}-06-18T20:00:00`,
+            end: `${year}-06-18T22:00:00`,
+            timeZone: "Europe/Madrid",
+            peakAudience: 4000,
+          },
+        ],
       };
       const otherFile = join(dir, "other.config.json");
       writeFileSync(otherFile, JSON.stringify(other));
@@ -424,6 +506,19 @@ const checks = {
         KMSMasterKeyId: key,
       });
       assert.equal(t.Resources.LedgerTable.Properties.TableName, "surge-brain-ci-ledger");
+      const [[, group]] = ofType("AWS::Scheduler::ScheduleGroup", t);
+      assert.equal(group.Properties.Name, "surge-brain-ci");
+      const calendar = ofType("AWS::Scheduler::Schedule", t)
+        .map(([, s]) => s.Properties)
+        .filter((s) => JSON.parse(s.Target.Input).action.startsWith("calendar:ci-launch:"));
+      assert.deepEqual(
+        calendar.map((s) => [JSON.parse(s.Target.Input).action, s.ScheduleExpression.slice(0, 3)]),
+        [
+          ["calendar:ci-launch:raise", "at("],
+          ["calendar:ci-launch:release", "at("],
+        ],
+        "the calendar's event is not scheduled",
+      );
       const roles = JSON.stringify(ofType("AWS::IAM::Role", t));
       assert.ok(!roles.includes("rds:"), "RDS permissions without an Aurora target");
       assert.ok(roles.includes("autoScalingGroupName/virtway-frontend-php"));

@@ -2,10 +2,11 @@
  * The stack's resources that serverless.yml does not spell out itself, generated at package time
  * from the configuration and the deployment's parameters (deploy/resources.cjs is the osls variable
  * resolver that calls this): the configuration's alarms, each function's role and failure queue,
- * the ledger table, the alarm topic, the brain's own alarms and its dashboard.
+ * the ledger table, the alarm topic, the brain's own alarms and its dashboard, the EventBridge
+ * Scheduler schedules of the scheduled actions (schedules.ts).
  *
  * A function joins by a line in BRAIN_FUNCTIONS (and its entry in serverless.yml); resources of
- * its own (a schedule function's schedules, say) join `stackResources` beside the others.
+ * its own join `stackResources` beside the others.
  */
 import { z } from "zod";
 import type { BrainConfig } from "../../core/config/schema.js";
@@ -16,6 +17,7 @@ import { ALARM_OWNERS, configAlarmResources } from "./configAlarms.js";
 import { failureQueue, failureQueueId } from "./failureQueues.js";
 import { LEDGER_TABLE_ID, ledgerTable } from "./ledgerTable.js";
 import { functionRole, type Grant, roleId } from "./roles.js";
+import { SCHEDULE_GROUP_ID, scheduleResources } from "./schedules.js";
 import { functionId, getAtt, type Output, type Resources, ref } from "./template.js";
 import { watchResources } from "./watch.js";
 
@@ -30,6 +32,8 @@ export type BrainFunction = {
 export const BRAIN_FUNCTIONS: Record<string, BrainFunction> = {
   alarm: { grants: ["ledger", "targets", "nativeScaling"], asynchronous: true },
   tick: { grants: ["ledger", "targets", "nativeScaling", "metrics"], asynchronous: true },
+  // A run sets bounds and moves capacity inside them; native policies are the tick's business.
+  schedule: { grants: ["ledger", "targets"], asynchronous: true },
 };
 
 /** The deployment's parameters (serverless.yml's `params`, `--param="name=value"` on the command line). */
@@ -65,11 +69,15 @@ export function deployParameters(raw: Record<string, unknown>): DeployParameters
 
 export type StackNames = { service: string; stage: string };
 
-/** The generated part of the stack: `Resources` and `Outputs`. */
+/**
+ * The generated part of the stack: `Resources` and `Outputs`. `now` (epoch ms, packaging time)
+ * leaves out the schedules of actions that run no more.
+ */
 export function stackResources(
   config: BrainConfig,
   names: StackNames,
   parameters: DeployParameters,
+  now: number,
 ): { Resources: Resources; Outputs: Record<string, Output> } {
   const prefix = `${names.service}-${names.stage}`;
   const queueName = (fn: string) => `${prefix}-${fn}-failures`;
@@ -86,6 +94,12 @@ export function stackResources(
         name,
         failureQueue: fn.asynchronous ? failureQueueId(name) : null,
       })),
+    }),
+    ...scheduleResources(config, {
+      group: prefix,
+      functionId: functionId("schedule"),
+      failureQueue: failureQueueId("schedule"),
+      now,
     }),
   };
   for (const [name, fn] of functions) {
@@ -111,7 +125,15 @@ export function stackResources(
       Description: "The one-minute tick function",
       Value: getAtt(functionId("tick"), "Arn"),
     },
+    ScheduleFunctionArn: {
+      Description: "The function EventBridge Scheduler invokes for each scheduled action's run",
+      Value: getAtt(functionId("schedule"), "Arn"),
+    },
     DashboardName: { Description: "The brain's CloudWatch dashboard", Value: ref("BrainDashboard") },
+    ScheduleGroupName: {
+      Description: "The EventBridge Scheduler group of the scheduled actions' schedules",
+      Value: ref(SCHEDULE_GROUP_ID),
+    },
   };
   for (const [name, fn] of functions)
     if (fn.asynchronous)

@@ -29,6 +29,7 @@ const config = virtwayConfig();
 const ENTRIES = [
   "functions/alarm.ts",
   "functions/tick.ts",
+  "functions/schedule.ts",
   "cli/commands/operator.ts",
   "cli/commands/invoke.ts",
 ];

@@ -155,11 +155,18 @@ describe("the stack", () => {
     operatorTopicArn: "arn:aws:sns:eu-west-1:123456789012:ops",
     ledgerKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc",
   });
-  const { Resources, Outputs } = stackResources(virtwayConfig(), names, parameters);
+  const { Resources, Outputs } = stackResources(
+    virtwayConfig(),
+    names,
+    parameters,
+    Date.parse("2026-11-20T00:00:00Z"),
+  );
 
   it("names everything after the service and the stage", () => {
     expect(Resources.LedgerTable?.Properties.TableName).toBe("surge-brain-prod-ledger");
     expect(Resources.AlarmFailureQueue?.Properties.QueueName).toBe("surge-brain-prod-alarm-failures");
+    expect(Resources.ScheduleFailureQueue?.Properties.QueueName).toBe("surge-brain-prod-schedule-failures");
+    expect(Resources.ScheduleRole?.Type).toBe("AWS::IAM::Role");
     expect(Resources.AlarmTopic?.Properties.TopicName).toBe("surge-brain-prod-alarms");
     expect(Resources.BrainDashboard?.Properties.DashboardName).toBe("surge-brain-prod-brain");
   });
@@ -181,7 +188,15 @@ describe("the stack", () => {
       (r) =>
         r.Type === "AWS::CloudWatch::Alarm" && String(r.Properties.AlarmName).startsWith("surge-brain-prod-"),
     );
-    expect(own).toHaveLength(8);
+    // Errors, throttles and the failure queue of each of the three functions; the missed tick; failed decisions.
+    expect(own).toHaveLength(11);
+    expect(own.map((a) => a.Properties.AlarmName)).toEqual(
+      expect.arrayContaining([
+        "surge-brain-prod-schedule-errors",
+        "surge-brain-prod-schedule-throttles",
+        "surge-brain-prod-schedule-failures",
+      ]),
+    );
     for (const alarm of own) {
       expect(alarm.Properties.AlarmActions).toEqual([parameters.operatorTopicArn]);
       expect(alarm.Properties.OKActions).toEqual([parameters.operatorTopicArn]);
@@ -193,6 +208,8 @@ describe("the stack", () => {
       expect.arrayContaining([
         "AlarmFailureQueueUrl",
         "TickFailureQueueUrl",
+        "ScheduleFailureQueueUrl",
+        "ScheduleFunctionArn",
         "DashboardName",
         "AlarmTopicArn",
       ]),

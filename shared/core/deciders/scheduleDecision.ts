@@ -130,5 +130,13 @@ export function decideOnSchedule(input: ScheduleInput): ScheduleDecided {
         };
   const act = decision.outcome === "scale-out" || decision.outcome === "scale-in";
   const { lastHeld: _, ...next } = coordinated.next;
-  return { decision, next, changed: true, act, trigger, due: true };
+  return {
+    decision,
+    next,
+    changed: true,
+    act,
+    trigger,
+    due: true,
+    bounds: { min: bounds.min, max: bounds.max },
+  };
 }

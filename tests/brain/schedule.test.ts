@@ -110,6 +110,21 @@ describe("the schedule function", () => {
     expect(await w.actuatorFor(group).observe()).toMatchObject({ capacity: 6, minSize: 6, maxSize: 20 });
   });
 
+  it("on a group whose capacity is inside the run's bounds, still moves its MinSize and MaxSize", async () => {
+    const w = await world();
+    const group = w.config.targets.find((t) => t.id === "virtway-frontend")!;
+    await w.schedule(2, "frontend-before-thursday-event", "virtway-frontend"); // 2–20 → 6–20, 2 → 6
+    // 21:30 in Madrid (3 h later): frontend-after-thursday-event sets MinCapacity 2; 6 is inside 2–20.
+    const { decision } = await w.schedule(3 * 3600 + 2, "frontend-after-thursday-event", "virtway-frontend");
+    expect(decision).toMatchObject({ status: "applied", reason: "ScheduledBounds", from: 6, to: 6 });
+    expect(w.account.mutatingCalls().at(-1)).toEqual({
+      service: "Auto Scaling",
+      command: "UpdateAutoScalingGroup",
+      input: { AutoScalingGroupName: "virtway-frontend-php", MinSize: 2, MaxSize: 20, DesiredCapacity: 6 },
+    });
+    expect(await w.actuatorFor(group).observe()).toMatchObject({ capacity: 6, minSize: 2, maxSize: 20 });
+  });
+
   it("delivered twice (a retry) acts once", async () => {
     const w = await world();
     await w.schedule(2);

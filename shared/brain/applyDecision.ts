@@ -115,9 +115,13 @@ export async function commitDecision(input: CommitInput): Promise<CommittedDecis
   let applied: AppliedChange | null = null;
   let failure: unknown = null;
   try {
-    applied = await ports
-      .actuatorFor(target)
-      .apply({ decisionId: record.id, from: record.from, to: record.to, at: now });
+    applied = await ports.actuatorFor(target).apply({
+      decisionId: record.id,
+      from: record.from,
+      to: record.to,
+      at: now,
+      ...(decided.bounds ? { bounds: decided.bounds } : {}),
+    });
   } catch (error) {
     failure = error;
   }

@@ -95,6 +95,36 @@ describe("the schedule function", () => {
     expect(w.creates()).toBe(2);
   });
 
+  it("on a group, moves its MinSize and MaxSize with the capacity in one UpdateAutoScalingGroup", async () => {
+    const w = await world();
+    const group = w.config.targets.find((t) => t.id === "virtway-frontend")!;
+    const { decision } = await w.schedule(2, "frontend-before-thursday-event", "virtway-frontend");
+    expect(decision).toMatchObject({ status: "applied", reason: "BoundsMoved", from: 2, to: 6 });
+    expect(w.account.mutatingCalls()).toEqual([
+      {
+        service: "Auto Scaling",
+        command: "UpdateAutoScalingGroup",
+        input: { AutoScalingGroupName: "virtway-frontend-php", MinSize: 6, MaxSize: 20, DesiredCapacity: 6 },
+      },
+    ]);
+    expect(await w.actuatorFor(group).observe()).toMatchObject({ capacity: 6, minSize: 6, maxSize: 20 });
+  });
+
+  it("on a group whose capacity is inside the run's bounds, still moves its MinSize and MaxSize", async () => {
+    const w = await world();
+    const group = w.config.targets.find((t) => t.id === "virtway-frontend")!;
+    await w.schedule(2, "frontend-before-thursday-event", "virtway-frontend"); // 2–20 → 6–20, 2 → 6
+    // 21:30 in Madrid (3 h later): frontend-after-thursday-event sets MinCapacity 2; 6 is inside 2–20.
+    const { decision } = await w.schedule(3 * 3600 + 2, "frontend-after-thursday-event", "virtway-frontend");
+    expect(decision).toMatchObject({ status: "applied", reason: "ScheduledBounds", from: 6, to: 6 });
+    expect(w.account.mutatingCalls().at(-1)).toEqual({
+      service: "Auto Scaling",
+      command: "UpdateAutoScalingGroup",
+      input: { AutoScalingGroupName: "virtway-frontend-php", MinSize: 2, MaxSize: 20, DesiredCapacity: 6 },
+    });
+    expect(await w.actuatorFor(group).observe()).toMatchObject({ capacity: 6, minSize: 2, maxSize: 20 });
+  });
+
   it("delivered twice (a retry) acts once", async () => {
     const w = await world();
     await w.schedule(2);
@@ -129,6 +159,25 @@ describe("the tick's catch-up", () => {
     // The invocation arrives late: the bounds are in force, it acts not.
     expect((await w.schedule(90)).decision).toMatchObject({ reason: "ScheduledBoundsInForce" });
     expect(w.creates()).toBe(2);
+  });
+
+  it("the groups' missed runs: the tick moves their MinSize and MaxSize too", async () => {
+    const w = await world();
+    const frontend = (await w.tick(60)).decisions.find((d) => d.target === "virtway-frontend")!;
+    expect(frontend).toMatchObject({ status: "applied", reason: "BoundsMoved", from: 2, to: 6 });
+    // frontend-before-thursday-event (MinCapacity 6 of 2–20) and api-before-thursday-event (4 of 2–16).
+    expect(w.account.mutatingCalls().filter((c) => c.service === "Auto Scaling")).toEqual([
+      {
+        service: "Auto Scaling",
+        command: "UpdateAutoScalingGroup",
+        input: { AutoScalingGroupName: "virtway-frontend-php", MinSize: 6, MaxSize: 20, DesiredCapacity: 6 },
+      },
+      {
+        service: "Auto Scaling",
+        command: "UpdateAutoScalingGroup",
+        input: { AutoScalingGroupName: "virtway-api-tomcat", MinSize: 4, MaxSize: 16, DesiredCapacity: 4 },
+      },
+    ]);
   });
 
   it("schedule and tick racing on one ledger act once", async () => {

@@ -180,6 +180,32 @@ describe("replay of the bundled Virtway avalanche", () => {
   });
 });
 
+describe("replay of the weekly TV vote: a group at MinSize 0 / MaxSize 0 raised by a scheduled action", () => {
+  it("brings the group to the scheduled floor in both modes, AWS refusing nothing", async () => {
+    const dir_ = "events/scenarios/tv-vote";
+    const both = (await replayJson(
+      join(dir_, "tv-vote.jsonl"),
+      "--config",
+      join(dir_, "brain.config.json"),
+      "--mode",
+      "both",
+    )) as Record<"coordinated" | "uncoordinated", ReplayResult>;
+    for (const mode of ["coordinated", "uncoordinated"] as const) {
+      const api = both[mode].decisions.filter((d) => d.target === "tv-vote-api");
+      // api-before-the-show (20:45 in Madrid) sets 12–60: the group goes 0 → 12, its MinSize and
+      // MaxSize with it, so that the next SetDesiredCapacity (24 for the vote) is inside them.
+      expect(api.find((d) => d.reason === "BoundsMoved")).toMatchObject({
+        policy: "api-before-the-show",
+        from: 0,
+        to: 12,
+        blockedBy: null,
+      });
+      expect(both[mode].decisions.filter((d) => d.blockedBy === "failed")).toEqual([]);
+      expect(both[mode].targets["tv-vote-api"]?.maxCapacity).toBe(24);
+    }
+  }, 30_000);
+});
+
 describe("replay on every bundled stream", () => {
   const streams = readdirSync("events/streams").filter((f) => !f.endsWith(".md"));
 

@@ -2,11 +2,17 @@
  * An EC2 Auto Scaling group's desired capacity: SetDesiredCapacity with HonorCooldown false, since
  * the ledger owns cooldowns
  * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_SetDesiredCapacity.html).
+ * A change that applies a scheduled action's bounds moves the group's MinSize and MaxSize with
+ * the capacity in one UpdateAutoScalingGroup, as the group's own scheduled action would
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutScheduledUpdateGroupAction.html,
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html):
+ * SetDesiredCapacity alone is refused outside the group's MinSize-MaxSize.
  */
 import {
   type AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import type { AppliedChange, ScalingChange } from "../../brain/ports/actuator.js";
 import type { AsgTarget } from "../../core/config/schema.js";
@@ -31,6 +37,17 @@ export class AutoScalingGroupActuator extends ServiceActuator<AutoScalingClient,
   }
 
   async apply(change: ScalingChange): Promise<AppliedChange> {
+    if (change.bounds) {
+      await this.client.send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: this.target.AutoScalingGroupName,
+          MinSize: change.bounds.min,
+          MaxSize: change.bounds.max,
+          DesiredCapacity: change.to,
+        }),
+      );
+      return { capacity: change.to, resources: [] };
+    }
     await this.client.send(
       new SetDesiredCapacityCommand({
         AutoScalingGroupName: this.target.AutoScalingGroupName,

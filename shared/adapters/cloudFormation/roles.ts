@@ -239,9 +239,11 @@ function autoScalingGroups(config: BrainConfig): Statement[] {
       Resource: "*", // no resource-level permissions
     },
     {
+      // SetDesiredCapacity for a decision; UpdateAutoScalingGroup for a scheduled action's bounds,
+      // which move the group's MinSize and MaxSize with its capacity (actuators/autoScalingGroup.ts).
       Sid: "GroupsScale",
       Effect: "Allow",
-      Action: "autoscaling:SetDesiredCapacity",
+      Action: ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup"],
       Resource: names.map(groupArn),
     },
   ];

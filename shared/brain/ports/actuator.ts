@@ -7,7 +7,21 @@
 import type { Target } from "../../core/config/schema.js";
 import type { Observation } from "../../core/engine/observation.js";
 
-export type ScalingChange = { decisionId: string; from: number; to: number; at: Date };
+export type ScalingChange = {
+  decisionId: string;
+  from: number;
+  to: number;
+  at: Date;
+  /**
+   * The bounds a scheduled action put in force, when this change applies them: a service that
+   * keeps bounds of its own (a group's MinSize and MaxSize) moves them with the capacity, as the
+   * scheduled action would in AWS. Absent for every other decision; Aurora targets ignore it.
+   */
+  bounds?: ScheduledBounds;
+};
+
+/** MinCapacity and MaxCapacity a scheduled action leaves in force. */
+export type ScheduledBounds = { min: number; max: number };
 
 export type AppliedChange = {
   /** The capacity AWS was asked for (a readers' scale-in may remove fewer than asked). */

@@ -126,9 +126,22 @@ export function decideOnSchedule(input: ScheduleInput): ScheduleDecided {
           reason: "ScheduledBounds",
           blockedBy: null,
           to: d.from,
-          message: `${why}: bounds ${was} → ${now_}; capacity ${formatNumber(d.from)} is inside them`,
+          message: `${why}: bounds ${was} → ${now_}; capacity ${formatNumber(d.from)} is inside them${target.kind === "asg" ? "; the group's MinSize and MaxSize move with them" : ""}`,
         };
-  const act = decision.outcome === "scale-out" || decision.outcome === "scale-in";
+  // A group's MinSize and MaxSize are AWS's too: they move with the run even when capacity stays,
+  // or a later SetDesiredCapacity inside the new bounds would be refused outside the old ones.
+  const act =
+    decision.outcome === "scale-out" ||
+    decision.outcome === "scale-in" ||
+    (target.kind === "asg" && decision.reason === "ScheduledBounds");
   const { lastHeld: _, ...next } = coordinated.next;
-  return { decision, next, changed: true, act, trigger, due: true };
+  return {
+    decision,
+    next,
+    changed: true,
+    act,
+    trigger,
+    due: true,
+    bounds: { min: bounds.min, max: bounds.max },
+  };
 }

@@ -10,4 +10,9 @@ export type Decided = {
   trigger?: string;
   /** Nothing worth a log record (a tick that decided nothing): only a changed state is written. */
   quiet?: boolean;
+  /**
+   * The bounds a scheduled action put in force, when this decision applies them: the actuator of a
+   * group moves its MinSize and MaxSize with the capacity (ports/actuator.ts).
+   */
+  bounds?: { min: number; max: number };
 };

@@ -311,8 +311,10 @@ export class NativePolicies {
     const capacity = this.world.capacity(target.id);
     const max = Math.min(inForce.max, hardMaxOf(target));
     const to = Math.max(inForce.min, Math.min(max, capacity));
+    // A group's scheduled action sets its MinSize and MaxSize (and capacity inside them) itself.
+    if (target.kind === "asg") this.world.set(target.id, to, { min: inForce.min, max });
     if (to === capacity) return null;
-    this.world.set(target.id, to);
+    if (target.kind !== "asg") this.world.set(target.id, to);
     return {
       at: new Date(at).toISOString(),
       target: target.id,

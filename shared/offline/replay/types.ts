@@ -21,8 +21,11 @@ export interface ReplayWorld {
   inService(targetId: string): number;
   /** What the target is set to, whatever is still on its way (desired capacity, readers created). */
   capacity(targetId: string): number;
-  /** A native policy's change, straight to the target (uncoordinated mode): as apply() does it. */
-  set(targetId: string, capacity: number): void;
+  /**
+   * A native policy's change, straight to the target (uncoordinated mode): as apply() does it;
+   * with `bounds`, a scheduled action's run, which moves a group's MinSize and MaxSize too.
+   */
+  set(targetId: string, capacity: number, bounds?: { min: number; max: number }): void;
   /** The synthesized records of one minute, for the metrics the tick reads. */
   publish(records: readonly MetricRecord[]): void;
 }

@@ -20,6 +20,7 @@ import {
   type AppliedChange,
   readersRemoved,
   type ScalingChange,
+  type ScheduledBounds,
 } from "../../brain/ports/actuator.js";
 import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { type Observation, READER_NOT_SERVING } from "../../core/engine/observation.js";
@@ -156,13 +157,18 @@ export class SimulatedTargets implements ReplayWorld {
     }
   }
 
-  set(targetId: string, capacity: number): void {
+  /**
+   * A native change of capacity; with `bounds`, a scheduled action's run, which moves a group's
+   * MinSize and MaxSize with it (UpdateAutoScalingGroup).
+   */
+  set(targetId: string, capacity: number, bounds?: ScheduledBounds): void {
     const target = this.target(targetId);
-    const change = {
+    const change: ScalingChange = {
       decisionId: "native",
       from: this.capacity(targetId),
       to: capacity,
       at: new Date(this.now),
+      ...(bounds ? { bounds } : {}),
     };
     if (target.kind === "aurora-readers") {
       const cluster = this.cluster(target.DBClusterIdentifier);
@@ -222,7 +228,7 @@ export class SimulatedTargets implements ReplayWorld {
     }
   }
 
-  /** CreateDBInstance / DeleteDBInstance, ModifyDBCluster, SetDesiredCapacity, as the actuators call them. */
+  /** CreateDBInstance / DeleteDBInstance, ModifyDBCluster, SetDesiredCapacity / UpdateAutoScalingGroup, as the actuators call them. */
   private applyTo(target: Target, change: ScalingChange): AppliedChange {
     switch (target.kind) {
       case "aurora-readers": {
@@ -244,7 +250,23 @@ export class SimulatedTargets implements ReplayWorld {
         const group = this.groups.get(target.AutoScalingGroupName);
         if (!group) throw awsError("ValidationError", "AutoScalingGroup name not found");
         const desired = change.to;
-        if (desired < group.min || desired > group.max) {
+        if (change.bounds) {
+          // UpdateAutoScalingGroup: MinSize, MaxSize and DesiredCapacity in one call.
+          const { min, max } = change.bounds;
+          if (min > max)
+            throw awsError(
+              "ValidationError",
+              `Max size:${max} must be greater than or equal to min size:${min}`,
+            );
+          if (desired < min || desired > max) {
+            throw awsError(
+              "ValidationError",
+              `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`,
+            );
+          }
+          group.min = min;
+          group.max = max;
+        } else if (desired < group.min || desired > group.max) {
           throw awsError(
             "ValidationError",
             `New SetDesiredCapacity value ${desired} is outside the group's bounds ${group.min}-${group.max}`,

@@ -280,16 +280,45 @@ export class SimulatedAccount {
             `New SetDesiredCapacity value ${desired} is outside the group's bounds ${g.min}-${g.max}`,
           );
         }
-        // New instances launch and are InService after the warm-up; a scale-in ends the newest.
-        const ready = new Date(this.clock().getTime() + this.instanceWarmupSeconds * 1000);
-        while (g.inServiceAt.length < desired) g.inServiceAt.push(ready);
-        g.inServiceAt.length = desired;
-        g.desired = desired;
+        this.setDesired(g, desired);
+        return {};
+      }
+      case "Auto Scaling:UpdateAutoScalingGroup": {
+        // MinSize, MaxSize and DesiredCapacity together; one left out keeps the group's, and a
+        // bound moved past the capacity drags it along
+        // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html).
+        const g = this.groups.get(input.AutoScalingGroupName as string);
+        if (!g) throw new AutoScalingValidationError("AutoScalingGroup name not found");
+        const min = (input.MinSize as number | undefined) ?? g.min;
+        const max = (input.MaxSize as number | undefined) ?? g.max;
+        const asked = input.DesiredCapacity as number | undefined;
+        if (min > max) {
+          throw new AutoScalingValidationError(
+            `Max size:${max} must be greater than or equal to min size:${min}`,
+          );
+        }
+        const desired = asked ?? Math.max(min, Math.min(max, g.desired));
+        if (desired < min || desired > max) {
+          throw new AutoScalingValidationError(
+            `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`,
+          );
+        }
+        g.min = min;
+        g.max = max;
+        this.setDesired(g, desired);
         return {};
       }
       default:
         throw new Error(`the simulated account does not answer ${service} ${command}`);
     }
+  }
+
+  /** New instances launch and are InService after the warm-up; a scale-in ends the newest. */
+  private setDesired(g: Group, desired: number): void {
+    const ready = new Date(this.clock().getTime() + this.instanceWarmupSeconds * 1000);
+    while (g.inServiceAt.length < desired) g.inServiceAt.push(ready);
+    g.inServiceAt.length = desired;
+    g.desired = desired;
   }
 
   private requireCluster(id: string): Cluster {

@@ -2,6 +2,7 @@ import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import {
   CreateDBInstanceCommand,
@@ -264,6 +265,24 @@ describe("aurora-capacity actuator", () => {
     ]);
   });
 
+  it("leaves a scheduled action's bounds out of the floor's call (they are the brain's, not the cluster's)", async () => {
+    rds.on(ModifyDBClusterCommand).resolves({});
+    await actuatorFor(target("virtway-acu-floor")).apply({
+      decisionId: "d",
+      from: 2,
+      to: 8,
+      at: AT,
+      bounds: { min: 8, max: 24 },
+    });
+    expect(rds.commandCalls(ModifyDBClusterCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        DBClusterIdentifier: "virtway-aurora",
+        ServerlessV2ScalingConfiguration: { MinCapacity: 8, MaxCapacity: 32 },
+        ApplyImmediately: true,
+      },
+    ]);
+  });
+
   it("observes the floor", async () => {
     clusterWith([]);
     expect(await actuatorFor(target("virtway-acu-floor")).observe()).toEqual({
@@ -281,6 +300,22 @@ describe("asg actuator", () => {
     expect(autoScaling.commandCalls(SetDesiredCapacityCommand).map((c) => c.args[0].input)).toEqual([
       { AutoScalingGroupName: "virtway-frontend-php", DesiredCapacity: 5, HonorCooldown: false },
     ]);
+  });
+
+  it("moves the group's MinSize and MaxSize with the capacity when a scheduled action's bounds apply", async () => {
+    autoScaling.on(UpdateAutoScalingGroupCommand).resolves({});
+    const applied = await actuatorFor(target("virtway-frontend")).apply({
+      decisionId: "d",
+      from: 0,
+      to: 12,
+      at: AT,
+      bounds: { min: 12, max: 60 },
+    });
+    expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input)).toEqual([
+      { AutoScalingGroupName: "virtway-frontend-php", MinSize: 12, MaxSize: 60, DesiredCapacity: 12 },
+    ]);
+    expect(autoScaling.commandCalls(SetDesiredCapacityCommand)).toHaveLength(0);
+    expect(applied).toEqual({ capacity: 12, resources: [] });
   });
 
   it("observes the group", async () => {

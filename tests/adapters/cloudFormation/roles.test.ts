@@ -185,6 +185,10 @@ describe("the resources", () => {
     expect(subs(sid("ClustersFloor").Resource)).toMatch(
       /^\[\{"Fn::Sub":"arn:[^"]*:rds:[^"]*:cluster:virtway-aurora"\}\]$/,
     );
+    expect(sid("GroupsScale").Action).toEqual([
+      "autoscaling:SetDesiredCapacity",
+      "autoscaling:UpdateAutoScalingGroup",
+    ]);
     const groups = subs(sid("GroupsScale").Resource);
     expect(groups).toContain("autoScalingGroupName/virtway-frontend-php");
     expect(groups).toContain("autoScalingGroupName/virtway-api-tomcat");

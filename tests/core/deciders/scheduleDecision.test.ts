@@ -56,6 +56,22 @@ describe("a scheduled action's run", () => {
     expect(d.next.bounds).toEqual(floorInForce);
   });
 
+  it("on a group, capacity inside the new bounds still acts: its MinSize and MaxSize move with them", () => {
+    const group = config.targets.find((t) => t.id === "virtway-frontend")!;
+    const raised = { ...initialState("virtway-frontend", { min: 2, max: 20 }, 8), version: 2 };
+    // frontend-before-thursday-event (MinCapacity 6) ran at 18:30 in Madrid; 8 is inside 6–20.
+    const d = decideOnSchedule({ config, target: group, state: raised, now: DURING, decisionId: "d-1" });
+    expect({ act: d.act, outcome: d.decision.outcome, reason: d.decision.reason, to: d.decision.to }).toEqual(
+      {
+        act: true,
+        outcome: "none",
+        reason: "ScheduledBounds",
+        to: 8,
+      },
+    );
+    expect(d.bounds).toEqual({ min: 6, max: 20 });
+  });
+
   it("a new MaxCapacity under the capacity scales in to it at once", () => {
     const cfg = structuredClone(config);
     readers(cfg).schedules.push({

@@ -18,7 +18,14 @@ const START = Date.parse("2026-01-02T00:00:00.000Z");
 type Step =
   | { advance: number }
   | { observe: string }
-  | { apply: string; from: number; to: number; decisionId?: string };
+  | {
+      apply: string;
+      from: number;
+      to: number;
+      decisionId?: string;
+      /** A scheduled action's bounds, applied with the change. */
+      bounds?: { min: number; max: number };
+    };
 
 /** What one simulation answers to the steps: observations, applied changes, refusals. */
 type Run = { actuatorFor: ActuatorFor; advanceTo: (now: Date) => void };
@@ -39,6 +46,7 @@ async function play(run: Run, config: BrainConfig, steps: readonly Step[]): Prom
         from: step.from,
         to: step.to,
         at: new Date(now),
+        ...(step.bounds ? { bounds: step.bounds } : {}),
       };
       try {
         out.push({ applied: await run.actuatorFor(target(step.apply)).apply(change) });
@@ -183,5 +191,29 @@ describe("SimulatedTargets answers as the SDK-level account does", () => {
     expect(port[3]).toMatchObject({ observe: { capacity: 5, inService: 5 } });
     expect(port[6]).toMatchObject({ observe: { capacity: 3, inService: 3 } });
     expect(port[7]).toMatchObject({ refused: { name: "ValidationError" } });
+  });
+
+  it("groups: a scheduled action's bounds move MinSize and MaxSize with the capacity, or are refused whole", async () => {
+    const group = "virtway-frontend";
+    const { sdk, port } = await both([
+      { apply: group, from: 2, to: 0, bounds: { min: 0, max: 0 } }, // the group down to 0–0
+      { observe: group },
+      { apply: group, from: 0, to: 12 }, // SetDesiredCapacity alone: outside 0–0
+      { apply: group, from: 0, to: 12, bounds: { min: 12, max: 60 } },
+      { observe: group },
+      { apply: group, from: 12, to: 24 }, // inside the new bounds
+      { apply: group, from: 24, to: 8, bounds: { min: 8, max: 6 } }, // MinSize over MaxSize
+      { apply: group, from: 24, to: 30, bounds: { min: 2, max: 20 } }, // capacity outside them
+      { observe: group },
+    ]);
+    expect(port).toEqual(sdk);
+    expect(port[1]).toMatchObject({ observe: { capacity: 0, minSize: 0, maxSize: 0 } });
+    expect(port[2]).toMatchObject({ refused: { name: "ValidationError" } });
+    expect(port[4]).toMatchObject({ observe: { capacity: 12, minSize: 12, maxSize: 60 } });
+    expect(port[5]).toMatchObject({ applied: { capacity: 24 } });
+    expect(port[6]).toMatchObject({ refused: { name: "ValidationError" } });
+    expect(port[7]).toMatchObject({ refused: { name: "ValidationError" } });
+    // Refused whole: the bounds and the capacity as they were.
+    expect(port[8]).toMatchObject({ observe: { capacity: 24, minSize: 12, maxSize: 60 } });
   });
 });

@@ -2,8 +2,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { interval, summarize } from "../../cli/summary.js";
-import { validateConfig } from "../../shared/core/config/validate.js";
 import { virtwayJson } from "../support/config.js";
 import { run } from "./run.js";
 
@@ -107,34 +105,5 @@ describe("brain validate", () => {
     const help = await run("validate", "--help");
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/--config <file>/);
-  });
-});
-
-// AWS: above the threshold the lower bound is inclusive and the upper exclusive; below it the
-// lower bound is exclusive and the upper inclusive.
-// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepAdjustment.html
-describe("the summary's step intervals", () => {
-  it.each<[string, number | undefined, number | undefined, string]>([
-    ["above, open-ended", 0, undefined, "[0, +∞)"],
-    ["above, bounded", 0, 80, "[0, 80)"],
-    ["above, from a bound over the threshold", 80, undefined, "[80, +∞)"],
-    ["below, open-ended", undefined, 0, "(-∞, 0]"],
-    ["below, bounded", -10, 0, "(-10, 0]"],
-    ["below, up to a bound under the threshold", undefined, -10, "(-∞, -10]"],
-    ["across the threshold", -10, 10, "(-10, 10)"],
-  ])("%s: %s to %s is %s", (_name, lower, upper, expected) => {
-    expect(interval(lower, upper)).toBe(expected);
-  });
-
-  it("shows the low-CPU step below its threshold as (-∞, 0]", () => {
-    const checked = validateConfig(virtway);
-    if (!checked.ok) throw new Error("the Virtway configuration does not validate");
-    const text = summarize(checked.config);
-    expect(text).toContain(
-      "step readers-cpu-low-step on virtway-readers-cpu-low (CPUUtilization < 20): -1 (-∞, 0], cooldown 600 s",
-    );
-    expect(text).toContain(
-      "step readers-connections-step on virtway-readers-connections-high (DatabaseConnections > 280): +1 [0, 80), +2 [80, +∞)",
-    );
   });
 });

@@ -62,17 +62,27 @@ export function report(results: readonly AlarmResult[]): void {
   count(metrics, decided);
   // The same counts per target, each target's in one EMF record with its own dimension.
   for (const target of new Set(decided.map((r) => r.target))) {
-    const perTarget = new Metrics({
-      namespace: NAMESPACE,
-      serviceName: SERVICE,
-      defaultDimensions: { target },
-    });
+    const perTarget = targetMetrics(target);
     count(
       perTarget,
       decided.filter((r) => r.target === target),
     );
     perTarget.publishStoredMetrics();
   }
+}
+
+/**
+ * Each target's own Metrics, built once per container and kept: its `target` dimension is a
+ * default dimension, which publishing keeps, and a tick reports every target every minute.
+ */
+const metricsByTarget = new Map<string, Metrics>();
+function targetMetrics(target: string): Metrics {
+  let kept = metricsByTarget.get(target);
+  if (!kept) {
+    kept = new Metrics({ namespace: NAMESPACE, serviceName: SERVICE, logger, defaultDimensions: { target } });
+    metricsByTarget.set(target, kept);
+  }
+  return kept;
 }
 
 /** Decisions, those held back, actions taken and actions failed. */

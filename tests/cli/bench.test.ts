@@ -3,7 +3,7 @@
  * and shape are checked), its table, and its help.
  */
 import { describe, expect, it } from "vitest";
-import { formatLoad } from "../../cli/commands/bench.js";
+import { formatLoad } from "../../cli/bench/load.js";
 import { run } from "./run.js";
 
 describe("bench", () => {
@@ -25,8 +25,15 @@ describe("bench", () => {
     expect(figures.load.decisionsPerSecond).toBeGreaterThan(0);
     expect(figures.load.latencyMs.p99).toBeGreaterThanOrEqual(figures.load.latencyMs.p50);
     // Progress goes to standard error, never into the object.
-    expect(err).toMatch(/invocations done/);
+    expect(err).toMatch(/load: .*invocations done/);
   }, 60_000);
+
+  it("--only names the figures to measure, and refuses one that does not exist", async () => {
+    const { code, out, err } = await run("bench", "--quick", "--json", "--only", "load,nonsense");
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toMatch(/--only: no figure nonsense \(the figures: load/);
+  });
 
   it("prints the load as a table", () => {
     const table = formatLoad({
@@ -53,5 +60,6 @@ describe("bench", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/--quick/);
     expect(out).toMatch(/--json/);
+    expect(out).toMatch(/--only/);
   });
 });

@@ -1,0 +1,6 @@
+/** `bench`'s figures, in the order it measures and prints them. */
+import type { BenchFigure } from "./figure.js";
+import { loadFigure } from "./load.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: each figure has its own value's type
+export const FIGURES: readonly BenchFigure<any>[] = [loadFigure];

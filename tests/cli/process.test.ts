@@ -126,13 +126,16 @@ describe("bin/brain.js", () => {
 /**
  * The README's examples that need no AWS, as written: every line of a ```sh block that runs
  * `npm run brain -- …` or `npm start`, but those that name LEDGER_TABLE or --live, and none of a
- * block that calls AWS (the AWS CLI, or an emulator's endpoint): its lines read what AWS answered.
+ * block that calls AWS (the AWS CLI, an emulator's endpoint, a deployed ledger table): its lines read what AWS answered.
  */
 function offlineExamples(): string[] {
   const readme = readFileSync(`${ROOT}README.md`, "utf8");
   return [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
     .map((block) => (block[1] ?? "").split("\n"))
-    .filter((lines) => !lines.some((line) => /^\s*(aws |moto_server|export AWS_ENDPOINT_URL)/.test(line)))
+    .filter(
+      (lines) =>
+        !lines.some((line) => /^\s*(aws |moto_server|export (AWS_ENDPOINT_URL|LEDGER_TABLE))/.test(line)),
+    )
     .flat()
     .map((line) => line.replace(/^npm ci && /, "").trim())
     .filter((line) => /^npm (run brain -- |start\b)/.test(line) && !/LEDGER_TABLE|--live/.test(line));

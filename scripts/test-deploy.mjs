@@ -536,6 +536,23 @@ const checks = {
       });
       assert.notEqual(wrong.status, 0, "a wrong parameter packaged");
       assert.match(wrong.stdout + wrong.stderr, /param:alarms/, "the wrong parameter is not named");
+      // Past CloudFormation's 500 resources a template (deploy/stackQuota.cjs): the packaging stops
+      // and says what fills the stack and what to do.
+      const crowded = structuredClone(config);
+      const [first] = config.alarms;
+      for (let i = 0; i < 480; i++) crowded.alarms.push({ ...first, AlarmName: `crowd-${i}` });
+      const crowdedFile = join(dir, "crowded.config.json");
+      writeFileSync(crowdedFile, JSON.stringify(crowded));
+      const tooMany = spawnSync(
+        "npx",
+        ["osls", "package", "--package", join(dir, "crowded"), `--param=config=${crowdedFile}`],
+        { encoding: "utf8" },
+      );
+      assert.notEqual(tooMany.status, 0, "a stack past 500 resources packaged");
+      assert.match(
+        tooMany.stdout + tooMany.stderr,
+        /would hold 5\d\d resources; CloudFormation takes at most 500 .*AWS::CloudWatch::Alarm.*alarms=external/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,12 @@ describe("bench", () => {
     const { code, out, err } = await run("bench", "--quick", "--json");
     expect(code).toBe(0);
     const figures = JSON.parse(out);
-    expect(Object.keys(figures)).toEqual(["load"]);
+    expect(Object.keys(figures)).toEqual([
+      "load",
+      "decisionLatencyMs",
+      "brainComputeMs",
+      "apiCallsPerDecision",
+    ]);
     expect(figures.load).toEqual({
       invocations: expect.any(Number),
       failed: 0,
@@ -24,8 +29,25 @@ describe("bench", () => {
     expect(figures.load.invocations).toBe(figures.load.deliveries + 1);
     expect(figures.load.decisionsPerSecond).toBeGreaterThan(0);
     expect(figures.load.latencyMs.p99).toBeGreaterThanOrEqual(figures.load.latencyMs.p50);
+    for (const key of ["decisionLatencyMs", "brainComputeMs"]) {
+      expect(figures[key]).toEqual({ p50: expect.any(Number), p99: expect.any(Number) });
+      expect(figures[key].p50).toBeGreaterThan(0);
+      expect(figures[key].p99).toBeGreaterThanOrEqual(figures[key].p50);
+    }
+    const calls = {
+      ledgerReads: expect.any(Number),
+      ledgerWrites: expect.any(Number),
+      conditionalWrites: expect.any(Number),
+      awsCalls: expect.any(Number),
+    };
+    expect(figures.apiCallsPerDecision).toEqual({
+      taken: { ...calls, before: calls, after: calls },
+      heldBack: calls,
+      duplicate: calls,
+    });
     // Progress goes to standard error, never into the object.
     expect(err).toMatch(/load: .*invocations done/);
+    expect(err).toMatch(/decisionLatencyMs: round 1\/1/);
   }, 60_000);
 
   it("--only names the figures to measure, and refuses one that does not exist", async () => {

@@ -81,8 +81,7 @@ const RUNS = {
 
 export const brainComputeFigure: BenchFigure<Percentiles> = {
   key: "brainComputeMs",
-  describe:
-    "a delivery's parse, admission and decision with no I/O (payloadFor, admitChange, settleInFlight, decideOnAlarm): p50, p99",
+  describe: "a delivery's parse, admission and decision with no I/O, payloadFor to decideOnAlarm: p50, p99",
   async measure({ quick, progress }) {
     const { decisions, rounds, warmUp, iterations } = quick ? RUNS.quick : RUNS.full;
     const { known, cases } = await computeCases(decisions, 64);

@@ -144,8 +144,9 @@ function medianCounts(runs: readonly ApiCallsPerDecision[]): ApiCallsPerDecision
   };
 }
 
+const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 const describeCount = (c: CallCount) =>
-  `${c.ledgerReads} reads, ${c.ledgerWrites} writes (${c.conditionalWrites} conditional), ${c.awsCalls} AWS`;
+  `${counted(c.ledgerReads, "read")}, ${counted(c.ledgerWrites, "write")} (${c.conditionalWrites} conditional), ${counted(c.awsCalls, "AWS call")}`;
 
 export const apiCallsFigure: BenchFigure<ApiCallsPerDecision> = {
   key: "apiCallsPerDecision",

@@ -1,6 +1,14 @@
 /** `bench`'s figures, in the order it measures and prints them. */
+
+import { brainComputeFigure } from "./compute.js";
+import { apiCallsFigure, decisionLatencyFigure } from "./decision.js";
 import type { BenchFigure } from "./figure.js";
 import { loadFigure } from "./load.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each figure has its own value's type
-export const FIGURES: readonly BenchFigure<any>[] = [loadFigure];
+export const FIGURES: readonly BenchFigure<any>[] = [
+  loadFigure,
+  decisionLatencyFigure,
+  brainComputeFigure,
+  apiCallsFigure,
+];

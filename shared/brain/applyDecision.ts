@@ -39,6 +39,8 @@ export type CommittedDecision = {
   record: AppliedDecision;
   /** The pure step's decision, as the round that counted made it (a lost round decides again). */
   decided: Decided;
+  /** The target's state as this decision left it: the last one it wrote, or the one it read. */
+  state: TargetState;
 };
 
 export type CommitInput = {
@@ -110,7 +112,7 @@ export async function commitDecision(input: CommitInput): Promise<CommittedDecis
   );
 
   const { decided, record } = first.result;
-  if (!decided.act) return { record, decided };
+  if (!decided.act) return { record, decided, state: first.state };
 
   let applied: AppliedChange | null = null;
   let failure: unknown = null;
@@ -171,7 +173,7 @@ export async function commitDecision(input: CommitInput): Promise<CommittedDecis
     },
     { state: first.state, ...backoffOf(ports) },
   );
-  return { record: outcome.result, decided };
+  return { record: outcome.result, decided, state: outcome.state };
 }
 
 /**

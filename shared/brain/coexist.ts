@@ -23,7 +23,9 @@ import { type Backoff, withState } from "./transact.js";
 /**
  * Switches native scale-in off or back on when the brain's scale-out window starts or ends on the
  * target, and records what it switched in the target's state, in one conditional write. A change
- * that touched something is also recorded in the log.
+ * that touched something is also recorded in the log. `known`: the state the caller has just
+ * written, decided on without a read (as a read at that write would have returned it); a write
+ * since makes this one's conflict and re-read, as after a read.
  */
 export async function coexist(
   ports: { ledger: Ledger; backoff?: Backoff },
@@ -31,8 +33,9 @@ export async function coexist(
   target: Target,
   now: Date,
   id: string,
+  known?: TargetState,
 ): Promise<{ record: AppliedDecision | null; problem: string | null }> {
-  const state = await ports.ledger.read(target.id);
+  const state = known ?? (await ports.ledger.read(target.id));
   if (state === null) return { record: null, problem: null };
   const action = nativeScaleInAction(target, state, now);
   if (action === null) return { record: null, problem: null };
@@ -41,7 +44,7 @@ export async function coexist(
   let next: TargetState["nativeScaleIn"];
   let reason: Reason;
   let what: string;
-  let known: TargetState = state;
+  let last: TargetState = state;
   if (action === "suspend") {
     // What is about to be switched off is recorded before it is (one conditional write), so that
     // an invocation dying after the AWS call still leaves the restore knowing what to switch on.
@@ -59,9 +62,9 @@ export async function coexist(
             result: null,
           };
         },
-        { state: known, ...(ports.backoff ? { backoff: ports.backoff } : {}) },
+        { state: last, ...(ports.backoff ? { backoff: ports.backoff } : {}) },
       );
-      known = written.state;
+      last = written.state;
     };
     change =
       target.kind === "aurora-readers"
@@ -135,7 +138,7 @@ export async function coexist(
       };
     },
     // Decided on the state last read or written: a write in between makes it conflict and re-read.
-    { state: known, ...(ports.backoff ? { backoff: ports.backoff } : {}) },
+    { state: last, ...(ports.backoff ? { backoff: ports.backoff } : {}) },
   );
   return {
     record: touched ? record : null,

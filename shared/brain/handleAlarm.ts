@@ -53,7 +53,8 @@ const scaledOut = (record: AppliedDecision) => record.status === "applied" && re
 
 /**
  * A scale-out starts the brain's cooldown: native scale-in is switched off now, not at the next
- * tick, which may come after a short cooldown has ended (coexistence.ts).
+ * tick, which may come after a short cooldown has ended (coexistence.ts). Decided on the state the
+ * scale-out's outcome wrote, with no read after the AWS call (docs/ledger.md).
  */
 async function coexistWith(
   ports: AlarmPorts,
@@ -61,6 +62,7 @@ async function coexistWith(
   now: Date,
   trigger: string,
   invocationId: string,
+  state: TargetState,
 ): Promise<AppliedDecision[]> {
   if (!ports.nativeScaling || target.kind === "aurora-capacity") return [];
   // A call that failed before touching anything is not recorded: the next tick finds the cooldown
@@ -71,6 +73,7 @@ async function coexistWith(
     target,
     now,
     `${target.id}:coexistence@${trigger}:${invocationId}`,
+    state,
   );
   return record ? [record] : [];
 }
@@ -83,6 +86,31 @@ const addedBy = (state: TargetState, decisionPrefix: string): number =>
   state.inFlight
     .filter((c) => c.delta > 0 && c.decisionId.startsWith(decisionPrefix))
     .reduce((sum, c) => sum + c.delta, 0);
+
+/**
+ * What is checked of a state change before the ledger is touched (pure): its origin, its age, and
+ * the targets whose policies answer it; and its key in the ledger (its claim's).
+ */
+export function admitChange(
+  config: BrainConfig,
+  change: AlarmChange,
+  now: Date,
+): { refused: { reason: Reason; message: string } } | { targets: Target[]; trigger: string } {
+  const foreign = foreignOrigin(config, change);
+  if (foreign) return { refused: foreign };
+  const untimely = eventTimeRefusal(config.settings, change.stateChangedAt, now);
+  if (untimely) return { refused: untimely };
+  const targets = targetsAnswering(config, change.alarmName);
+  if (targets.length === 0) {
+    return {
+      refused: {
+        reason: "NoPolicyForAlarm",
+        message: `no step policy lists ${change.alarmName} in its Alarms`,
+      },
+    };
+  }
+  return { targets, trigger: stateChangeKey(change.alarmName, change.stateChangedAt) };
+}
 
 export async function handleAlarmChange(input: {
   ports: AlarmPorts;
@@ -99,15 +127,9 @@ export async function handleAlarmChange(input: {
     { at: now.toISOString(), target: null, alarm: change.alarmName, outcome: "ignored", reason, message },
   ];
 
-  const foreign = foreignOrigin(config, change);
-  if (foreign) return ack(foreign.reason, foreign.message);
-  const untimely = eventTimeRefusal(config.settings, change.stateChangedAt, now);
-  if (untimely) return ack(untimely.reason, untimely.message);
-  const targets = targetsAnswering(config, change.alarmName);
-  if (targets.length === 0)
-    return ack("NoPolicyForAlarm", `no step policy lists ${change.alarmName} in its Alarms`);
-
-  const trigger = stateChangeKey(change.alarmName, change.stateChangedAt);
+  const admitted = admitChange(config, change, now);
+  if ("refused" in admitted) return ack(admitted.refused.reason, admitted.refused.message);
+  const { targets, trigger } = admitted;
   const { ledger } = input.ports;
   const claimed = await ledger.claimStateChange({
     key: trigger,
@@ -181,7 +203,7 @@ async function decideAndApply(
 
   for (const target of readersBeforeFloors(targets)) {
     const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
-    const { record, decided } = await commit(target, (state, decisionId) => ({
+    const { record, decided, state } = await commit(target, (state, decisionId) => ({
       ...decideOnAlarm({
         config,
         target,
@@ -211,7 +233,7 @@ async function decideAndApply(
       );
     }
     if (scaledOut(record))
-      results.push(...(await coexistWith(input.ports, target, now, trigger, input.invocationId)));
+      results.push(...(await coexistWith(input.ports, target, now, trigger, input.invocationId, state)));
   }
 
   // The floors of those clusters that do not answer the alarm: the buffer at once, not a minute later.

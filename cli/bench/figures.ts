@@ -1,6 +1,12 @@
 /** `bench`'s figures, in the order it measures and prints them. */
+import { bundleBytesFigure, coldStartMsFigure, coldStartRatioFigure } from "./coldStart.js";
 import type { BenchFigure } from "./figure.js";
 import { loadFigure } from "./load.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each figure has its own value's type
-export const FIGURES: readonly BenchFigure<any>[] = [loadFigure];
+export const FIGURES: readonly BenchFigure<any>[] = [
+  loadFigure,
+  coldStartMsFigure,
+  coldStartRatioFigure,
+  bundleBytesFigure,
+];

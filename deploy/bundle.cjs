@@ -73,6 +73,21 @@ function configPlugin(configFile) {
   };
 }
 
+/**
+ * The esbuild plugin that gives the functions their execution role's credentials from the
+ * environment (functions/lib/lambdaCredentials.ts) in place of the SDK's default provider chain.
+ */
+function lambdaCredentialsPlugin() {
+  return {
+    name: "surge-brain-lambda-credentials",
+    setup(build) {
+      build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+        path: join(ROOT, "functions", "lib", "lambdaCredentials.ts"),
+      }));
+    },
+  };
+}
+
 /** The functions: each entry point of functions/. */
 function functionNames() {
   return require("node:fs")
@@ -95,7 +110,7 @@ function bundleOptions({ name, outfile, configFile = join(ROOT, "brain.config.js
     minify: true,
     sourcemap: true,
     metafile: true,
-    plugins: [configPlugin(configFile)],
+    plugins: [configPlugin(configFile), lambdaCredentialsPlugin()],
     // ESM bundles of CommonJS dependencies need `require`.
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
@@ -119,4 +134,4 @@ async function buildFunctions(outdir, options = {}) {
   return bytes;
 }
 
-module.exports = { bundleOptions, buildFunctions, configPlugin, functionNames };
+module.exports = { bundleOptions, buildFunctions, configPlugin, lambdaCredentialsPlugin, functionNames };

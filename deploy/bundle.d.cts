@@ -6,4 +6,5 @@ export function buildFunctions(
   options?: { configFile?: string; esbuild?: BuildOptions },
 ): Promise<Record<string, number>>;
 export function configPlugin(configFile: string): Plugin;
+export function lambdaCredentialsPlugin(): Plugin;
 export function functionNames(): string[];

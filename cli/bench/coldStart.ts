@@ -39,7 +39,10 @@ export type ColdStart = {
   failures: string[];
 };
 
-type Bundler = typeof import("../../deploy/bundle.cjs");
+/** What the figure uses of deploy/bundle.cjs (typed in deploy/bundle.d.cts). */
+type Bundler = {
+  buildFunctions(outdir: string, options?: { configFile?: string }): Promise<Record<string, number>>;
+};
 /**
  * deploy/bundle.cjs, the options the deployment bundles with, read from the project at run time
  * (the command line is itself a bundle, which must not freeze a copy of them).

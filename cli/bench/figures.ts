@@ -1,5 +1,6 @@
 /** `bench`'s figures, in the order it measures and prints them. */
 
+import { bundleBytesFigure, coldStartMsFigure, coldStartRatioFigure } from "./coldStart.js";
 import { brainComputeFigure } from "./compute.js";
 import { apiCallsFigure, decisionLatencyFigure } from "./decision.js";
 import type { BenchFigure } from "./figure.js";
@@ -11,4 +12,7 @@ export const FIGURES: readonly BenchFigure<any>[] = [
   decisionLatencyFigure,
   brainComputeFigure,
   apiCallsFigure,
+  coldStartMsFigure,
+  coldStartRatioFigure,
+  bundleBytesFigure,
 ];

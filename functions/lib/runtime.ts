@@ -1,18 +1,16 @@
 /**
- * What a function runs on in Lambda: the bundled configuration (checked at cold start), SDK
+ * What a function runs on in Lambda: the bundled configuration (checked at build time), SDK
  * clients built once per container, the ledger table named by LEDGER_TABLE, and the wall clock.
  * The command line builds the same dependencies on a simulated account or on --live.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import configJson from "../../brain.config.json" with { type: "json" };
 import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { type AwsClients, createAwsClients } from "../../shared/adapters/aws/clients.js";
 import { DynamoDBDecisionLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import type { BrainPorts } from "../../shared/brain/applyDecision.js";
 import type { BrainConfig } from "../../shared/core/config/schema.js";
-import { validateConfig } from "../../shared/core/config/validate.js";
-import { ConfigError } from "../../shared/core/errors.js";
 import type { Adapters } from "./adapters.js";
+import { bundledConfig } from "./bundledConfig.js";
 
 export type FunctionDeps = {
   config: BrainConfig;
@@ -33,18 +31,17 @@ let built: FunctionDeps | undefined;
 /** Built on first use and kept for the container's life. */
 export function lambdaDeps(): FunctionDeps {
   if (built) return built;
-  const checked = validateConfig(configJson);
-  if (!checked.ok) throw new ConfigError("brain.config.json (bundled)", checked.problems);
+  const config = bundledConfig();
   const table = process.env.LEDGER_TABLE;
   if (!table) throw new Error("LEDGER_TABLE is not set: the ledger's DynamoDB table is unknown");
   const clients = createAwsClients();
   const ledger = new DynamoDBDecisionLedger({
     client: new DynamoDBClient({}),
     tableName: table,
-    retentionDays: checked.config.settings.decisionRetentionDays,
+    retentionDays: config.settings.decisionRetentionDays,
   });
   built = {
-    config: checked.config,
+    config,
     clients,
     ports: { ledger, actuatorFor: actuatorsOn(clients) },
     clock: () => new Date(),

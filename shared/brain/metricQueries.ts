@@ -29,14 +29,15 @@
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html), and
  * are the same in every tick.
  */
-import {
-  type Alarm,
-  type BrainConfig,
-  type Dimension,
-  isCompositeAlarm,
-  type MetricDataQuery,
-  type Target,
-  type TargetTrackingPolicy,
+
+import { isCompositeAlarm } from "../core/config/compositeAlarm.js";
+import type {
+  Alarm,
+  BrainConfig,
+  Dimension,
+  MetricDataQuery,
+  Target,
+  TargetTrackingPolicy,
 } from "../core/config/schema.js";
 import type { MetricValues } from "./ports/metrics.js";
 

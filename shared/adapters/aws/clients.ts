@@ -22,6 +22,7 @@ export type ClientOptions = {
   maxAttempts?: number;
 };
 
+/** The clients on `options`, each built when first used: a function builds only those it sends to. */
 export function createAwsClients(options: ClientOptions = {}): AwsClients {
   const config = {
     ...(options.region ? { region: options.region } : {}),
@@ -29,10 +30,26 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   };
+  let rds: RDSClient | undefined;
+  let autoScaling: AutoScalingClient | undefined;
+  let applicationAutoScaling: ApplicationAutoScalingClient | undefined;
+  let cloudWatch: CloudWatchClient | undefined;
   return {
-    rds: new RDSClient(config),
-    autoScaling: new AutoScalingClient(config),
-    applicationAutoScaling: new ApplicationAutoScalingClient(config),
-    cloudWatch: new CloudWatchClient(config),
+    get rds() {
+      rds ??= new RDSClient(config);
+      return rds;
+    },
+    get autoScaling() {
+      autoScaling ??= new AutoScalingClient(config);
+      return autoScaling;
+    },
+    get applicationAutoScaling() {
+      applicationAutoScaling ??= new ApplicationAutoScalingClient(config);
+      return applicationAutoScaling;
+    },
+    get cloudWatch() {
+      cloudWatch ??= new CloudWatchClient(config);
+      return cloudWatch;
+    },
   };
 }

@@ -1,12 +1,12 @@
 /**
  * CloudWatch's alarm events on EventBridge: "CloudWatch Alarm State Change", which the brain acts
  * on, and "CloudWatch Alarm Configuration Change", which it acknowledges and ignores. The envelope
- * is Powertools Parser's EventBridgeSchema; the alarm's part (`detail`) is shared with the payload
- * of a direct Lambda alarm action (`alarmData`, lambdaAlarmAction.ts).
+ * is EventBridge's (Powertools Parser's EventBridgeSchema, envelopes.ts); the alarm's part
+ * (`detail`) is shared with the payload of a direct Lambda alarm action (`alarmData`,
+ * lambdaAlarmAction.ts).
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
  */
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas";
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   type AnomalyBand,
   parseReasonData,
@@ -15,6 +15,7 @@ import {
   reasonDataValues,
 } from "../../core/alarms/stateChangeReason.js";
 import type { AlarmStateChange, AlarmType } from "./alarmStateChange.js";
+import { EventBridgeEnvelope } from "./envelopes.js";
 import {
   AlarmStateValueSchema,
   accountOrNull,
@@ -37,11 +38,11 @@ export const DETAIL_TYPES = {
  */
 const AlarmStateSchema = z.object({
   value: AlarmStateValueSchema,
-  reason: z.string().nullish(),
-  reasonData: z.string().nullish(),
+  reason: z.nullish(z.string()),
+  reasonData: z.nullish(z.string()),
   timestamp: timestampField("state-change time"),
-  actionsSuppressedBy: z.string().nullish(),
-  actionsSuppressedReason: z.string().nullish(),
+  actionsSuppressedBy: z.nullish(z.string()),
+  actionsSuppressedReason: z.nullish(z.string()),
 });
 
 /**
@@ -49,11 +50,11 @@ const AlarmStateSchema = z.object({
  * for metric, metric-math and anomaly-detection alarms alike, `alarmRule` for composites.
  */
 const AlarmConfigurationSchema = z.object({
-  description: z.string().nullish(),
-  alarmRule: z.string().nullish(),
-  thresholdMetricId: z.string().nullish(),
-  threshold: z.number().nullish(),
-  metrics: z.array(z.object({ expression: z.string().nullish() })).nullish(),
+  description: z.nullish(z.string()),
+  alarmRule: z.nullish(z.string()),
+  thresholdMetricId: z.nullish(z.string()),
+  threshold: z.nullish(z.number()),
+  metrics: z.nullish(z.array(z.object({ expression: z.nullish(z.string()) }))),
 });
 
 /**
@@ -75,15 +76,15 @@ const AlarmConfigurationSchema = z.object({
  * ```
  */
 export const AlarmDetailSchema = z.object({
-  alarmName: z.string().min(1),
+  alarmName: z.string().check(z.minLength(1)),
   state: AlarmStateSchema,
-  previousState: z.object({ value: AlarmStateValueSchema.nullish() }).nullish(),
-  configuration: AlarmConfigurationSchema.nullish(),
+  previousState: z.nullish(z.object({ value: z.nullish(AlarmStateValueSchema) })),
+  configuration: z.nullish(AlarmConfigurationSchema),
 });
 export type AlarmDetail = z.infer<typeof AlarmDetailSchema>;
 
 /**
- * The "CloudWatch Alarm State Change" event: Powertools' EventBridgeSchema with the alarm's detail.
+ * The "CloudWatch Alarm State Change" event: EventBridge's envelope with the alarm's detail.
  * `time` is the event's, truncated to the second; the state change's own time is
  * `detail.state.timestamp`, the same instant SNS's StateChangeTime names. `source` is kept, not
  * checked here: one other than `aws.cloudwatch` is a well-formed event from someone else, refused by
@@ -104,7 +105,7 @@ export type AlarmDetail = z.infer<typeof AlarmDetailSchema>;
  * }
  * ```
  */
-export const EventBridgeAlarmStateChangeSchema = EventBridgeSchema.extend({
+export const EventBridgeAlarmStateChangeSchema = z.extend(EventBridgeEnvelope, {
   "detail-type": z.literal(DETAIL_TYPES.stateChange),
   time: z.string(),
   detail: AlarmDetailSchema,
@@ -125,10 +126,10 @@ export const EventBridgeAlarmStateChangeSchema = EventBridgeSchema.extend({
  * }
  * ```
  */
-export const EventBridgeAlarmConfigurationChangeSchema = EventBridgeSchema.extend({
+export const EventBridgeAlarmConfigurationChangeSchema = z.extend(EventBridgeEnvelope, {
   "detail-type": z.literal(DETAIL_TYPES.configurationChange),
   time: z.string(),
-  detail: z.object({ alarmName: z.string().nullish(), operation: z.string().nullish() }),
+  detail: z.object({ alarmName: z.nullish(z.string()), operation: z.nullish(z.string()) }),
 });
 
 export function parseEventBridgeAlarmStateChange(raw: unknown): AlarmStateChange {

@@ -2,11 +2,16 @@
  * Field schemas that every alarm payload shares (state values, timestamps, account and region
  * identifiers), and a payload's parse that throws PayloadError with Problems at JSON paths into it.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { isoTimestamp } from "../../core/alarms/timestamps.js";
 import type { AlarmStateValue } from "../../core/engine/targetState.js";
 import { PayloadError, type Problem } from "../../core/errors.js";
 import { type Path, problemsFromZod } from "../../core/problems.js";
+
+// zod/mini leaves its messages to a locale, which classic zod sets on import: the same English
+// messages, whichever of the two a process loaded.
+z.config(en());
 
 // --- alarm states ----------------------------------------------------------------------------
 
@@ -22,23 +27,27 @@ export const AlarmStateValueSchema = z.enum(ALARM_STATE_VALUES);
  * the problem ("state-change time"), so a payload without one says so.
  */
 export function timestampField(what: string) {
-  return z.unknown().transform((value, ctx) => {
-    if (value === undefined || value === null || value === "") {
-      ctx.addIssue({ code: "custom", message: `no ${what}: the field is missing` });
-      return z.NEVER;
-    }
-    const iso = isoTimestamp(value);
-    if (iso === null) {
-      ctx.addIssue({
-        code: "custom",
-        message: outOfRange(value)
-          ? `${what} ${JSON.stringify(value)} is outside the years 0001 to 9999`
-          : `${what} ${shown(value)} is not a timestamp (expected ISO-8601 such as 2026-11-23T19:01:08.123+0000, or epoch milliseconds)`,
-      });
-      return z.NEVER;
-    }
-    return iso;
-  });
+  return z.pipe(
+    z.unknown(),
+    z.transform((value, ctx) => {
+      if (value === undefined || value === null || value === "") {
+        ctx.issues.push({ code: "custom", message: `no ${what}: the field is missing`, input: value });
+        return z.NEVER;
+      }
+      const iso = isoTimestamp(value);
+      if (iso === null) {
+        ctx.issues.push({
+          code: "custom",
+          input: value,
+          message: outOfRange(value)
+            ? `${what} ${JSON.stringify(value)} is outside the years 0001 to 9999`
+            : `${what} ${shown(value)} is not a timestamp (expected ISO-8601 such as 2026-11-23T19:01:08.123+0000, or epoch milliseconds)`,
+        });
+        return z.NEVER;
+      }
+      return iso;
+    }),
+  );
 }
 
 /** A finite number that is no timestamp is epoch time outside the years 0001 to 9999. */
@@ -84,7 +93,7 @@ export const payloadProblems = (issues: readonly z.core.$ZodIssue[], prefix: Pat
   problemsFromZod(issues, { prefix, wording: "plain" });
 
 /** Parses `raw` with `schema`, or throws a PayloadError whose problems point into the raw payload. */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.ZodMiniType>(
   schema: S,
   raw: unknown,
   what: string,

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions-Lambda.html
  * (examples also in https://github.com/aws-powertools/powertools-lambda-python/blob/develop/tests/events/cloudWatchAlarmEventSingleMetric.json)
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { AlarmStateChange } from "./alarmStateChange.js";
 import { AlarmDetailSchema, alarmDetailToStateChange } from "./eventBridgeAlarm.js";
 import { accountOrNull, arnParts, parseOrThrow, regionCodeOrNull } from "./fields.js";
@@ -30,11 +30,11 @@ import { statedOrigin } from "./identity.js";
  * ```
  */
 export const LambdaAlarmActionSchema = z.object({
-  source: z.string().optional(),
-  alarmArn: z.string().nullish(),
-  accountId: z.string().nullish(),
-  region: z.string().nullish(),
-  time: z.unknown().optional(),
+  source: z.optional(z.string()),
+  alarmArn: z.nullish(z.string()),
+  accountId: z.nullish(z.string()),
+  region: z.nullish(z.string()),
+  time: z.optional(z.unknown()),
   alarmData: AlarmDetailSchema,
 });
 

@@ -17,7 +17,7 @@
  * }
  * ```
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { parseOrThrow, timestampField } from "./fields.js";
 import { type StatedOrigin, statedOrigin } from "./identity.js";
 
@@ -27,12 +27,12 @@ export const SCHEDULE_SOURCE = "surge-brain.schedule";
 export const ScheduledActionEventSchema = z.object({
   source: z.literal(SCHEDULE_SOURCE),
   /** The target's id in the configuration. */
-  target: z.string().min(1).max(63),
+  target: z.string().check(z.minLength(1), z.maxLength(63)),
   /** Its ScheduledActionName (or a calendar event's derived action). */
-  action: z.string().min(1).max(256),
+  action: z.string().check(z.minLength(1), z.maxLength(256)),
   scheduledTime: timestampField("scheduled time"),
-  scheduleArn: z.string().min(1).max(1600).optional(),
-  executionId: z.string().max(128).optional(),
+  scheduleArn: z.optional(z.string().check(z.minLength(1), z.maxLength(1600))),
+  executionId: z.optional(z.string().check(z.maxLength(128))),
 });
 
 export type ScheduledActionEvent = {

@@ -1,12 +1,13 @@
 /**
- * The EventBridge "Scheduled Event" that the one-minute rule sends to `tick`: Powertools Parser's
- * EventBridgeSchema with its source and detail-type fixed. Its `time` is the minute the rule fired
- * at, which is the clock of a dry run; `resources` names the rule.
+ * The EventBridge "Scheduled Event" that the one-minute rule sends to `tick`: EventBridge's
+ * envelope (Powertools Parser's EventBridgeSchema, envelopes.ts) with its source and detail-type
+ * fixed. Its `time` is the minute the rule fired at, which is the clock of a dry run; `resources`
+ * names the rule.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-scheduled-events.html (example as in
  * https://github.com/aws/aws-lambda-rust-runtime/blob/main/lambda-events/src/fixtures/example-eventbridge-schedule.json)
  */
-import { EventBridgeSchema } from "@aws-lambda-powertools/parser/schemas";
-import { z } from "zod";
+import * as z from "zod/mini";
+import { EventBridgeEnvelope } from "./envelopes.js";
 import { parseOrThrow, timestampField } from "./fields.js";
 import { type StatedOrigin, statedOrigin } from "./identity.js";
 
@@ -26,7 +27,7 @@ import { type StatedOrigin, statedOrigin } from "./identity.js";
  * }
  * ```
  */
-export const ScheduledEventSchema = EventBridgeSchema.extend({
+export const ScheduledEventSchema = z.extend(EventBridgeEnvelope, {
   "detail-type": z.literal("Scheduled Event"),
   source: z.literal("aws.events"),
   time: timestampField("scheduled time"),

@@ -1,15 +1,16 @@
 /**
  * CloudWatch alarm notifications delivered through SNS to Lambda. The Lambda event wraps SNS
- * records (Powertools Parser's SnsSchema); each record's Message is the alarm notification as a
- * JSON string inside the JSON, with no reasonData: the datapoint comes from NewStateReason.
+ * records (Powertools Parser's SnsSchema, envelopes.ts); each record's Message is the alarm
+ * notification as a JSON string inside the JSON, with no reasonData: the datapoint comes from
+ * NewStateReason.
  * Messages vary with their age, so only what the brain uses is parsed and the rest is let through.
  */
-import { SnsNotificationSchema, SnsRecordSchema, SnsSchema } from "@aws-lambda-powertools/parser/schemas";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { parseStateChangeReason } from "../../core/alarms/stateChangeReason.js";
 import type { Problem } from "../../core/errors.js";
 import { errorAt, type Path } from "../../core/problems.js";
 import type { AlarmStateChange, AlarmType } from "./alarmStateChange.js";
+import { SnsEnvelope } from "./envelopes.js";
 import {
   AlarmStateValueSchema,
   accountOrNull,
@@ -26,14 +27,14 @@ import { regionCodeFromDisplayName } from "./regions.js";
  * A threshold as CloudWatch wrote it: a number, or in older and hand-made messages free text
  * ("70.0"); text that is not a number reads as no threshold rather than a refusal.
  */
-const ThresholdSchema = z
-  .union([z.number(), z.string(), z.null()])
-  .optional()
-  .transform((value) => {
+const ThresholdSchema = z.pipe(
+  z.optional(z.union([z.number(), z.string(), z.null()])),
+  z.transform((value) => {
     if (typeof value === "number") return value;
     const n = typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
     return Number.isFinite(n) ? n : null;
-  });
+  }),
+);
 
 /**
  * The alarm's configuration as the notification states it. Only Threshold and the metric-math
@@ -42,8 +43,8 @@ const ThresholdSchema = z
  */
 const TriggerSchema = z.object({
   Threshold: ThresholdSchema,
-  ThresholdMetricId: z.string().nullish(),
-  Metrics: z.array(z.object({ Expression: z.string().nullish() })).nullish(),
+  ThresholdMetricId: z.nullish(z.string()),
+  Metrics: z.nullish(z.array(z.object({ Expression: z.nullish(z.string()) }))),
 });
 
 /**
@@ -75,24 +76,23 @@ const TriggerSchema = z.object({
  * ```
  */
 export const SnsAlarmMessageSchema = z.object({
-  AlarmName: z.string().min(1),
-  AlarmDescription: z.string().nullish(),
-  AWSAccountId: z.string().nullish(),
+  AlarmName: z.string().check(z.minLength(1)),
+  AlarmDescription: z.nullish(z.string()),
+  AWSAccountId: z.nullish(z.string()),
   NewStateValue: AlarmStateValueSchema,
-  NewStateReason: z.string().nullish(),
+  NewStateReason: z.nullish(z.string()),
   StateChangeTime: timestampField("state-change time"),
-  Region: z.string().nullish(),
-  AlarmArn: z.string().nullish(),
-  OldStateValue: AlarmStateValueSchema.nullish(),
-  AlarmRule: z.string().nullish(),
-  Trigger: TriggerSchema.nullish(),
+  Region: z.nullish(z.string()),
+  AlarmArn: z.nullish(z.string()),
+  OldStateValue: z.nullish(AlarmStateValueSchema),
+  AlarmRule: z.nullish(z.string()),
+  Trigger: z.nullish(TriggerSchema),
 });
 export type SnsAlarmMessage = z.infer<typeof SnsAlarmMessageSchema>;
 
 /**
  * The SNS event Lambda receives: Powertools' SnsSchema, with the fields the brain does not use made
- * lenient so that AWS's examples pass (they carry `"UnsubscribeURL": "EXAMPLE"` where Powertools
- * wants a URL in `UnsubscribeUrl`). https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
+ * lenient so that AWS's examples pass (envelopes.ts). https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
  *
  * @example
  * ```json
@@ -118,25 +118,7 @@ export type SnsAlarmMessage = z.infer<typeof SnsAlarmMessageSchema>;
  * }
  * ```
  */
-export const SnsAlarmEventSchema = SnsSchema.extend({
-  Records: z
-    .array(
-      SnsRecordSchema.extend({
-        EventVersion: z.string().optional(),
-        EventSubscriptionArn: z.string().optional(),
-        Sns: SnsNotificationSchema.extend({
-          TopicArn: z.string().optional(),
-          MessageId: z.string().optional(),
-          Timestamp: z.string().optional(),
-          UnsubscribeUrl: z.string().optional(),
-          UnsubscribeURL: z.string().optional(),
-          SigningCertUrl: z.string().optional(),
-          SigningCertURL: z.string().optional(),
-        }),
-      }),
-    )
-    .nonempty(),
-});
+export const SnsAlarmEventSchema = SnsEnvelope;
 
 const WHAT = "the SNS event";
 

@@ -4,7 +4,7 @@
  * - SNS notifications carry only the text (NewStateReason), so the datapoint is read from it.
  * Neither is required: forced states ("test"), missing data and composite alarms list no datapoint.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { timestampMillis } from "./timestamps.js";
 
 export type ReasonValues = {
@@ -144,12 +144,14 @@ export function bandOfReason(reason: string): AnomalyBand {
  * ```
  */
 const ReasonDataSchema = z.object({
-  recentDatapoints: z.array(z.number()).optional(),
-  threshold: z.number().optional(),
-  evaluatedDatapoints: z.array(z.object({ timestamp: z.unknown(), value: z.number().optional() })).optional(),
-  recentLowerThresholds: z.array(z.number()).optional(),
-  recentUpperThresholds: z.array(z.number()).optional(),
-  triggeringAlarms: z.array(z.unknown()).optional(),
+  recentDatapoints: z.optional(z.array(z.number())),
+  threshold: z.optional(z.number()),
+  evaluatedDatapoints: z.optional(
+    z.array(z.object({ timestamp: z.unknown(), value: z.optional(z.number()) })),
+  ),
+  recentLowerThresholds: z.optional(z.array(z.number())),
+  recentUpperThresholds: z.optional(z.array(z.number())),
+  triggeringAlarms: z.optional(z.array(z.unknown())),
 });
 export type ReasonData = z.infer<typeof ReasonDataSchema>;
 

@@ -139,7 +139,7 @@ export type CompositeAlarm = z.infer<typeof CompositeAlarmSchema>;
 export const AlarmSchema = z.union([MetricAlarmSchema, CompositeAlarmSchema]);
 export type Alarm = z.infer<typeof AlarmSchema>;
 
-export const isCompositeAlarm = (alarm: Alarm): alarm is CompositeAlarm => "AlarmRule" in alarm;
+export { isCompositeAlarm } from "./compositeAlarm.js";
 
 // --- Application Auto Scaling policies ------------------------------------------------------------
 // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html

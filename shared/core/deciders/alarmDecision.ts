@@ -6,13 +6,13 @@
  */
 
 import { type AnomalyBand, bandOfReason } from "../alarms/stateChangeReason.js";
-import {
-  type BrainConfig,
-  type ComparisonOperator,
-  isCompositeAlarm,
-  type Settings,
-  type StepScalingPolicy,
-  type Target,
+import { isCompositeAlarm } from "../config/compositeAlarm.js";
+import type {
+  BrainConfig,
+  ComparisonOperator,
+  Settings,
+  StepScalingPolicy,
+  Target,
 } from "../config/schema.js";
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";

@@ -8,9 +8,15 @@ import { formatLoad } from "../../cli/bench/load.js";
 import { run } from "./run.js";
 
 describe("bench", () => {
-  it("--quick --json prints one object whose `load` has every figure", async () => {
+  it("--quick --json prints one object: the load and the decision's figures, each with every field", async () => {
     // The cold-start figures have their own test (benchColdStart.test.ts).
-    const { code, out, err } = await run("bench", "--quick", "--json", "--only", "load");
+    const { code, out, err } = await run(
+      "bench",
+      "--quick",
+      "--json",
+      "--only",
+      "load,decisionLatencyMs,brainComputeMs,apiCallsPerDecision",
+    );
     expect(code).toBe(0);
     const figures = JSON.parse(out);
     expect(Object.keys(figures)).toEqual([

@@ -32,7 +32,7 @@ describe("bench: cold starts and bundles", () => {
       // Handling an event includes importing the bundle; the ratio is against the same run's node -e 0.
       expect(ms.import).toBeGreaterThan(0);
       expect(figures.coldStartRatio[f].import).toBeCloseTo(ms.import / figures.coldStartMs.nodeBaseline, 1);
-      // The size target (issue's "Lean bundles"): at most 750,000 bytes minified.
+      // The size target (README, "Bench: cold starts and bundles"): at most 750,000 bytes minified.
       expect(figures.bundleBytes[f]).toBeGreaterThan(100_000);
       expect(figures.bundleBytes[f]).toBeLessThanOrEqual(750_000);
     }

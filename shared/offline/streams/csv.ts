@@ -160,7 +160,7 @@ export function csvLineParser(file: string): LineParser {
     if (fields === null) return { kind: "skip", reason: "a quoted field is not closed" };
     if (header === null) {
       // Not a header yet: a line of preamble, reported; the file is not a stream only if no header
-      // and no row ever follow (issue 9: a file is rejected only when no line is a record).
+      // and no row ever follow (a file is rejected only when no line is a record).
       const parsed = parseHeader(fields);
       if (typeof parsed === "string") {
         // A header with a mistake (a typo in a column's name) is not preamble: every row after it

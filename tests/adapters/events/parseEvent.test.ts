@@ -1260,7 +1260,7 @@ describe("SNS region display names", () => {
 describe("the datapoint in a NewStateReason", () => {
   it.each<[string, string, { value: number | null; threshold: number | null }]>([
     [
-      "the issue's example",
+      "one datapoint over the threshold",
       "Threshold Crossed: 1 out of the last 1 datapoints [72.5 (23/11/26 19:01:00)] was greater than the threshold (70.0) (minimum 1 datapoint for OK -> ALARM transition).",
       { value: 72.5, threshold: 70 },
     ],

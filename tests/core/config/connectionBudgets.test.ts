@@ -40,7 +40,7 @@ describe("validate: connectionBudgets", () => {
   });
 
   it("derives from the readers' class, or the value the parameter group sets", () => {
-    const config = withBudget((b, c) => {
+    const config = withBudget((_b, c) => {
       c.targets[0].DBInstanceClass = "db.r6g.large";
     });
     const result = validateConfig(config);

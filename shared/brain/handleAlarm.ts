@@ -9,19 +9,21 @@
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
+import { budgetOfGroup } from "../core/connections/budgets.js";
 import {
   type AlarmSignal,
   decideOnAlarm,
   eventTimeRefusal,
   targetsAnswering,
 } from "../core/deciders/alarmDecision.js";
+import { connectionCapOf } from "../core/deciders/connectionBudget.js";
 import { dueInFlight, settleInFlight } from "../core/deciders/inFlight.js";
 import { initialStateAt } from "../core/deciders/scheduleDecision.js";
 import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideVerticalBuffer, verticalBuffer } from "../core/deciders/verticalBuffer.js";
 import type { Decided } from "../core/engine/decided.js";
 import type { Reason } from "../core/engine/decision.js";
-import { stateChangeKey, type TargetState } from "../core/engine/targetState.js";
+import { arriving, stateChangeKey, type TargetState } from "../core/engine/targetState.js";
 import {
   type AppliedDecision,
   type BrainPorts,
@@ -30,6 +32,7 @@ import {
 } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
 import { foreignOrigin, type Origin } from "./origin.js";
+import type { Ledger } from "./ports/ledger.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
 
 /** A state change the brain answers without a target: why it did nothing. */
@@ -181,6 +184,7 @@ async function decideAndApply(
 
   for (const target of readersBeforeFloors(targets)) {
     const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
+    const connectionCap = await connectionCapFromLedger(input.ports.ledger, config, target);
     const { record, decided } = await commit(target, (state, decisionId) => ({
       ...decideOnAlarm({
         config,
@@ -192,6 +196,7 @@ async function decideAndApply(
         // One decision for the floor: its own step policy and the buffer, the larger wins.
         alsoProposed:
           added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
+        ...(connectionCap !== undefined ? { connectionCap } : {}),
       }),
       trigger,
     }));
@@ -234,4 +239,29 @@ async function decideAndApply(
     if (record.outcome !== "none") results.push(record);
   }
   return results;
+}
+
+/**
+ * The capacity the connection budget allows a group (rule 9, docs/rules.md), as the ledger has the
+ * cluster's readers (in service, not in flight) and the budget's groups; undefined without a budget.
+ */
+async function connectionCapFromLedger(
+  ledger: Ledger,
+  config: BrainConfig,
+  target: Target,
+): Promise<number | undefined> {
+  const budget = budgetOfGroup(config, target);
+  if (!budget) return undefined;
+  const readers = config.targets.find(
+    (t) => t.kind === "aurora-readers" && t.DBClusterIdentifier === budget.DBClusterIdentifier,
+  );
+  const [readersState, ...groupStates] = await Promise.all([
+    readers ? ledger.read(readers.id) : Promise.resolve(null),
+    ...budget.groups.map((g) => ledger.read(g.target)),
+  ]);
+  const capacities = new Map(budget.groups.map((g, i) => [g.target, groupStates[i]?.capacity ?? 0]));
+  const availableReaders = readersState
+    ? readersState.capacity - arriving(readersState.inFlight)
+    : (readers?.MinCapacity ?? 0);
+  return connectionCapOf(config, target, { availableReaders, capacityOf: (id) => capacities.get(id) ?? 0 });
 }

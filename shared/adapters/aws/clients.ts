@@ -7,12 +7,15 @@ import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-s
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { SSMClient } from "@aws-sdk/client-ssm";
 
 export type AwsClients = {
   rds: RDSClient;
   autoScaling: AutoScalingClient;
   applicationAutoScaling: ApplicationAutoScalingClient;
   cloudWatch: CloudWatchClient;
+  /** Parameter Store: the pools' sizes and the readers signal of the connection budgets. */
+  ssm: SSMClient;
 };
 
 export type ClientOptions = {
@@ -34,5 +37,6 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
     autoScaling: new AutoScalingClient(config),
     applicationAutoScaling: new ApplicationAutoScalingClient(config),
     cloudWatch: new CloudWatchClient(config),
+    ssm: new SSMClient(config),
   };
 }

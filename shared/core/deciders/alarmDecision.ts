@@ -260,6 +260,8 @@ export function decideOnAlarm(input: {
    * whose cluster's readers this same state change added): coordinated together, one decision.
    */
   alsoProposed?: readonly Proposal[];
+  /** For a group in a connection budget: the largest capacity it allows (rule 9). */
+  connectionCap?: number;
 }): AlarmDecision {
   const { config, target, state, signal, now, decisionId } = input;
   const alsoProposed = input.alsoProposed ?? [];
@@ -377,6 +379,7 @@ export function decideOnAlarm(input: {
     proposals,
     ...coordinationOf(target, settings),
     fullView: false,
+    ...(input.connectionCap !== undefined ? { connectionCap: input.connectionCap } : {}),
   });
   const act = coordinated.decision.outcome === "scale-out" || coordinated.decision.outcome === "scale-in";
   rememberFloorBeforeBuffer(coordinated.decision, coordinated.next, alsoProposed);

@@ -232,7 +232,7 @@ async function ledgerFor(
 }
 
 /** The real functions on the replay's world: its actuators and metrics at the ports, the clock the payload's. */
-function functionsOn(config: BrainConfig, world: ReplayWorld, ledger: Ledger): ReplayFunctions {
+export function functionsOn(config: BrainConfig, world: ReplayWorld, ledger: Ledger): ReplayFunctions {
   const deps: FunctionDeps = {
     config,
     ports: { ledger, actuatorFor: world.actuatorFor },
@@ -241,7 +241,7 @@ function functionsOn(config: BrainConfig, world: ReplayWorld, ledger: Ledger): R
       region: config.region ?? "us-east-1",
       credentials: { accessKeyId: "REPLAY", secretAccessKey: "REPLAY" },
     }),
-    adapters: { metrics: world.metrics, nativeScaling: null },
+    adapters: { metrics: world.metrics, nativeScaling: null, parameters: world.parameters },
     clock: (eventTime) => new Date(eventTime),
   };
   const on = (fn: "alarm" | "tick"): Invoke => {

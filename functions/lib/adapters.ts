@@ -11,8 +11,15 @@ import type { MetricSource } from "../../shared/brain/ports/metrics.js";
 import type { NativeScaling } from "../../shared/brain/ports/nativeScaling.js";
 import type { Parameters } from "../../shared/brain/ports/parameters.js";
 
-/** The tick's metrics, and the native policies both functions look after (null: none to look after). */
-export type Adapters = { metrics: MetricSource; nativeScaling: NativeScaling | null };
+/**
+ * The tick's metrics, the native policies both functions look after (null: none to look after),
+ * and where the tick publishes pool sizes (absent or null: nowhere).
+ */
+export type Adapters = {
+  metrics: MetricSource;
+  nativeScaling: NativeScaling | null;
+  parameters?: Parameters | null;
+};
 
 type Deps = { clients: AwsClients; adapters?: Adapters };
 
@@ -46,5 +53,6 @@ export function parametersOf(
   deps: Deps & { config: { connectionBudgets?: unknown[] | undefined } },
 ): Parameters | null {
   if (!deps.config.connectionBudgets?.length) return null;
+  if (deps.adapters) return deps.adapters.parameters ?? null;
   return memo(parameterStores, deps.clients, () => new SsmParameters(deps.clients.ssm));
 }

@@ -19,17 +19,19 @@ export type Budgeted = {
 
 /**
  * A winning scale-out above `cap` is cut to it, or held when the cap leaves no room above the
- * capacity; any other step passes through.
+ * capacity; any other step passes through. What it wants is counted within the bounds' `max`
+ * (step 4 clamps it there anyway: the budget holds nothing the bounds would not allow).
  */
 export function holdToConnectionBudget(
   step: Step<AfterScaleOut>,
   capacity: number,
   cap: number | undefined,
+  max: number,
 ): Budgeted {
   if (cap === undefined || !("passOn" in step) || !("scaleOut" in step.passOn)) return { step };
   const chosen: Chosen = step.passOn.scaleOut;
-  if (chosen.desired <= cap) return { step };
-  const wanted = chosen.desired;
+  const wanted = Math.min(chosen.desired, max);
+  if (wanted <= cap) return { step };
   const why = `the connection budget allows ${cap} instance(s) with the readers available; ${wanted} wanted`;
   if (cap > capacity) {
     const proposal: Proposal = { ...chosen.proposal, desired: cap };

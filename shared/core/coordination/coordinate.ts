@@ -106,6 +106,7 @@ function decide(input: CoordinationInput, budget: { wanted?: number }): Verdict 
     scaleOut(state, input.proposals, now, input.fullView),
     state.capacity,
     input.connectionCap,
+    bounds.passOn.max,
   );
   if (budgeted.wanted !== undefined) budget.wanted = budgeted.wanted;
   const outward = budgeted.step;

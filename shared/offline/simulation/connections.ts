@@ -32,7 +32,10 @@ export type ConnectionsSample = {
   at: number;
   /** Connections open, on every reader and through the proxy. */
   open: number;
-  /** What the available readers allow the application (the proxy's share plus the rest, the reserve left out). */
+  /**
+   * What the available readers allow the groups: the proxy's share where a group goes through it,
+   * plus the rest of `max_connections` less the reserve where a group connects directly.
+   */
   budget: number;
   /** Connection attempts refused this minute. */
   refused: number;
@@ -112,10 +115,18 @@ class ClusterConnections {
     this.samples.push({
       at,
       open: sum(Object.values(perReader)),
-      budget: readers.length * this.usable,
+      budget: readers.length * this.perReaderBudget(),
       refused,
       perReader,
     });
+  }
+
+  private perReaderBudget(): number {
+    const via = new Set(this.budget.groups.map((g) => g.via));
+    return (
+      (via.has("proxy") ? this.proxyShare : 0) +
+      (via.has("reader-endpoint") ? this.usable - this.proxyShare : 0)
+    );
   }
 
   /** The connections the channel's pools want: each instance in service holds its pool. */

@@ -61,14 +61,24 @@ async function world(start: Record<string, { capacity: number }>) {
   await createLedgerTable(dynamo.client, table);
   const ledger = new DynamoDBLedger({ client: dynamo.client, tableName: table, retentionDays: 30 });
   const config = budgeted();
-  const w = simulatedWorld({ config, ledger, start });
+  let parameters: SsmParameters | undefined;
+  const w = simulatedWorld({
+    config,
+    ledger,
+    start,
+    // The alarms publish through the same Parameter Store as the tick (the account's SSM).
+    get parameters() {
+      return parameters;
+    },
+  });
+  parameters = new SsmParameters(w.clients.ssm);
   const cloudWatch = simulateCloudWatch(w.account);
   const ports = {
     ledger,
     actuatorFor: w.actuatorFor,
     metrics: new CloudWatchMetricSource(w.clients.cloudWatch),
     nativeScaling: null,
-    parameters: new SsmParameters(w.clients.ssm),
+    parameters,
   };
   let n = 0;
   const tick = async (s: number) => {
@@ -206,5 +216,42 @@ describe("tiers in order: the connection budget", () => {
     // 4 × 150 against one reader's 100 through the proxy: 25 each, before the reader goes.
     expect(w.parameter(POOL)).toBe("25");
     expect(JSON.parse(w.parameter(SIGNAL) ?? "{}").availableReaders).toBe(1);
+  });
+
+  it("an alarm's scale-in of the readers stops at what the groups' connections need", async () => {
+    const w = await world({ "virtway-readers": { capacity: 1 }, "virtway-api": { capacity: 2 } });
+    w.cloudWatch.set(apiCpu, "Average", 140);
+    await w.tick(0);
+    await w.tick(60);
+    await w.tick(540);
+    // The API at 4 (4 × 50 needs both readers); the readers' low-CPU alarm asks for one less.
+    const results = await w.alarm(stateChange("virtway-readers-cpu-low", 2400, 10), { at: at(2400) });
+    const readers = results.find((r) => "target" in r && r.target === "virtway-readers");
+    expect(readers && "status" in readers ? decisionSummary(readers) : readers).toMatchObject({
+      target: "virtway-readers",
+      status: "held",
+      reason: "ConnectionBudget",
+    });
+    expect(w.mutating().filter((c) => c.command === "DeleteDBInstance")).toEqual([]);
+  });
+
+  it("an alarm's scale-in of the readers shrinks the pools first, then removes the reader", async () => {
+    const w = await world({ "virtway-readers": { capacity: 1 }, "virtway-api": { capacity: 2 } });
+    const readers = w.config.targets.find((t) => t.id === "virtway-readers");
+    if (!readers) throw new Error("no readers");
+    // A reader the brain created (only those it removes), available 8 minutes later; the tick
+    // adopts it and sizes the pools on two readers: 2 × 150 against 200, 100 each.
+    await w.actuatorFor(readers).apply({ decisionId: "d-out", from: 1, to: 2, at: at(0) });
+    await w.tick(540);
+    await w.tick(600);
+    expect(w.parameter(POOL)).toBe("100");
+    const from = w.account.calls.length;
+    await w.alarm(stateChange("virtway-readers-cpu-low", 2400, 10), { at: at(2400) });
+    const sent = w.account.calls
+      .slice(from)
+      .filter((c) => c.command === "PutParameter" || c.command === "DeleteDBInstance");
+    expect(sent.map((c) => c.command)).toEqual(["PutParameter", "PutParameter", "DeleteDBInstance"]);
+    // On the one reader that stays: 2 × 150 against 100, 50 each, before the other goes.
+    expect(w.parameter(POOL)).toBe("50");
   });
 });

@@ -25,6 +25,7 @@ const ROWS: readonly { label: string; kpi: keyof TargetKpis; format: (n: number)
   { label: "max capacity", kpi: "maxCapacity", format: amount },
   { label: "time to capacity (s)", kpi: "timeToCapacitySeconds", format: integer },
   { label: "scale-in lag (s)", kpi: "scaleInLagSeconds", format: integer },
+  { label: "connections refused", kpi: "connectionsRefused", format: integer },
 ];
 
 /**
@@ -42,7 +43,11 @@ export function formatReplayTable(results: Partial<Record<ReplayMode, ReplayResu
   ];
   return targets
     .map((target) => {
-      const rows = ROWS.map((row) => [
+      // A row only the targets of a connection budget have.
+      const has = (row: (typeof ROWS)[number]) =>
+        row.kpi !== "connectionsRefused" ||
+        modes.some((m) => results[m]?.targets[target]?.connectionsRefused !== undefined);
+      const rows = ROWS.filter(has).map((row) => [
         `  ${row.label}`,
         ...modes.map((mode) => {
           const value = results[mode]?.targets[target]?.[row.kpi];

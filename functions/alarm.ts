@@ -5,7 +5,7 @@
  * invocation so that Lambda retries, the recorded state change making the retry a duplicate.
  */
 import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
-import { nativeScalingOf } from "./lib/adapters.js";
+import { nativeScalingOf, parametersOf } from "./lib/adapters.js";
 import { brainFunction } from "./lib/brainFunction.js";
 import { logger, report } from "./lib/observability.js";
 import { lambdaDeps } from "./lib/runtime.js";
@@ -18,7 +18,7 @@ export const alarmFunction = brainFunction("alarm-state-change", async (event, d
     logger.appendKeys({ alarm: change.alarmName });
     decisions.push(
       ...(await handleAlarmChange({
-        ports: { ...ports, nativeScaling: nativeScalingOf(deps) },
+        ports: { ...ports, nativeScaling: nativeScalingOf(deps), parameters: parametersOf(deps) },
         config,
         change,
         now: clock(change.stateChangedAt),

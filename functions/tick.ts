@@ -10,7 +10,7 @@
 import type { StatedOrigin } from "../shared/adapters/events/identity.js";
 import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { handleTick, type TickOrigin } from "../shared/brain/handleTick.js";
-import { metricsOf, nativeScalingOf } from "./lib/adapters.js";
+import { metricsOf, nativeScalingOf, parametersOf } from "./lib/adapters.js";
 import { brainFunction } from "./lib/brainFunction.js";
 import { logger, refused, report } from "./lib/observability.js";
 import type { QuietDecision } from "./lib/result.js";
@@ -34,7 +34,12 @@ function tickOrigin(event: { ruleArns: string[]; stated: StatedOrigin }): TickOr
 export const tickFunction = brainFunction("scheduled", async (event, deps, invocation) => {
   const { config, ports, clock } = deps;
   const { decisions, quiet, problems, ignored } = await handleTick({
-    ports: { ...ports, metrics: metricsOf(deps), nativeScaling: nativeScalingOf(deps) },
+    ports: {
+      ...ports,
+      metrics: metricsOf(deps),
+      nativeScaling: nativeScalingOf(deps),
+      parameters: parametersOf(deps),
+    },
     config,
     now: clock(event.time),
     invocationId: invocation.awsRequestId,

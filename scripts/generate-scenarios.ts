@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mulberry32 } from "../shared/offline/random.js";
 import { asDelivered, avalancheRecords, type StreamRecord } from "./generate-streams.js";
+import { connectionsConfig, connectionsRecords } from "./scenarios/connections.js";
 
 const OUT = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "events", "scenarios");
 const ACCOUNT = "123456789012";
@@ -482,7 +483,11 @@ function main(): void {
   write("virtway", { "avalanche.jsonl": jsonLines(asDelivered(avalancheRecords(), mulberry32(7))) });
   write("tv-vote", { "brain.config.json": json(tvVoteConfig), "tv-vote.jsonl": jsonLines(tvVoteRecords()) });
   write("raffle", { "brain.config.json": json(raffleConfig), "raffle.jsonl": jsonLines(raffleRecords()) });
-  process.stderr.write(`wrote the virtway, tv-vote and raffle scenarios to ${OUT}\n`);
+  write("connections", {
+    "brain.config.json": json(connectionsConfig),
+    "connections.jsonl": jsonLines(connectionsRecords()),
+  });
+  process.stderr.write(`wrote the virtway, tv-vote, raffle and connections scenarios to ${OUT}\n`);
 }
 
 main();

@@ -29,6 +29,7 @@ import {
   type ReplayResult,
   type ReplayWorld,
 } from "../../shared/offline/replay/types.js";
+import type { SimulatedConnections } from "../../shared/offline/simulation/connections.js";
 import { readStreams } from "../../shared/offline/streams/readStream.js";
 import { formatSkipped } from "../../shared/offline/streams/record.js";
 import { SkipReports } from "../../shared/offline/streams/skipReports.js";
@@ -174,6 +175,7 @@ export async function replayModes(
       const progress = progressBar(io, span ? span.minutes : 0);
       show = progress.io.err;
       const recorder = options.timeline ? new TimelineRecorder(config) : undefined;
+      let connections: SimulatedConnections | null = null;
       try {
         results[mode] = await withWarningsSilenced(() =>
           withFunctionOutput(
@@ -192,12 +194,15 @@ export async function replayModes(
                     if (span) progress.update(Math.round((at - span.first) / MINUTE_MS) + 1);
                   },
                   observer: recorder,
+                  onConnections: (c) => {
+                    connections = c;
+                  },
                 },
               ),
             progress.io.err,
           ),
         );
-        if (recorder) timelines[mode] = recorder.timeline();
+        if (recorder) timelines[mode] = withConnections(recorder.timeline(), config, connections);
       } finally {
         progress.end();
         await ledger.stop();
@@ -232,7 +237,30 @@ async function ledgerFor(
 }
 
 /** The real functions on the replay's world: its actuators and metrics at the ports, the clock the payload's. */
-function functionsOn(config: BrainConfig, world: ReplayWorld, ledger: Ledger): ReplayFunctions {
+/** A timeline with each budgeted cluster's connections, minute by minute, for the report. */
+function withConnections(
+  timeline: Timeline,
+  config: BrainConfig,
+  connections: SimulatedConnections | null,
+): Timeline {
+  if (!connections) return timeline;
+  const series = Object.fromEntries(
+    (config.connectionBudgets ?? []).map((b) => {
+      const samples = connections.samplesOf(b.DBClusterIdentifier);
+      return [
+        b.DBClusterIdentifier,
+        {
+          open: samples.map((s) => s.open),
+          budget: samples.map((s) => s.budget),
+          refused: samples.map((s) => s.refused),
+        },
+      ];
+    }),
+  );
+  return { ...timeline, connections: series };
+}
+
+export function functionsOn(config: BrainConfig, world: ReplayWorld, ledger: Ledger): ReplayFunctions {
   const deps: FunctionDeps = {
     config,
     ports: { ledger, actuatorFor: world.actuatorFor },
@@ -241,7 +269,7 @@ function functionsOn(config: BrainConfig, world: ReplayWorld, ledger: Ledger): R
       region: config.region ?? "us-east-1",
       credentials: { accessKeyId: "REPLAY", secretAccessKey: "REPLAY" },
     }),
-    adapters: { metrics: world.metrics, nativeScaling: null },
+    adapters: { metrics: world.metrics, nativeScaling: null, parameters: world.parameters },
     clock: (eventTime) => new Date(eventTime),
   };
   const on = (fn: "alarm" | "tick"): Invoke => {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../shared/adapters/configFile.js";
 import type { BrainConfig, Target } from "../../shared/core/config/schema.js";
+import { resolveBudget } from "../../shared/core/connections/budgets.js";
 import { formatProblem } from "../../shared/core/errors.js";
 import type { CommandContext } from "../context.js";
 import { UNIT } from "../ledgerList.js";
@@ -20,6 +21,7 @@ export function registerValidate(program: Command, { io }: CommandContext): Comm
         `${options.config}: valid: ${config.targets.length} targets, ${config.alarms.length} alarms${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : ""}`,
       );
       if (config.targets.length > 0) io.out(`\n${targetsTable(config)}`);
+      if (config.connectionBudgets?.length) io.out(`\n${budgetsTable(config)}`);
     });
 }
 
@@ -49,5 +51,32 @@ function targetsTable(config: BrainConfig): string {
       String(t.policies.filter((p) => p.PolicyType === "TargetTrackingScaling").length),
       String(t.schedules.length),
     ]),
+  );
+}
+
+/** The connection budgets: per cluster and group, how it connects, what a reader allows, the pools. */
+function budgetsTable(config: BrainConfig): string {
+  return formatTable(
+    [
+      { header: "CLUSTER" },
+      { header: "MAX_CONNECTIONS", align: "right" },
+      { header: "RESERVED", align: "right" },
+      { header: "GROUP" },
+      { header: "VIA" },
+      { header: "POOL", align: "right" },
+    ],
+    (config.connectionBudgets ?? []).flatMap((budget) => {
+      const { maxConnections, perReader } = resolveBudget(config, budget);
+      return budget.groups.map((g) => [
+        budget.DBClusterIdentifier,
+        `${maxConnections} per reader`,
+        String(budget.ReservedConnections),
+        g.target,
+        g.via === "proxy"
+          ? `${budget.DBProxy?.DBProxyName} (${budget.DBProxy?.ConnectionPoolConfiguration.MaxConnectionsPercent} %: ${perReader?.proxy} per reader)`
+          : `reader endpoint (${perReader?.direct} per reader)`,
+        `${g.minPoolSize ?? g.maxPoolSize}–${g.maxPoolSize}`,
+      ]);
+    }),
   );
 }

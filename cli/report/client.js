@@ -69,18 +69,21 @@
     ["maxCapacity", "max capacity"],
     ["timeToCapacitySeconds", "time to capacity (s)"],
     ["scaleInLagSeconds", "scale-in lag (s)"],
+    ["connectionsRefused", "connections refused"],
   ];
   const kpiTable = (target) =>
     el("table", { class: "kpis" }, [
       el("tr", {}, [el("th", {}, "KPI"), ...modes.map((m) => el("th", {}, LABEL[m]))]),
-      ...KPIS.map(([key, label]) =>
-        el("tr", {}, [
-          el("td", {}, label),
-          ...modes.map((m) => {
-            const v = resultOf(m).targets[target]?.[key];
-            return el("td", {}, v === null || v === undefined ? "—" : String(Math.round(v * 100) / 100));
-          }),
-        ]),
+      // connectionsRefused only where a connection budget counts it.
+      ...KPIS.filter(([key]) => modes.some((m) => resultOf(m).targets[target]?.[key] !== undefined)).map(
+        ([key, label]) =>
+          el("tr", {}, [
+            el("td", {}, label),
+            ...modes.map((m) => {
+              const v = resultOf(m).targets[target]?.[key];
+              return el("td", {}, v === null || v === undefined ? "—" : String(Math.round(v * 100) / 100));
+            }),
+          ]),
       ),
     ]);
 
@@ -180,6 +183,66 @@
       (n, m) => n + resultOf(m).decisions.filter((d) => d.target === target).length,
       0,
     );
+    charts.push(chart);
+  }
+
+  // The connection budgets: per cluster, the connections open against what the available readers
+  // allow, and the attempts refused, per mode.
+  for (const cluster of Object.keys(first.connections ?? {})) {
+    const xs = first.minutes.map((ms) => ms / 1000);
+    const series = [{}];
+    const data = [xs];
+    for (const mode of modes) {
+      const c = meta.timelines[mode].connections?.[cluster];
+      if (!c) continue;
+      const color = COLOR[mode];
+      series.push({
+        label: `${LABEL[mode]} connections open`,
+        stroke: color.line,
+        width: 2,
+        points: { show: false },
+      });
+      data.push(c.open);
+      series.push({
+        label: `${LABEL[mode]} budget`,
+        stroke: color.line,
+        width: 1,
+        dash: [6, 4],
+        points: { show: false },
+      });
+      data.push(c.budget);
+      series.push({
+        label: `${LABEL[mode]} refused`,
+        stroke: color.held,
+        fill: color.band,
+        width: 1,
+        paths: uPlot.paths.stepped({ align: 1 }),
+        points: { show: false },
+      });
+      data.push(c.refused);
+    }
+    const box = el("div", { class: "chart connections", "data-cluster": cluster });
+    main.append(
+      el(
+        "h2",
+        {},
+        `${cluster}: connections against the budget (solid: open; dashed: what the available readers allow; shaded: refused a minute)`,
+      ),
+      box,
+    );
+    const chart = new uPlot(
+      {
+        width: width(),
+        height: 280,
+        tzDate: utc,
+        series,
+        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] } },
+        axes: [{}, { label: "connections" }],
+      },
+      data,
+      box,
+    );
+    chart.surgeConnections = cluster;
     charts.push(chart);
   }
 

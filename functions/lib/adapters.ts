@@ -6,16 +6,26 @@
 import type { AwsClients } from "../../shared/adapters/aws/clients.js";
 import { AwsNativeScaling } from "../../shared/adapters/awsNativeScaling.js";
 import { CloudWatchMetricSource } from "../../shared/adapters/cloudWatch.js";
+import { SsmParameters } from "../../shared/adapters/ssmParameters.js";
 import type { MetricSource } from "../../shared/brain/ports/metrics.js";
 import type { NativeScaling } from "../../shared/brain/ports/nativeScaling.js";
+import type { Parameters } from "../../shared/brain/ports/parameters.js";
 
-/** The tick's metrics, and the native policies both functions look after (null: none to look after). */
-export type Adapters = { metrics: MetricSource; nativeScaling: NativeScaling | null };
+/**
+ * The tick's metrics, the native policies both functions look after (null: none to look after),
+ * and where the tick publishes pool sizes (absent or null: nowhere).
+ */
+export type Adapters = {
+  metrics: MetricSource;
+  nativeScaling: NativeScaling | null;
+  parameters?: Parameters | null;
+};
 
 type Deps = { clients: AwsClients; adapters?: Adapters };
 
 const metricSources = new WeakMap<AwsClients, MetricSource>();
 const nativeScalings = new WeakMap<AwsClients, NativeScaling>();
+const parameterStores = new WeakMap<AwsClients, Parameters>();
 
 function memo<T>(memos: WeakMap<AwsClients, T>, clients: AwsClients, build: () => T): T {
   let built = memos.get(clients);
@@ -36,4 +46,13 @@ export function metricsOf(deps: Deps): MetricSource {
 export function nativeScalingOf(deps: Deps): NativeScaling | null {
   if (deps.adapters) return deps.adapters.nativeScaling;
   return memo(nativeScalings, deps.clients, () => new AwsNativeScaling(deps.clients));
+}
+
+/** Parameter Store on the clients, where the connection budgets' pool sizes go (null without budgets). */
+export function parametersOf(
+  deps: Deps & { config: { connectionBudgets?: unknown[] | undefined } },
+): Parameters | null {
+  if (!deps.config.connectionBudgets?.length) return null;
+  if (deps.adapters) return deps.adapters.parameters ?? null;
+  return memo(parameterStores, deps.clients, () => new SsmParameters(deps.clients.ssm));
 }

@@ -9,19 +9,21 @@
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
+import { budgetOfCluster, budgetOfGroup } from "../core/connections/budgets.js";
 import {
   type AlarmSignal,
   decideOnAlarm,
   eventTimeRefusal,
   targetsAnswering,
 } from "../core/deciders/alarmDecision.js";
+import { connectionCapOf, readersForBudget, wantedCapacity } from "../core/deciders/connectionBudget.js";
 import { dueInFlight, settleInFlight } from "../core/deciders/inFlight.js";
 import { initialStateAt } from "../core/deciders/scheduleDecision.js";
 import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideVerticalBuffer, verticalBuffer } from "../core/deciders/verticalBuffer.js";
 import type { Decided } from "../core/engine/decided.js";
 import type { Reason } from "../core/engine/decision.js";
-import { stateChangeKey, type TargetState } from "../core/engine/targetState.js";
+import { arriving, stateChangeKey, type TargetState } from "../core/engine/targetState.js";
 import {
   type AppliedDecision,
   type BrainPorts,
@@ -29,8 +31,11 @@ import {
   commitDecision,
 } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
+import { type PoolsView, shrinkPoolsFirst } from "./connectionPools.js";
 import { foreignOrigin, type Origin } from "./origin.js";
+import type { Ledger } from "./ports/ledger.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
+import type { Parameters as ParameterStore } from "./ports/parameters.js";
 
 /** A state change the brain answers without a target: why it did nothing. */
 export type Acknowledgement = {
@@ -47,7 +52,11 @@ export type AlarmChange = AlarmSignal & Origin;
 export type AlarmResult = AppliedDecision | Acknowledgement;
 
 /** The alarm function's ports: the native policies are looked after when they are given. */
-export type AlarmPorts = BrainPorts & { nativeScaling?: NativeScaling | null };
+export type AlarmPorts = BrainPorts & {
+  nativeScaling?: NativeScaling | null;
+  /** Where pool sizes are published: a readers' scale-in shrinks them first (rule 9 of docs/rules.md). */
+  parameters?: ParameterStore | null;
+};
 
 const scaledOut = (record: AppliedDecision) => record.status === "applied" && record.outcome === "scale-out";
 
@@ -185,8 +194,19 @@ async function decideAndApply(
       existing && dueInFlight(existing, now).length > 0
         ? await input.ports.actuatorFor(target).observe()
         : null;
+    const parameters = input.ports.parameters ?? null;
+    const view =
+      parameters && target.kind === "aurora-readers"
+        ? await poolsViewFromLedger(input.ports.ledger, config, target)
+        : null;
     return commitDecision({
-      ports: input.ports,
+      ports:
+        parameters && view
+          ? {
+              ...input.ports,
+              actuatorFor: (t) => shrinkPoolsFirst(input.ports.actuatorFor(t), t, config, parameters, view),
+            }
+          : input.ports,
       target,
       now,
       reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
@@ -203,6 +223,9 @@ async function decideAndApply(
 
   for (const target of readersBeforeFloors(targets)) {
     const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
+    // A target in a connection budget reads its budget's other tiers too (rule 9).
+    const connectionCap = await connectionCapFromLedger(input.ports.ledger, config, target);
+    const connectionReaders = await readersFromLedger(input.ports.ledger, config, target);
     const { record, decided, state } = await commit(target, (state, decisionId) => ({
       ...decideOnAlarm({
         config,
@@ -214,6 +237,8 @@ async function decideAndApply(
         // One decision for the floor: its own step policy and the buffer, the larger wins.
         alsoProposed:
           added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
+        ...(connectionCap !== undefined ? { connectionCap } : {}),
+        ...(connectionReaders !== undefined ? { connectionReaders: connectionReaders.needed } : {}),
       }),
       trigger,
     }));
@@ -257,3 +282,75 @@ async function decideAndApply(
   }
   return results;
 }
+
+/**
+ * The capacity the connection budget allows a group (rule 9, docs/rules.md), as the ledger has the
+ * cluster's readers (in service, not in flight) and the budget's groups; undefined without a budget.
+ */
+async function connectionCapFromLedger(
+  ledger: Ledger,
+  config: BrainConfig,
+  target: Target,
+): Promise<number | undefined> {
+  const budget = budgetOfGroup(config, target);
+  if (!budget) return undefined;
+  const readers = config.targets.find(
+    (t) => t.kind === "aurora-readers" && t.DBClusterIdentifier === budget.DBClusterIdentifier,
+  );
+  const [readersState, ...groupStates] = await Promise.all([
+    readers ? ledger.read(readers.id) : Promise.resolve(null),
+    ...budget.groups.map((g) => ledger.read(g.target)),
+  ]);
+  // A group the ledger has not seen yet is at its MinCapacity, as far as the brain knows.
+  const capacities = new Map(
+    budget.groups.map((g, i) => [g.target, groupStates[i]?.capacity ?? minOf(config, g.target)]),
+  );
+  const availableReaders = readersState
+    ? readersState.capacity - arriving(readersState.inFlight)
+    : (readers?.MinCapacity ?? 0);
+  return connectionCapOf(config, target, { availableReaders, capacityOf: (id) => capacities.get(id) ?? 0 });
+}
+
+/** The readers a readers target's cluster needs for its groups, as the ledger has the groups (rule 9). */
+async function readersFromLedger(
+  ledger: Ledger,
+  config: BrainConfig,
+  target: Target,
+): Promise<{ needed: number } | undefined> {
+  if (target.kind !== "aurora-readers") return undefined;
+  const budget = budgetOfCluster(config, target.DBClusterIdentifier);
+  if (!budget) return undefined;
+  const states = await Promise.all(budget.groups.map((g) => ledger.read(g.target)));
+  const wanted = new Map(
+    budget.groups.map((g, i) => {
+      const group = config.targets.find((t) => t.id === g.target);
+      return [g.target, wantedCapacity(states[i] ?? null, group?.MinCapacity ?? 0)] as const;
+    }),
+  );
+  const needed = readersForBudget(config, target, (id) => wanted.get(id) ?? 0);
+  return needed === undefined ? undefined : { needed };
+}
+
+/** The readers available and the groups' capacities, as the ledger has them: what pools are sized on. */
+async function poolsViewFromLedger(
+  ledger: Ledger,
+  config: BrainConfig,
+  target: Target,
+): Promise<PoolsView | null> {
+  if (target.kind !== "aurora-readers") return null;
+  const budget = budgetOfCluster(config, target.DBClusterIdentifier);
+  if (!budget) return null;
+  const [readers, ...groups] = await Promise.all([
+    ledger.read(target.id),
+    ...budget.groups.map((g) => ledger.read(g.target)),
+  ]);
+  const capacities = new Map(
+    budget.groups.map((g, i) => [g.target, groups[i]?.capacity ?? minOf(config, g.target)]),
+  );
+  return {
+    availableReaders: readers ? readers.capacity - arriving(readers.inFlight) : target.MinCapacity,
+    capacityOf: (id) => capacities.get(id) ?? 0,
+  };
+}
+
+const minOf = (config: BrainConfig, id: string) => config.targets.find((t) => t.id === id)?.MinCapacity ?? 0;

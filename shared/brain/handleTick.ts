@@ -7,13 +7,18 @@
  *   3. per target, readers before the ACU floor of their cluster: what AWS shows of it (Describe*
  *      through its actuator), then one decision committed through the ledger (tickDecision.ts);
  *   4. coexistence: native scale-in switched off while the brain's scale-out cooldown runs on a
- *      target, and back on after (coexistence.ts), the calls going out only when that changes.
+ *      target, and back on after (coexistence.ts), the calls going out only when that changes;
+ *   5. the connection budgets (rule 9 of docs/rules.md): each group's scale-out held to what the readers available
+ *      allow, the readers asked for the room the groups want, and the pool sizes and readers signal
+ *      published to Parameter Store where they changed (a readers' scale-in shrinks them first).
  * A tick that finds nothing changed and decides nothing writes nothing and calls nothing that
  * mutates. What is written and called, and why, is in docs/tick.md.
  */
 
 import type { BrainConfig, Target } from "../core/config/schema.js";
+import { budgetOfGroup } from "../core/connections/budgets.js";
 import { nativeScaleInAction } from "../core/deciders/coexistence.js";
+import { connectionCapOf, readersForBudget, wantedCapacity } from "../core/deciders/connectionBudget.js";
 import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideOnTick, type TickMetrics } from "../core/deciders/tickDecision.js";
 import type { Reason } from "../core/engine/decision.js";
@@ -21,16 +26,20 @@ import type { Observation } from "../core/engine/observation.js";
 import { arriving, initialState, type TargetState } from "../core/engine/targetState.js";
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
+import { publishPools, shrinkPoolsFirst } from "./connectionPools.js";
 import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "./metricQueries.js";
 import { foreignOrigin, type Origin } from "./origin.js";
 import type { MetricSource, MetricValues } from "./ports/metrics.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
+import type { Parameters } from "./ports/parameters.js";
 import { expiredReservations } from "./transact.js";
 
 export type TickPorts = BrainPorts & {
   metrics: MetricSource;
   /** The native policies users keep attached (null: coexistence is not looked after). */
   nativeScaling: NativeScaling | null;
+  /** Where pool sizes are published (absent or null: connection budgets publish nothing). */
+  parameters?: Parameters | null;
 };
 
 export type TickResult = {
@@ -105,6 +114,26 @@ export async function handleTick(input: {
   const decisions: AppliedDecision[] = [];
   const quiet: string[] = [];
   const readersInFlight = new Map<string, number>();
+  // The connection budgets (rule 9): each cluster's readers available, each target's capacity.
+  const available = new Map<string, number>();
+  const capacities = new Map(targets.map((t) => [t.id, before.get(t.id)?.capacity ?? t.MinCapacity]));
+  const capacityOf = (id: string) => capacities.get(id) ?? 0;
+  const wantedOf = (id: string) => wantedCapacity(before.get(id) ?? null, capacityOf(id));
+  const availableOn = (cluster: string) =>
+    available.get(cluster) ?? believedAvailable(config, before, cluster);
+  const parameters = ports.parameters ?? null;
+  const decisionPorts = parameters
+    ? {
+        ...ports,
+        actuatorFor: (t: Target) =>
+          t.kind === "aurora-readers"
+            ? shrinkPoolsFirst(ports.actuatorFor(t), t, config, parameters, {
+                availableReaders: availableOn(t.DBClusterIdentifier),
+                capacityOf,
+              })
+            : ports.actuatorFor(t),
+      }
+    : ports;
   for (const target of targets) {
     const stored = before.get(target.id) ?? null;
     const id = `${target.id}:tick@${at}:${invocationId}`;
@@ -118,6 +147,13 @@ export async function handleTick(input: {
       if (target.kind === "aurora-readers") addInFlight(readersInFlight, target.DBClusterIdentifier, stored);
       continue;
     }
+    if (observation.kind === "aurora-readers" && target.kind === "aurora-readers")
+      available.set(target.DBClusterIdentifier, observation.available);
+    const budgetCluster = budgetOfGroup(config, target)?.DBClusterIdentifier;
+    const connectionCap = budgetCluster
+      ? connectionCapOf(config, target, { availableReaders: availableOn(budgetCluster), capacityOf })
+      : undefined;
+    const connectionReaders = readersForBudget(config, target, wantedOf);
     const metrics: TickMetrics = {
       policies: Object.fromEntries(
         Object.entries(plan.policies[target.id] ?? {}).map(([name, resolved]) => [
@@ -131,7 +167,7 @@ export async function handleTick(input: {
       initialState(target.id, { min: target.MinCapacity, max: target.MaxCapacity }, observation.capacity);
     const expired = stored ? expiredReservations(stored, now) : [];
     const { record, decided } = await commitDecision({
-      ports,
+      ports: decisionPorts,
       target,
       now,
       reservationTimeoutSeconds: config.settings.reservationTimeoutSeconds,
@@ -153,11 +189,17 @@ export async function handleTick(input: {
           metrics,
           readersInFlight:
             target.kind === "aurora-capacity" ? (readersInFlight.get(target.DBClusterIdentifier) ?? 0) : 0,
+          ...(connectionCap !== undefined ? { connectionCap } : {}),
+          ...(connectionReaders !== undefined ? { connectionReaders } : {}),
         });
       },
     });
     decisions.push(record);
     if (!decided.act && decided.quiet === true) quiet.push(record.id);
+    capacities.set(target.id, decided.next.capacity);
+    if (target.kind === "aurora-readers" && decided.next.capacity < availableOn(target.DBClusterIdentifier))
+      // Readers scaled in: those removed no longer count.
+      available.set(target.DBClusterIdentifier, decided.next.capacity);
 
     if (target.kind === "aurora-readers") {
       // The readers as their decision left them, what it asked for counted whether AWS made it or
@@ -187,7 +229,37 @@ export async function handleTick(input: {
       }
     }
   }
+  // 5. The pools: each budget's pool sizes and readers signal, written where they changed.
+  if (parameters) {
+    for (const budget of config.connectionBudgets ?? []) {
+      const cluster = budget.DBClusterIdentifier;
+      try {
+        await publishPools(
+          parameters,
+          config,
+          budget,
+          { availableReaders: availableOn(cluster), capacityOf },
+          now,
+        );
+      } catch (error) {
+        problems.push(`the pools of ${cluster}: ${errorText(error)}`);
+      }
+    }
+  }
   return { decisions, quiet, problems };
+}
+
+/** The readers of a cluster the ledger believes available (in service, not in flight): before any observation. */
+function believedAvailable(
+  config: BrainConfig,
+  states: Map<string, TargetState | null>,
+  cluster: string,
+): number {
+  const readers = config.targets.find(
+    (t) => t.kind === "aurora-readers" && t.DBClusterIdentifier === cluster,
+  );
+  const state = readers ? states.get(readers.id) : null;
+  return state ? state.capacity - arriving(state.inFlight) : (readers?.MinCapacity ?? 0);
 }
 
 /** Counts a readers target's capacity in flight for its cluster. */

@@ -28,8 +28,8 @@ beforeAll(() => {
 afterAll(() => rmSync(generated, { recursive: true, force: true }));
 
 describe("scripts/generate-scenarios.ts", () => {
-  it("writes the virtway, tv-vote and raffle scenarios, and no other", () => {
-    expect(scenarios).toEqual(["raffle", "tv-vote", "virtway"]);
+  it("writes the virtway, tv-vote, raffle and connections scenarios, and no other", () => {
+    expect(scenarios).toEqual(["connections", "raffle", "tv-vote", "virtway"]);
     expect(readdirSync(generated).sort()).toEqual(scenarios);
   });
 

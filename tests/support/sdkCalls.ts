@@ -14,6 +14,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   "@aws-sdk/client-cloudwatch": "cloudwatch",
   "@aws-sdk/client-dynamodb": "dynamodb",
   "@aws-sdk/client-rds": "rds",
+  "@aws-sdk/client-ssm": "ssm",
   "@aws-sdk/lib-dynamodb": "dynamodb",
 };
 

@@ -11,6 +11,7 @@ import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { type AlarmChange, handleAlarmChange } from "../../shared/brain/handleAlarm.js";
 import type { ActuatorFor, AppliedChange, ScalingChange } from "../../shared/brain/ports/actuator.js";
 import type { Ledger } from "../../shared/brain/ports/ledger.js";
+import type { Parameters } from "../../shared/brain/ports/parameters.js";
 import type { BrainConfig, Target } from "../../shared/core/config/schema.js";
 import { SimulatedAccount, type StartingPoint } from "../../shared/offline/simulation/account.js";
 import { simulateNativePolicies } from "../../shared/offline/simulation/nativePolicies.js";
@@ -58,6 +59,8 @@ export type WorldOptions<L extends Ledger> = {
   ) => Promise<AppliedChange> | undefined;
   /** Native policies in the account, which the alarms look after (coexistence.ts). */
   native?: boolean;
+  /** Where the alarms publish pool sizes (connection budgets); absent: nowhere. */
+  parameters?: Parameters;
 };
 
 export type SentOptions = {
@@ -98,7 +101,12 @@ export function simulatedWorld<L extends Ledger = MemoryLedger>(options: WorldOp
   const alarm = (change: AlarmChange, sent: SentOptions = {}) => {
     now = sent.at ?? new Date(change.stateChangedAt);
     return handleAlarmChange({
-      ports: { ledger: sent.ledger ?? ledger, actuatorFor, ...(nativeScaling ? { nativeScaling } : {}) },
+      ports: {
+        ledger: sent.ledger ?? ledger,
+        actuatorFor,
+        ...(nativeScaling ? { nativeScaling } : {}),
+        ...(options.parameters ? { parameters: options.parameters } : {}),
+      },
       config,
       change,
       now,

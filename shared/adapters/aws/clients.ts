@@ -7,12 +7,15 @@ import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-s
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { SSMClient } from "@aws-sdk/client-ssm";
 
 export type AwsClients = {
   rds: RDSClient;
   autoScaling: AutoScalingClient;
   applicationAutoScaling: ApplicationAutoScalingClient;
   cloudWatch: CloudWatchClient;
+  /** Parameter Store: the pools' sizes and the readers signal of the connection budgets. */
+  ssm: SSMClient;
 };
 
 export type ClientOptions = {
@@ -34,6 +37,7 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
   let autoScaling: AutoScalingClient | undefined;
   let applicationAutoScaling: ApplicationAutoScalingClient | undefined;
   let cloudWatch: CloudWatchClient | undefined;
+  let ssm: SSMClient | undefined;
   return {
     get rds() {
       rds ??= new RDSClient(config);
@@ -50,6 +54,10 @@ export function createAwsClients(options: ClientOptions = {}): AwsClients {
     get cloudWatch() {
       cloudWatch ??= new CloudWatchClient(config);
       return cloudWatch;
+    },
+    get ssm() {
+      ssm ??= new SSMClient(config);
+      return ssm;
     },
   };
 }

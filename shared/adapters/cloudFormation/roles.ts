@@ -7,6 +7,7 @@
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  */
 import type { BrainConfig } from "../../core/config/schema.js";
+import { PARAMETER_PREFIX } from "../../core/connections/parameters.js";
 import { READER_TAG_KEYS, readerIdentifierPattern } from "../actuators/auroraReaders.js";
 import {
   arn,
@@ -19,7 +20,7 @@ import {
 } from "./template.js";
 
 /** What a function's code does with AWS, each a group of statements below. */
-export const GRANTS = ["ledger", "targets", "nativeScaling", "metrics"] as const;
+export const GRANTS = ["ledger", "targets", "nativeScaling", "metrics", "parameters"] as const;
 export type Grant = (typeof GRANTS)[number];
 
 export type RoleSpec = {
@@ -143,6 +144,21 @@ const STATEMENTS: Record<Grant, (config: BrainConfig, spec: RoleSpec) => Stateme
   metrics: () => [
     { Sid: "Metrics", Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" }, // no resource-level permissions
   ],
+  // The connection budgets' pool sizes and readers signals: read, and written where they change,
+  // under the brain's own prefix and the budgets' clusters alone.
+  parameters: (config) =>
+    config.connectionBudgets?.length
+      ? [
+          {
+            Sid: "PoolParameters",
+            Effect: "Allow",
+            Action: ["ssm:GetParameters", "ssm:PutParameter"],
+            Resource: config.connectionBudgets.map((b) =>
+              arn("ssm", `parameter${PARAMETER_PREFIX}/${b.DBClusterIdentifier}/*`),
+            ),
+          },
+        ]
+      : [],
 };
 
 function auroraReaders(config: BrainConfig): Statement[] {

@@ -30,8 +30,8 @@ export type BrainFunction = {
 
 /** The functions of serverless.yml, by name. */
 export const BRAIN_FUNCTIONS: Record<string, BrainFunction> = {
-  alarm: { grants: ["ledger", "targets", "nativeScaling"], asynchronous: true },
-  tick: { grants: ["ledger", "targets", "nativeScaling", "metrics"], asynchronous: true },
+  alarm: { grants: ["ledger", "targets", "nativeScaling", "parameters"], asynchronous: true },
+  tick: { grants: ["ledger", "targets", "nativeScaling", "metrics", "parameters"], asynchronous: true },
   // A run sets bounds and moves capacity inside them; native policies are the tick's business.
   schedule: { grants: ["ledger", "targets"], asynchronous: true },
 };

@@ -10,6 +10,7 @@
  * intervals, alarm references) live in `rules/`, run by `validate.ts`, which every command goes through.
  */
 import { z } from "zod";
+import { ConnectionBudgetSchema } from "./connectionsSchema.js";
 
 // --- CloudWatch alarms ------------------------------------------------------------------------
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
@@ -428,6 +429,8 @@ export const BrainConfigSchema = z.strictObject({
   targets: z.array(TargetSchema).min(1),
   /** Known events (optional): each target with an `audience` gets its floor raised ahead of them. */
   calendar: z.array(CalendarEventSchema).optional(),
+  /** Connection budgets (optional): per Aurora cluster, the groups that connect and their pools. */
+  connectionBudgets: z.array(ConnectionBudgetSchema).optional(),
   settings: SettingsSchema.prefault({}),
 });
 export type BrainConfig = z.infer<typeof BrainConfigSchema>;

@@ -8,6 +8,7 @@ import { errorAt, problemsFromZod } from "../problems.js";
 import { type Checkable, checkableOf, type TargetFields } from "./checkable.js";
 import { checkAlarms } from "./rules/alarms.js";
 import { checkCalendar } from "./rules/calendar.js";
+import { checkConnectionBudgets } from "./rules/connections.js";
 import { checkPolicy } from "./rules/policies.js";
 import { checkSchedule } from "./rules/schedules.js";
 import { checkScalableTargetFields, checkTargetFields } from "./rules/targets.js";
@@ -22,7 +23,11 @@ export type ValidationResult =
 export function validateConfig(raw: unknown): ValidationResult {
   const parsed = BrainConfigSchema.safeParse(raw);
   if (parsed.success) {
-    const problems = [...crossCheck(checkableOf(parsed.data)), ...checkCalendar(parsed.data)];
+    const problems = [
+      ...crossCheck(checkableOf(parsed.data)),
+      ...checkCalendar(parsed.data),
+      ...checkConnectionBudgets(parsed.data),
+    ];
     return problems.some((p) => p.severity === "error")
       ? { ok: false, problems }
       : { ok: true, config: parsed.data, problems };

@@ -13,6 +13,9 @@
  *      (in service plus in flight) wins, and goes on to step 4; proposals never add up. A proposal
  *      that does not exceed it is already provisioning, or a repetition during its own cooldown.
  *                                                  → CapacityInFlight, CooldownRepeat, NoChange
+ *  2b. Connection budget (rule 9): a group's winning scale-out above the capacity the database's
+ *      connection budget allows (`connectionCap`) is cut to it, or held when it leaves no room;
+ *      what it wanted is remembered for the readers (connectionBudget.ts).     → ConnectionBudget
  *   3. Scale-in (rule 4): only when no layer asks for more; the most conservative proposal; held
  *      while any scale-out cooldown runs, while capacity is in flight, during any scale-in
  *      cooldown, and until the recommendation has held for the stabilisation window; then it goes
@@ -35,6 +38,7 @@ import {
   sameState,
   type TargetState,
 } from "../engine/targetState.js";
+import { holdToConnectionBudget } from "./connectionBudget.js";
 import { boundsInForce, clampIntoBounds, holdWhilePaused, scaleIn, scaleOut, type Verdict } from "./steps.js";
 
 export type CoordinationInput = {
@@ -55,6 +59,11 @@ export type CoordinationInput = {
    * alarm's state change sees only its own policies and leaves the window alone.
    */
   fullView: boolean;
+  /**
+   * For a group that connects to a budgeted cluster: the largest capacity the connection budget
+   * allows with the readers available now (rule 9). Absent: no budget limits the target.
+   */
+  connectionCap?: number;
 };
 
 export type Coordination = {
@@ -69,18 +78,38 @@ const iso = (d: Date) => d.toISOString();
 const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
 export function coordinate(input: CoordinationInput): Coordination {
+  const budget: { wanted?: number } = {};
   // 5. Pause: a paused target records what it would have done.
-  return settle(input, holdWhilePaused(input.state, decide(input)));
+  const coordination = settle(input, holdWhilePaused(input.state, decide(input, budget)));
+  // 2b. What a scale-out the budget limited wanted, for the readers to make room for it.
+  const { next, decision } = coordination;
+  if (budget.wanted !== undefined) {
+    next.connectionWant = {
+      capacity: budget.wanted,
+      since: input.state.connectionWant?.since ?? decision.at,
+    };
+    if (decision.outcome === "scale-out") coordination.decision = { ...decision, reason: "ConnectionBudget" };
+  } else if (input.fullView) delete next.connectionWant;
+  coordination.changed = !sameState(next, input.state);
+  return coordination;
 }
 
 /** Steps 1 to 4, each ending the pipeline with its verdict or passing on to the next. */
-function decide(input: CoordinationInput): Verdict {
+function decide(input: CoordinationInput, budget: { wanted?: number }): Verdict {
   const { state, now } = input;
   // 1. Bounds that moved put capacity inside them at once.
   const bounds = boundsInForce(state, input.hardMax);
   if ("verdict" in bounds) return bounds.verdict;
   // 2. Scale-out: the largest wins.
-  const outward = scaleOut(state, input.proposals, now, input.fullView);
+  // 2b. Held to the connection budget.
+  const budgeted = holdToConnectionBudget(
+    scaleOut(state, input.proposals, now, input.fullView),
+    state.capacity,
+    input.connectionCap,
+    bounds.passOn.max,
+  );
+  if (budgeted.wanted !== undefined) budget.wanted = budgeted.wanted;
+  const outward = budgeted.step;
   if ("verdict" in outward) return outward.verdict;
   // 3. Scale-in, when nothing scales out: stabilised, never under a cooldown or capacity in flight.
   const chosen = scaleIn(state, outward.passOn, now, input.scaleInStabilizationSeconds);

@@ -14,6 +14,7 @@ import type {
   StepScalingPolicy,
   Target,
 } from "../config/schema.js";
+import { CONNECTION_BUDGET } from "../coordination/connectionBudget.js";
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
@@ -26,6 +27,7 @@ import {
 } from "../engine/targetState.js";
 import { formatNumber, isProposal } from "../policies/proposal.js";
 import { type AlarmBreach, stepScaling } from "../policies/stepScaling.js";
+import { connectionReadersLayer } from "./connectionBudget.js";
 import { coordinationOf } from "./targets.js";
 import { rememberFloorBeforeBuffer } from "./verticalBuffer.js";
 
@@ -260,6 +262,10 @@ export function decideOnAlarm(input: {
    * whose cluster's readers this same state change added): coordinated together, one decision.
    */
   alsoProposed?: readonly Proposal[];
+  /** For a group in a connection budget: the largest capacity it allows (rule 9). */
+  connectionCap?: number;
+  /** For a budgeted cluster's readers: the readers its groups' connections need (rule 9). */
+  connectionReaders?: number;
 }): AlarmDecision {
   const { config, target, state, signal, now, decisionId } = input;
   const alsoProposed = input.alsoProposed ?? [];
@@ -353,6 +359,28 @@ export function decideOnAlarm(input: {
     ...results.filter(isProposal).map((p) => ({ ...p, since: evidenceSince })),
     ...alsoProposed,
   ];
+  // Rule 9: no scale-in of the readers under what the groups' connections need.
+  if (target.kind === "aurora-readers" && input.connectionReaders !== undefined && proposals.length > 0) {
+    const budgeted = connectionReadersLayer(input.connectionReaders, next, proposals);
+    const kept = budgeted.proposals.filter((p) => p.layer !== CONNECTION_BUDGET);
+    const held = budgeted.abstentions[0];
+    if (kept.length === 0 && held) {
+      return {
+        decision: {
+          ...base,
+          policy: held.layer,
+          outcome: "held",
+          reason: "ConnectionBudget",
+          blockedBy: CONNECTION_BUDGET,
+          message: held.message,
+        },
+        next,
+        changed: true,
+        act: false,
+      };
+    }
+    proposals.splice(0, proposals.length, ...kept);
+  }
   const abstention = results.find((r): r is Abstention => !isProposal(r));
   if (proposals.length === 0 && abstention) {
     return {
@@ -377,6 +405,7 @@ export function decideOnAlarm(input: {
     proposals,
     ...coordinationOf(target, settings),
     fullView: false,
+    ...(input.connectionCap !== undefined ? { connectionCap: input.connectionCap } : {}),
   });
   const act = coordinated.decision.outcome === "scale-out" || coordinated.decision.outcome === "scale-in";
   rememberFloorBeforeBuffer(coordinated.decision, coordinated.next, alsoProposed);

@@ -31,11 +31,13 @@ export function provisioningSecondsOf(target: Target, settings: Settings): numbe
 }
 
 /**
- * Readers and groups before the ACU floors: a floor's vertical buffer follows what its cluster's
- * readers decided in the same invocation (the alarm function and the tick alike).
+ * Readers, then groups, then the ACU floors: a floor's vertical buffer follows what its cluster's
+ * readers decided in the same invocation, and a group's connection budget counts the readers as
+ * they were just observed (the alarm function and the tick alike).
  */
 export const readersBeforeFloors = (targets: readonly Target[]): Target[] => [
-  ...targets.filter((t) => t.kind !== "aurora-capacity"),
+  ...targets.filter((t) => t.kind === "aurora-readers"),
+  ...targets.filter((t) => t.kind === "asg"),
   ...targets.filter((t) => t.kind === "aurora-capacity"),
 ];
 

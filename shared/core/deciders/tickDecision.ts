@@ -46,6 +46,7 @@ import {
 import { formatNumber, isProposal } from "../policies/proposal.js";
 import { combineTargetTracking, targetTracking } from "../policies/targetTracking.js";
 import { breachOf, evaluationSpanSeconds, policiesAnswering, stepProposal } from "./alarmDecision.js";
+import { connectionReadersLayer } from "./connectionBudget.js";
 import { measuredCapacity, overdueInFlight, settleInFlight } from "./inFlight.js";
 import { decideOnSchedule } from "./scheduleDecision.js";
 import { coordinationOf, provisioningSecondsOf } from "./targets.js";
@@ -84,6 +85,10 @@ export type TickInput = {
    * that tick asked for and AWS refused to create (they are still wanted: the floor covers them).
    */
   readersInFlight: number;
+  /** For a group in a connection budget: the largest capacity it allows (rule 9). */
+  connectionCap?: number;
+  /** For a budgeted cluster's readers: the readers its groups' connections need (rule 9). */
+  connectionReaders?: number;
 };
 
 const GONE = READER_NOT_SERVING;
@@ -120,6 +125,11 @@ export function decideOnTick(input: TickInput): Decided {
   const tracking = targetTrackingLayer(input, state);
   if (tracking) add(tracking);
   for (const r of repeatedSteps(input, state)) add(r);
+  if (target.kind === "aurora-readers" && input.connectionReaders !== undefined) {
+    const budgeted = connectionReadersLayer(input.connectionReaders, state, proposals);
+    proposals.splice(0, proposals.length, ...budgeted.proposals);
+    abstentions.push(...budgeted.abstentions);
+  }
   if (target.kind === "aurora-capacity") {
     const buffered = verticalBuffer({ ...input, state }, proposals);
     proposals.splice(0, proposals.length, ...buffered.proposals);
@@ -134,6 +144,7 @@ export function decideOnTick(input: TickInput): Decided {
     proposals,
     ...coordinationOf(target, settings),
     fullView: true,
+    ...(input.connectionCap !== undefined ? { connectionCap: input.connectionCap } : {}),
   });
   let decision: Decision = coordinated.decision;
   const next: TargetState = coordinated.next;

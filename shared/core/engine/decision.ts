@@ -46,6 +46,8 @@ export const Reasons = {
   ScaleInStabilizing: "scale-in waits out the stabilisation window",
   AtMaxCapacity: "the target is at its MaxCapacity",
   AtMinCapacity: "the target is at its MinCapacity",
+  ConnectionBudget:
+    "the database's connection budget holds the group's scale-out until its readers are available",
   ActionsSuppressed: "CloudWatch suppressed this alarm's actions",
   AlarmStateRecorded: "the alarm's state is recorded; only ALARM acts",
   NoPolicyForAlarm: "no policy answers this alarm",

@@ -105,6 +105,12 @@ export type TargetState = {
    * (tickDecision.ts, measuredCapacity). Kept only while it can matter.
    */
   arrived?: Arrival[];
+  /**
+   * A group's scale-out the connection budget held back or cut short (rule 9, docs/rules.md): the
+   * capacity it wanted, which the cluster's readers are asked to make room for. Renewed by every
+   * decision the budget limits, cleared by a tick that no budget limits.
+   */
+  connectionWant?: { capacity: number; since: string };
 };
 
 /** Capacity that came into service (TargetState.arrived): when the brain saw it, and how much. */

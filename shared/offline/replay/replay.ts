@@ -13,6 +13,7 @@ import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { AlarmEvaluator } from "../evaluation/evaluator.js";
 import { snsEventFor } from "../evaluation/payloads.js";
 import type { StateChange } from "../evaluation/stateChange.js";
+import { SimulatedConnections } from "../simulation/connections.js";
 import type { MetricRecord } from "../streams/record.js";
 import { DemandModel } from "./demand.js";
 import { kpisOf } from "./kpis.js";
@@ -25,6 +26,7 @@ import {
   type ReplayMode,
   type ReplayResult,
   type ReplayWorld,
+  type TargetKpis,
 } from "./types.js";
 import { SimulatedTargets } from "./world.js";
 
@@ -61,6 +63,8 @@ export type ReplayOptions = {
   onMinute?: (at: number) => void;
   /** Fed each simulated minute's samples and alarm states (the report's timeline.ts); none: nothing kept. */
   observer?: ReplayObserver;
+  /** Given the connection budgets' simulated connections once the replay ends (none without budgets). */
+  onConnections?: (connections: SimulatedConnections) => void;
 };
 
 /** The account and region the payloads name: the configuration's, else a placeholder one. */
@@ -116,6 +120,10 @@ export async function replay(
   let world: SimulatedTargets | null = null;
   let functions: ReplayFunctions | null = null;
   let native: NativePolicies | null = null;
+  // The connection budgets' databases (simulation/connections.ts): none without budgets.
+  const connections = config.connectionBudgets?.length
+    ? new SimulatedConnections(config, options.mode === "coordinated")
+    : null;
   let invocations = 0;
 
   const record = (made: readonly FunctionDecision[]) => {
@@ -186,6 +194,11 @@ export async function replay(
     for (const r of published) evaluator.push(r);
     for (const change of evaluator.take()) await deliver(change);
     await tick(at, w);
+    connections?.minute(at, {
+      availableReaders: (cluster) => w.availableReaders(cluster),
+      inService: (id) => w.inService(id),
+      parameter: (name) => w.parameters.valueOf(name),
+    });
     for (const target of config.targets) {
       const inService = w.inService(target.id);
       samples.get(target.id)?.push({
@@ -207,7 +220,11 @@ export async function replay(
       samples.get(target.id) ?? [],
       decisions.filter((d) => d.target === target.id),
     );
+    const refused =
+      target.kind === "aurora-readers" ? connections?.refusedOn(target.DBClusterIdentifier) : undefined;
+    if (refused !== undefined) (targets[target.id] as TargetKpis).connectionsRefused = refused;
   }
+  if (connections) options.onConnections?.(connections);
   return { targets, decisions };
 }
 

@@ -43,6 +43,11 @@ export type Timeline = {
   targets: Record<string, TargetTimeline>;
   /** Per alarm, its state each minute: OK, ALARM or INSUFFICIENT_DATA. */
   alarms: Record<string, string[]>;
+  /**
+   * Per budgeted cluster, each minute: the connections open, what the available readers allow,
+   * and the attempts refused (simulation/connections.ts); absent without connection budgets.
+   */
+  connections?: Record<string, { open: number[]; budget: number[]; refused: number[] }>;
 };
 
 const INITIAL_STATE = "INSUFFICIENT_DATA";

@@ -5,6 +5,7 @@
  */
 import type { ActuatorFor } from "../../brain/ports/actuator.js";
 import type { MetricSource } from "../../brain/ports/metrics.js";
+import type { Parameters } from "../../brain/ports/parameters.js";
 import type { MetricRecord } from "../streams/record.js";
 
 export const MINUTE_MS = 60_000;
@@ -15,6 +16,8 @@ export interface ReplayWorld {
   readonly actuatorFor: ActuatorFor;
   /** GetMetricData, answered from the records published so far (a bounded window of them). */
   readonly metrics: MetricSource;
+  /** Parameter Store, where the tick publishes the connection budgets' pool sizes. */
+  readonly parameters: Parameters;
   /** Moves the clock: readers become available, instances InService, at their time. */
   advanceTo(now: Date): void;
   /** The units of a target that serve now: available readers, InService instances, the ACU floor. */
@@ -67,6 +70,8 @@ export type TargetKpis = {
   maxCapacity: number;
   timeToCapacitySeconds: number | null;
   scaleInLagSeconds: number | null;
+  /** aurora-readers targets of a budgeted cluster: connection attempts refused (simulation/connections.ts). */
+  connectionsRefused?: number;
 };
 
 export type ReplayMode = "coordinated" | "uncoordinated";

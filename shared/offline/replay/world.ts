@@ -25,6 +25,7 @@ import {
 import type { BrainConfig, Target } from "../../core/config/schema.js";
 import { type Observation, READER_NOT_SERVING } from "../../core/engine/observation.js";
 import { mulberry32 } from "../random.js";
+import { SimulatedParameterStore } from "../simulation/parameterStore.js";
 import { startingTargets } from "../startingPoint.js";
 import type { MetricRecord } from "../streams/record.js";
 import { DEFAULT_RETENTION_MINUTES, RecentMetrics } from "./recentMetrics.js";
@@ -74,6 +75,7 @@ function awsError(name: string, message: string): Error {
 export class SimulatedTargets implements ReplayWorld {
   readonly actuatorFor: ActuatorFor;
   readonly metrics: RecentMetrics;
+  readonly parameters = new SimulatedParameterStore();
   private now: number;
   private readonly random: () => number;
   private readonly jitter: number;
@@ -337,6 +339,14 @@ export class SimulatedTargets implements ReplayWorld {
   }
 
   /** The cluster's readers (not its writer) that `counts`, counted without a list: replay asks every minute. */
+  /** The readers of a cluster that are `available`, oldest first (the writer is no reader). */
+  availableReaders(clusterId: string): string[] {
+    const cluster = this.cluster(clusterId);
+    return cluster.instances
+      .filter((i) => i.id !== cluster.writer && i.status === "available")
+      .map((i) => i.id);
+  }
+
   private countReaders(clusterId: string, counts: (reader: Instance) => boolean): number {
     const cluster = this.cluster(clusterId);
     let n = 0;

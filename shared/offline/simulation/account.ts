@@ -72,6 +72,8 @@ export class SimulatedAccount {
   private readonly clusters = new Map<string, Cluster>();
   private readonly instances = new Map<string, Instance>();
   private readonly groups = new Map<string, Group>();
+  /** SSM Parameter Store: each parameter's value and version (a PutParameter adds one). */
+  readonly parameters = new Map<string, { value: string; version: number }>();
 
   constructor(
     private readonly clock: () => Date,
@@ -307,6 +309,26 @@ export class SimulatedAccount {
         g.max = max;
         this.setDesired(g, desired);
         return {};
+      }
+      case "SSM:GetParameters": {
+        const names = input.Names as string[];
+        const found = names.filter((n) => this.parameters.has(n));
+        return {
+          Parameters: found.map((Name) => {
+            const p = this.parameters.get(Name) as { value: string; version: number };
+            return { Name, Type: "String", Value: p.value, Version: p.version };
+          }),
+          InvalidParameters: names.filter((n) => !this.parameters.has(n)),
+        };
+      }
+      case "SSM:PutParameter": {
+        const name = input.Name as string;
+        const existing = this.parameters.get(name);
+        if (existing && input.Overwrite !== true)
+          throw new Error(`ParameterAlreadyExists: ${name} exists and Overwrite is not true`);
+        const version = (existing?.version ?? 0) + 1;
+        this.parameters.set(name, { value: input.Value as string, version });
+        return { Version: version, Tier: "Standard" };
       }
       default:
         throw new Error(`the simulated account does not answer ${service} ${command}`);

@@ -14,7 +14,7 @@ import { functionRole, PLATFORM_ACTIONS, roleId } from "../../../shared/adapters
 import { BRAIN_FUNCTIONS } from "../../../shared/adapters/cloudFormation/stack.js";
 import type { Statement } from "../../../shared/adapters/cloudFormation/template.js";
 import { validateConfig } from "../../../shared/core/config/validate.js";
-import { virtwayConfig, virtwayJson } from "../../support/config.js";
+import { virtwayJson } from "../../support/config.js";
 import {
   ALSO_AUTHORISED,
   actionOf,
@@ -23,7 +23,20 @@ import {
   sdkImportsOf,
 } from "../../support/sdkCalls.js";
 
-const config = virtwayConfig();
+/** The Virtway configuration with a connection budget, so that every grant has something to name. */
+const config = (() => {
+  const json = virtwayJson();
+  json.connectionBudgets = [
+    {
+      DBClusterIdentifier: "virtway-aurora",
+      DBProxy: { DBProxyName: "virtway-proxy", ConnectionPoolConfiguration: { MaxConnectionsPercent: 60 } },
+      groups: [{ target: "virtway-api", via: "proxy", maxPoolSize: 150, minPoolSize: 50 }],
+    },
+  ];
+  const result = validateConfig(json);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.config;
+})();
 
 /** What each bundle sends, built together (esbuild runs them side by side). */
 const ENTRIES = [

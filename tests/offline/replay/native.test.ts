@@ -20,6 +20,7 @@ const iso = (k: number) => new Date(m(k)).toISOString();
 class StandInWorld implements ReplayWorld {
   readonly actuatorFor = undefined as never;
   readonly metrics = undefined as never;
+  readonly parameters = undefined as never;
   private readonly capacities = new Map<string, number>();
   private readonly serving = new Map<string, number>();
   constructor(start: Record<string, number>) {

@@ -1,6 +1,7 @@
 /** `bench`'s figures, in the order it measures and prints them. */
 import type { BenchFigure } from "./figure.js";
 import { loadFigure } from "./load.js";
+import { replayFigure } from "./replay.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each figure has its own value's type
-export const FIGURES: readonly BenchFigure<any>[] = [loadFigure];
+export const FIGURES: readonly BenchFigure<any>[] = [loadFigure, replayFigure];

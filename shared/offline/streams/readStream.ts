@@ -18,10 +18,15 @@
 import { extname } from "node:path";
 import { csvLineParser } from "./csv.js";
 import { readGetMetricData } from "./getMetricData/read.js";
-import { type LineParser, readHead, recordsFromLines } from "./lines.js";
+import { type LineParser, readHead, recordBatchesFromLines } from "./lines.js";
 import { metricStreamsLineParser } from "./metricStreams.js";
 import type { MetricRecord, OnSkip } from "./record.js";
-import { DEFAULT_REORDER_WINDOW_MS, type DeferredStream, mergeInTimeOrder, reorder } from "./reorder.js";
+import {
+  DEFAULT_REORDER_WINDOW_MS,
+  type DeferredBatches,
+  mergeBatchesInTimeOrder,
+  reorderBatches,
+} from "./reorder.js";
 import { withoutGz } from "./source.js";
 
 const STREAM_FORMATS = ["metric-streams", "get-metric-data", "csv"] as const;
@@ -110,14 +115,14 @@ export async function peekStream(file: string): Promise<StreamHead> {
 }
 
 /**
- * One file's records, in time order. `format` is the one peekStream found (told again from the
- * head of the file when not given).
+ * One file's records, in time order, in batches. `format` is the one peekStream found (told again
+ * from the head of the file when not given).
  */
 async function* openStream(
   file: string,
   options: StreamOptions = {},
   format?: StreamFormat,
-): AsyncGenerator<MetricRecord> {
+): AsyncGenerator<MetricRecord[]> {
   const onSkip = options.onSkip ?? (() => {});
   format ??= (await peekStream(file)).format;
   const windowMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
@@ -126,15 +131,26 @@ async function* openStream(
   try {
     if (format === "get-metric-data") {
       // This reader places records within the window itself, as it combines the queries of a metric.
-      yield* readGetMetricData(file, onSkip, windowMs);
+      let batch: MetricRecord[] = [];
+      for await (const record of readGetMetricData(file, onSkip, windowMs)) {
+        batch.push(record);
+        if (batch.length >= GET_METRIC_DATA_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
     } else {
       const parse = format === "csv" ? csvLineParser(file) : metricStreamsLineParser(file);
-      yield* reorder(recordsFromLines(file, parse, onSkip), windowMs, onSkip);
+      yield* reorderBatches(recordBatchesFromLines(file, parse, onSkip), windowMs, onSkip);
     }
   } finally {
     if (readers) readers.open--;
   }
 }
+
+/** Records of a get-metric-data document passed on at once. */
+const GET_METRIC_DATA_BATCH = 512;
 
 /**
  * Several files as one recording, in time order. A line file is opened when the recording reaches
@@ -143,12 +159,23 @@ async function* openStream(
  * when the recording is already past it) is reported as a late record and dropped, as a record
  * more than the window late within one file is.
  */
-export function readStreams(
+export async function* readStreams(
   files: readonly string[],
   options: StreamOptions = {},
-): AsyncIterable<MetricRecord> {
+): AsyncGenerator<MetricRecord> {
+  for await (const batch of readStreamBatches(files, options)) yield* batch;
+}
+
+/**
+ * readStreams' records in batches, each in time order and after the one before: a month of
+ * records read with one step per batch, not per record (replay reads them so).
+ */
+export function readStreamBatches(
+  files: readonly string[],
+  options: StreamOptions = {},
+): AsyncIterable<MetricRecord[]> {
   const windowMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
-  const deferred = (file: string): DeferredStream => {
+  const deferred = (file: string): DeferredBatches => {
     let format: StreamFormat | undefined;
     return {
       from: async () => {
@@ -159,5 +186,5 @@ export function readStreams(
       open: () => openStream(file, options, format),
     };
   };
-  return mergeInTimeOrder(files.map(deferred), { onLate: options.onSkip, windowMs });
+  return mergeBatchesInTimeOrder(files.map(deferred), { onLate: options.onSkip, windowMs });
 }

@@ -140,24 +140,30 @@ function fileError(file: string, error: unknown): StreamFileError {
   return new StreamFileError(file, reason, { cause: error });
 }
 
-/** The records of a line file; throws NotAStreamError at its end if no line was a record. */
+/**
+ * The records of a line file, line by line (each line parsed as the reader reaches it: `evaluate`
+ * prints as it reads); throws NotAStreamError at its end if no line was a record.
+ */
 export async function* recordsFromLines(
   file: string,
   parse: LineParser,
   onSkip: OnSkip,
-  lines?: AsyncIterable<Line>,
+  lines: AsyncIterable<Line> = readLines(file),
 ): AsyncGenerator<MetricRecord> {
-  const batches = lines ? oneByOne(lines) : readLineBatches(file);
-  for await (const records of recordBatchesFromLines(file, parse, onSkip, batches)) yield* records;
-}
-
-async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
-  for await (const item of items) yield [item];
+  const reader = new LineRecords(file, parse, onSkip);
+  const out: MetricRecord[] = [];
+  for await (const raw of lines) {
+    reader.add(raw, out);
+    for (const record of out) yield record;
+    out.length = 0;
+  }
+  reader.end();
 }
 
 /**
- * recordsFromLines' records, in batches (those of each batch of lines that holds any); throws
- * NotAStreamError at the file's end if no line was a record.
+ * recordsFromLines' records, in batches: those of each batch of lines that holds any (replay reads
+ * a month so, with one step per block of the file); throws NotAStreamError at the file's end if no
+ * line was a record.
  */
 export async function* recordBatchesFromLines(
   file: string,
@@ -165,43 +171,67 @@ export async function* recordBatchesFromLines(
   onSkip: OnSkip,
   batches: AsyncIterable<readonly Line[]> = readLineBatches(file),
 ): AsyncGenerator<MetricRecord[]> {
-  let found = false;
-  const reports = new HeldReports(onSkip);
-  let lineNumber = 0;
-  let firstProblem: string | null = null;
+  const reader = new LineRecords(file, parse, onSkip);
   for await (const lines of batches) {
     const out: MetricRecord[] = [];
-    for (const raw of lines) {
-      lineNumber++;
-      if (typeof raw !== "string") {
-        const reason = `longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (${raw.bytes} bytes): not read`;
-        firstProblem ??= `line ${lineNumber}: ${reason}`;
-        reports.report({ file, line: lineNumber, reason });
-        continue;
-      }
-      // A byte-order mark from spreadsheet exports is not part of the first line's text.
-      const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
-      const result = parse(line, lineNumber);
-      if (result.kind === "ignore") continue;
-      if (result.kind === "skip") {
-        firstProblem ??= `line ${lineNumber}: ${echo(result.reason)}`;
-        reports.report({ file, line: lineNumber, reason: result.reason });
-        continue;
-      }
-      if (result.kind === "records" && result.records.length === 0) continue;
-      if (!found) reports.release();
-      found = true;
-      if (result.kind === "record") out.push(result.record);
-      else for (const record of result.records) out.push(record);
-    }
+    for (const raw of lines) reader.add(raw, out);
     if (out.length > 0) yield out;
   }
-  if (!found) {
+  reader.end();
+}
+
+/**
+ * A line file's lines turned into records, in order: lines that are not records reported (held
+ * back until the first record is found), and at the end, a file without any record refused.
+ */
+class LineRecords {
+  private found = false;
+  private readonly reports: HeldReports;
+  private lineNumber = 0;
+  private firstProblem: string | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly parse: LineParser,
+    onSkip: OnSkip,
+  ) {
+    this.reports = new HeldReports(onSkip);
+  }
+
+  /** Reads the next line: its records appended to `out`, or its problem reported. */
+  add(raw: Line, out: MetricRecord[]): void {
+    const file = this.file;
+    const lineNumber = ++this.lineNumber;
+    if (typeof raw !== "string") {
+      const reason = `longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (${raw.bytes} bytes): not read`;
+      this.firstProblem ??= `line ${lineNumber}: ${reason}`;
+      this.reports.report({ file, line: lineNumber, reason });
+      return;
+    }
+    // A byte-order mark from spreadsheet exports is not part of the first line's text.
+    const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
+    const result = this.parse(line, lineNumber);
+    if (result.kind === "ignore") return;
+    if (result.kind === "skip") {
+      this.firstProblem ??= `line ${lineNumber}: ${echo(result.reason)}`;
+      this.reports.report({ file, line: lineNumber, reason: result.reason });
+      return;
+    }
+    if (result.kind === "records" && result.records.length === 0) return;
+    if (!this.found) this.reports.release();
+    this.found = true;
+    if (result.kind === "record") out.push(result.record);
+    else for (const record of result.records) out.push(record);
+  }
+
+  /** The end of the file: NotAStreamError if no line was a record. */
+  end(): void {
+    if (this.found) return;
     throw new NotAStreamError(
-      file,
-      lineNumber === 0
+      this.file,
+      this.lineNumber === 0
         ? "the file is empty"
-        : `no line is a metric record${firstProblem ? ` (first problem: ${firstProblem})` : ""}`,
+        : `no line is a metric record${this.firstProblem ? ` (first problem: ${this.firstProblem})` : ""}`,
     );
   }
 }

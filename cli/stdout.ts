@@ -7,7 +7,7 @@
  */
 import { Console } from "node:console";
 import { Writable } from "node:stream";
-import { logger } from "../functions/lib/observability.js";
+import { logger, setMetricsWritten } from "../functions/lib/observability.js";
 
 /** Runs `work` with standard output written by `write` instead, and puts it back after. */
 async function withStdout<T>(write: typeof process.stdout.write, work: () => Promise<T>): Promise<T> {
@@ -45,6 +45,8 @@ export async function withFunctionOutput<T>(
   const level = logger.getLevelName();
   target.console = new Console({ stdout: sink, stderr: sink });
   if (verbose) logger.setLogLevel(logLevelFromEnv());
+  // Unwritten, the metrics need not be serialised either.
+  else setMetricsWritten(false);
   // Whole lines: an EMF object and its newline may come in separate writes.
   let pending = "";
   const write = (chunk: string | Uint8Array) => {
@@ -62,6 +64,7 @@ export async function withFunctionOutput<T>(
     if (pending !== "") toErr(pending);
     target.console = ownConsole;
     logger.setLogLevel(level);
+    setMetricsWritten(true);
   }
 }
 

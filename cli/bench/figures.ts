@@ -5,6 +5,7 @@ import { brainComputeFigure } from "./compute.js";
 import { apiCallsFigure, decisionLatencyFigure } from "./decision.js";
 import type { BenchFigure } from "./figure.js";
 import { loadFigure } from "./load.js";
+import { replayFigure } from "./replay.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each figure has its own value's type
 export const FIGURES: readonly BenchFigure<any>[] = [
@@ -15,4 +16,5 @@ export const FIGURES: readonly BenchFigure<any>[] = [
   coldStartMsFigure,
   coldStartRatioFigure,
   bundleBytesFigure,
+  replayFigure,
 ];

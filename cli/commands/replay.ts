@@ -30,7 +30,7 @@ import {
   type ReplayWorld,
 } from "../../shared/offline/replay/types.js";
 import type { SimulatedConnections } from "../../shared/offline/simulation/connections.js";
-import { readStreams } from "../../shared/offline/streams/readStream.js";
+import { readStreamBatches } from "../../shared/offline/streams/readStream.js";
 import { formatSkipped } from "../../shared/offline/streams/record.js";
 import { SkipReports } from "../../shared/offline/streams/skipReports.js";
 import type { CommandContext } from "../context.js";
@@ -183,7 +183,7 @@ export async function replayModes(
             () =>
               replay(
                 config,
-                readStreams(files, {
+                readStreamBatches(files, {
                   onSkip: mode === modes[0] ? (s) => reports.report(s) : () => {},
                 }),
                 {
@@ -219,10 +219,11 @@ export async function replayModes(
 async function spanOf(files: string[]): Promise<{ first: number; minutes: number } | null> {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-  for await (const r of readStreams(files, { onSkip: () => {} })) {
-    first = Math.min(first, r.timestamp);
-    last = Math.max(last, r.timestamp);
-  }
+  for await (const batch of readStreamBatches(files, { onSkip: () => {} }))
+    for (const r of batch) {
+      first = Math.min(first, r.timestamp);
+      last = Math.max(last, r.timestamp);
+    }
   if (!Number.isFinite(first)) return null;
   return { first, minutes: Math.floor(last / MINUTE_MS) - Math.floor(first / MINUTE_MS) + 1 };
 }

@@ -80,10 +80,38 @@ function targetMetrics(target: string): Metrics {
   let kept = metricsByTarget.get(target);
   if (!kept) {
     kept = new Metrics({ namespace: NAMESPACE, serviceName: SERVICE, logger, defaultDimensions: { target } });
+    if (!written) disable(kept, true);
     metricsByTarget.set(target, kept);
   }
   return kept;
 }
+
+/** Whether metrics are serialised and written; see setMetricsWritten. */
+let written = true;
+
+/**
+ * Metrics serialised to EMF and written (as in Lambda), or counted and dropped at publishing: the
+ * command line turns writing off where it discards the functions' output anyway (a replay's month
+ * is 43,200 ticks, each publishing five EMF objects). Powertools reads its own switch
+ * (POWERTOOLS_METRICS_DISABLED) only when an instance is built, so each instance is set here.
+ */
+export function setMetricsWritten(on: boolean): void {
+  written = on;
+  for (const m of [metrics, ...metricsByTarget.values()]) disable(m, !on);
+}
+
+/** Each instance's own `disabled`, as Powertools set it from the environment. */
+const ownDisabled = new WeakMap<Metrics, boolean>();
+
+/**
+ * Powertools' `disabled` flag (private in its types: publishing then skips serialising and
+ * writing), set, or put back to the instance's own.
+ */
+const disable = (m: Metrics, off: boolean) => {
+  const flags = m as unknown as { disabled: boolean };
+  if (!ownDisabled.has(m)) ownDisabled.set(m, flags.disabled);
+  flags.disabled = off || ownDisabled.get(m) === true;
+};
 
 /** Decisions, those held back, actions taken and actions failed. */
 function count(into: Metrics, decided: readonly AppliedDecision[]): void {

@@ -11,14 +11,14 @@ import { MemoryLedger } from "../../shared/adapters/ledger/memory.js";
 import { replay } from "../../shared/offline/replay/replay.js";
 import type { ReplayMode } from "../../shared/offline/replay/types.js";
 import type { SimulatedConnections } from "../../shared/offline/simulation/connections.js";
-import { readStreams } from "../../shared/offline/streams/readStream.js";
+import { readStreamBatches } from "../../shared/offline/streams/readStream.js";
 
 const DIR = "events/scenarios/connections";
 const { config } = loadConfig(`${DIR}/brain.config.json`);
 
 async function run(mode: ReplayMode) {
   let connections: SimulatedConnections | null = null;
-  const result = await replay(config, readStreams([`${DIR}/connections.jsonl`]), {
+  const result = await replay(config, readStreamBatches([`${DIR}/connections.jsonl`]), {
     mode,
     seed: 1,
     functionsOn: (world) => functionsOn(config, world, new MemoryLedger()),

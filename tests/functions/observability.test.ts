@@ -3,7 +3,7 @@
  * the counts of each invocation in total, and per target with the `target` dimension.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { metrics, NAMESPACE, report, SERVICE } from "../../functions/lib/observability.js";
+import { metrics, NAMESPACE, report, SERVICE, setMetricsWritten } from "../../functions/lib/observability.js";
 import { BRAIN_METRICS } from "../../shared/adapters/cloudFormation/watch.js";
 import type { AppliedDecision } from "../../shared/brain/applyDecision.js";
 
@@ -69,5 +69,25 @@ describe("the metrics of a report", () => {
     const directive = aws.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe(NAMESPACE);
     expect(directive?.Dimensions[0]?.sort()).toEqual(["service", "target"]);
+  });
+
+  it("are counted and not written while the command line discards them, and written again after", () => {
+    vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "false");
+    setMetricsWritten(false);
+    try {
+      // A target reporting for the first time while writing is off: its instance is built off.
+      expect(emfOf(() => report([decision("unwritten", "applied")]))).toEqual([]);
+    } finally {
+      setMetricsWritten(true);
+    }
+    const records = emfOf(() => report([decision("unwritten", "applied")]));
+    expect(records.find((r) => r.target === "unwritten")).toMatchObject({ Decisions: 1, Actions: 1 });
+  });
+
+  it("stay off after writing is put back where Powertools' own switch turns them off", () => {
+    vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
+    setMetricsWritten(false);
+    setMetricsWritten(true);
+    expect(emfOf(() => report([decision("switched-off", "applied")]))).toEqual([]);
   });
 });

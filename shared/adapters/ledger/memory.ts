@@ -24,8 +24,11 @@ import { CheckedLedger } from "./checkedLedger.js";
 
 type StateItem = { state: TargetState; outbox: DecisionRecord[] };
 
-// Every call yields once, so that concurrent callers interleave as they would over the network.
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+// Every call yields once, so that concurrent callers interleave as they would over the network: a
+// microtask, in which every other caller ready to go on takes its next step, rather than a turn of
+// the event loop (setImmediate), which cost a month's replay (some 350,000 calls) about a tenth of
+// its time.
+const tick = () => Promise.resolve();
 
 export class MemoryLedger extends CheckedLedger {
   readonly #retentionDays: number;

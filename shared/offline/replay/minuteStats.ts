@@ -27,6 +27,7 @@ export type PublishedStats = Required<MinuteStats>;
  * mean of the records' averages (the plain mean where counts are missing).
  */
 function mergeMinute(stats: readonly Statistics[]): MinuteStats {
+  if (stats.length === 1) return oneRecord(stats[0] as Statistics);
   const all = <K extends keyof MinuteStats>(k: K): number[] | null => {
     const values = stats.map((s) => s[k]).filter((v): v is number => typeof v === "number");
     return values.length === stats.length && values.length > 0 ? values : null;
@@ -50,6 +51,25 @@ function mergeMinute(stats: readonly Statistics[]): MinuteStats {
       const total = withAverage.reduce((a, s) => a + weight(s), 0);
       merged.average = tidy(withAverage.reduce((a, s) => a + (s.average as number) * weight(s), 0) / total);
     }
+  }
+  return merged;
+}
+
+/**
+ * mergeMinute of a single record (a recording's usual minute of a series), the same figures
+ * computed without the lists: each statistic it has; the average as mergeMinute derives it.
+ */
+function oneRecord(s: Statistics): MinuteStats {
+  const merged: MinuteStats = {};
+  // 0 + x as the sums of mergeMinute: -0 becomes 0.
+  if (typeof s.sampleCount === "number") merged.sampleCount = 0 + s.sampleCount;
+  if (typeof s.sum === "number") merged.sum = tidy(0 + s.sum);
+  if (typeof s.minimum === "number") merged.minimum = s.minimum;
+  if (typeof s.maximum === "number") merged.maximum = s.maximum;
+  if (merged.sum !== undefined && merged.sampleCount) merged.average = tidy(merged.sum / merged.sampleCount);
+  else if (typeof s.average === "number") {
+    const weight = s.sampleCount ?? 1;
+    merged.average = tidy((s.average * weight) / weight);
   }
   return merged;
 }

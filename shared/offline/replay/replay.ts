@@ -73,19 +73,26 @@ const origin = (config: BrainConfig) => ({
   region: config.region ?? "us-east-1",
 });
 
-/** The minutes of a recording, each with its records, every minute from the first to the last. */
-async function* minutes(records: AsyncIterable<MetricRecord>): AsyncGenerator<[number, MetricRecord[]]> {
+/**
+ * The minutes of a recording (its records in batches, in time order), each with its records, every
+ * minute from the first to the last.
+ */
+async function* minutes(
+  batches: AsyncIterable<readonly MetricRecord[]>,
+): AsyncGenerator<[number, MetricRecord[]]> {
   let minute: number | null = null;
   let batch: MetricRecord[] = [];
-  for await (const record of records) {
-    const at = Math.floor(record.timestamp / MINUTE_MS) * MINUTE_MS;
-    if (minute !== null && at > minute) {
-      yield [minute, batch];
-      for (let gap = minute + MINUTE_MS; gap < at; gap += MINUTE_MS) yield [gap, []];
-      batch = [];
+  for await (const records of batches) {
+    for (const record of records) {
+      const at = Math.floor(record.timestamp / MINUTE_MS) * MINUTE_MS;
+      if (minute !== null && at > minute) {
+        yield [minute, batch];
+        for (let gap = minute + MINUTE_MS; gap < at; gap += MINUTE_MS) yield [gap, []];
+        batch = [];
+      }
+      minute = at;
+      batch.push(record);
     }
-    minute = at;
-    batch.push(record);
   }
   if (minute !== null) yield [minute, batch];
 }
@@ -108,7 +115,7 @@ function scheduledEvent(config: BrainConfig, at: number): Record<string, unknown
 
 export async function replay(
   config: BrainConfig,
-  records: AsyncIterable<MetricRecord>,
+  records: AsyncIterable<readonly MetricRecord[]>,
   options: ReplayOptions,
 ): Promise<ReplayResult> {
   const demand = new DemandModel(config);

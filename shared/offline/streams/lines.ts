@@ -45,6 +45,14 @@ const CR = 0x0d;
  * (and one 64 KiB block of the file) is ever in memory, whatever the file holds.
  */
 export async function* readLines(file: string, maxBytes = MAX_LINE_BYTES): AsyncGenerator<Line> {
+  for await (const batch of readLineBatches(file, maxBytes)) yield* batch;
+}
+
+/**
+ * readLines' lines, in batches: those completed by each block read from the file. A long recording
+ * is hundreds of thousands of lines: one step of the reader per block, not per line.
+ */
+export async function* readLineBatches(file: string, maxBytes = MAX_LINE_BYTES): AsyncGenerator<Line[]> {
   let input: Readable;
   try {
     input = await openBytes(file);
@@ -71,6 +79,7 @@ export async function* readLines(file: string, maxBytes = MAX_LINE_BYTES): Async
   };
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
+      const batch: Line[] = [];
       let start = afterCr && chunk[0] === LF ? 1 : 0;
       afterCr = false;
       // The next of each break character, looked up again only once passed.
@@ -79,7 +88,7 @@ export async function* readLines(file: string, maxBytes = MAX_LINE_BYTES): Async
       while (lf !== -1 || cr !== -1) {
         const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
         take(chunk.subarray(start, at));
-        yield line();
+        batch.push(line());
         start = at + 1;
         if (at === cr) {
           if (chunk[start] === LF) start++;
@@ -89,8 +98,9 @@ export async function* readLines(file: string, maxBytes = MAX_LINE_BYTES): Async
         if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
       }
       if (start < chunk.length) take(chunk.subarray(start));
+      if (batch.length > 0) yield batch;
     }
-    if (pending) yield line();
+    if (pending) yield [line()];
   } catch (error) {
     throw fileError(file, error);
   } finally {
@@ -130,46 +140,98 @@ function fileError(file: string, error: unknown): StreamFileError {
   return new StreamFileError(file, reason, { cause: error });
 }
 
-/** The records of a line file; throws NotAStreamError at its end if no line was a record. */
+/**
+ * The records of a line file, line by line (each line parsed as the reader reaches it: `evaluate`
+ * prints as it reads); throws NotAStreamError at its end if no line was a record.
+ */
 export async function* recordsFromLines(
   file: string,
   parse: LineParser,
   onSkip: OnSkip,
   lines: AsyncIterable<Line> = readLines(file),
 ): AsyncGenerator<MetricRecord> {
-  let found = 0;
-  const reports = new HeldReports(onSkip);
-  let lineNumber = 0;
-  let firstProblem: string | null = null;
+  const reader = new LineRecords(file, parse, onSkip);
+  const out: MetricRecord[] = [];
   for await (const raw of lines) {
-    lineNumber++;
+    reader.add(raw, out);
+    for (const record of out) yield record;
+    out.length = 0;
+  }
+  reader.end();
+}
+
+/**
+ * recordsFromLines' records, in batches: those of each batch of lines that holds any (replay reads
+ * a month so, with one step per block of the file); throws NotAStreamError at the file's end if no
+ * line was a record.
+ */
+export async function* recordBatchesFromLines(
+  file: string,
+  parse: LineParser,
+  onSkip: OnSkip,
+  batches: AsyncIterable<readonly Line[]> = readLineBatches(file),
+): AsyncGenerator<MetricRecord[]> {
+  const reader = new LineRecords(file, parse, onSkip);
+  for await (const lines of batches) {
+    const out: MetricRecord[] = [];
+    for (const raw of lines) reader.add(raw, out);
+    if (out.length > 0) yield out;
+  }
+  reader.end();
+}
+
+/**
+ * A line file's lines turned into records, in order: lines that are not records reported (held
+ * back until the first record is found), and at the end, a file without any record refused.
+ */
+class LineRecords {
+  private found = false;
+  private readonly reports: HeldReports;
+  private lineNumber = 0;
+  private firstProblem: string | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly parse: LineParser,
+    onSkip: OnSkip,
+  ) {
+    this.reports = new HeldReports(onSkip);
+  }
+
+  /** Reads the next line: its records appended to `out`, or its problem reported. */
+  add(raw: Line, out: MetricRecord[]): void {
+    const file = this.file;
+    const lineNumber = ++this.lineNumber;
     if (typeof raw !== "string") {
       const reason = `longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (${raw.bytes} bytes): not read`;
-      firstProblem ??= `line ${lineNumber}: ${reason}`;
-      reports.report({ file, line: lineNumber, reason });
-      continue;
+      this.firstProblem ??= `line ${lineNumber}: ${reason}`;
+      this.reports.report({ file, line: lineNumber, reason });
+      return;
     }
     // A byte-order mark from spreadsheet exports is not part of the first line's text.
     const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
-    const result = parse(line, lineNumber);
-    if (result.kind === "ignore") continue;
+    const result = this.parse(line, lineNumber);
+    if (result.kind === "ignore") return;
     if (result.kind === "skip") {
-      firstProblem ??= `line ${lineNumber}: ${echo(result.reason)}`;
-      reports.report({ file, line: lineNumber, reason: result.reason });
-      continue;
+      this.firstProblem ??= `line ${lineNumber}: ${echo(result.reason)}`;
+      this.reports.report({ file, line: lineNumber, reason: result.reason });
+      return;
     }
-    const records = result.kind === "record" ? [result.record] : result.records;
-    if (records.length === 0) continue;
-    if (found === 0) reports.release();
-    found += records.length;
-    yield* records;
+    if (result.kind === "records" && result.records.length === 0) return;
+    if (!this.found) this.reports.release();
+    this.found = true;
+    if (result.kind === "record") out.push(result.record);
+    else for (const record of result.records) out.push(record);
   }
-  if (found === 0) {
+
+  /** The end of the file: NotAStreamError if no line was a record. */
+  end(): void {
+    if (this.found) return;
     throw new NotAStreamError(
-      file,
-      lineNumber === 0
+      this.file,
+      this.lineNumber === 0
         ? "the file is empty"
-        : `no line is a metric record${firstProblem ? ` (first problem: ${firstProblem})` : ""}`,
+        : `no line is a metric record${this.firstProblem ? ` (first problem: ${this.firstProblem})` : ""}`,
     );
   }
 }

@@ -18,10 +18,18 @@
 import { extname } from "node:path";
 import { csvLineParser } from "./csv.js";
 import { readGetMetricData } from "./getMetricData/read.js";
-import { type LineParser, readHead, recordsFromLines } from "./lines.js";
+import { type LineParser, readHead, recordBatchesFromLines, recordsFromLines } from "./lines.js";
 import { metricStreamsLineParser } from "./metricStreams.js";
 import type { MetricRecord, OnSkip } from "./record.js";
-import { DEFAULT_REORDER_WINDOW_MS, type DeferredStream, mergeInTimeOrder, reorder } from "./reorder.js";
+import {
+  DEFAULT_REORDER_WINDOW_MS,
+  type DeferredBatches,
+  type DeferredStream,
+  mergeBatchesInTimeOrder,
+  mergeInTimeOrder,
+  reorder,
+  reorderBatches,
+} from "./reorder.js";
 import { withoutGz } from "./source.js";
 
 const STREAM_FORMATS = ["metric-streams", "get-metric-data", "csv"] as const;
@@ -110,8 +118,8 @@ export async function peekStream(file: string): Promise<StreamHead> {
 }
 
 /**
- * One file's records, in time order. `format` is the one peekStream found (told again from the
- * head of the file when not given).
+ * One file's records, in time order, each as soon as it is read. `format` is the one peekStream
+ * found (told again from the head of the file when not given).
  */
 async function* openStream(
   file: string,
@@ -136,12 +144,47 @@ async function* openStream(
   }
 }
 
+/** openStream's records in batches: a line file's, those of each block of the file read. */
+async function* openStreamBatches(
+  file: string,
+  options: StreamOptions = {},
+  format?: StreamFormat,
+): AsyncGenerator<MetricRecord[]> {
+  const onSkip = options.onSkip ?? (() => {});
+  format ??= (await peekStream(file)).format;
+  if (format === "get-metric-data") {
+    let batch: MetricRecord[] = [];
+    for await (const record of openStream(file, options, format)) {
+      batch.push(record);
+      if (batch.length >= GET_METRIC_DATA_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
+  }
+  const windowMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
+  const readers = options.readers;
+  if (readers) readers.peak = Math.max(readers.peak, ++readers.open);
+  try {
+    const parse = format === "csv" ? csvLineParser(file) : metricStreamsLineParser(file);
+    yield* reorderBatches(recordBatchesFromLines(file, parse, onSkip), windowMs, onSkip);
+  } finally {
+    if (readers) readers.open--;
+  }
+}
+
+/** Records of a get-metric-data document passed on at once. */
+const GET_METRIC_DATA_BATCH = 512;
+
 /**
- * Several files as one recording, in time order. A line file is opened when the recording reaches
- * its first record's time less the reorder window: no record of a file that keeps to the window
- * can be earlier. One that breaks it (a record more than the window before its file's first one,
- * when the recording is already past it) is reported as a late record and dropped, as a record
- * more than the window late within one file is.
+ * Several files as one recording, in time order, each record as soon as it is read (`evaluate`
+ * prints as it reads). A line file is opened when the recording reaches its first record's time
+ * less the reorder window: no record of a file that keeps to the window can be earlier. One that
+ * breaks it (a record more than the window before its file's first one, when the recording is
+ * already past it) is reported as a late record and dropped, as a record more than the window late
+ * within one file is.
  */
 export function readStreams(
   files: readonly string[],
@@ -160,4 +203,27 @@ export function readStreams(
     };
   };
   return mergeInTimeOrder(files.map(deferred), { onLate: options.onSkip, windowMs });
+}
+
+/**
+ * readStreams' recording in batches, each in time order and after the one before: a month read
+ * with one step per block of the file, not per line and record (replay reads it so).
+ */
+export function readStreamBatches(
+  files: readonly string[],
+  options: StreamOptions = {},
+): AsyncIterable<MetricRecord[]> {
+  const windowMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
+  const deferred = (file: string): DeferredBatches => {
+    let format: StreamFormat | undefined;
+    return {
+      from: async () => {
+        const head = await peekStream(file);
+        format = head.format;
+        return head.firstTimestamp === null ? null : head.firstTimestamp - windowMs;
+      },
+      open: () => openStreamBatches(file, options, format),
+    };
+  };
+  return mergeBatchesInTimeOrder(files.map(deferred), { onLate: options.onSkip, windowMs });
 }

@@ -74,6 +74,44 @@ const earlier = (a: Held, b: Held) =>
   a.record.timestamp < b.record.timestamp || (a.record.timestamp === b.record.timestamp && a.seq < b.seq);
 
 /**
+ * The reorder buffer: records go in as read, and come out in time order (stable for equal times)
+ * once a record `windowMs` later has been read; one that arrives after a later record was released
+ * is passed to `onLate` and dropped.
+ */
+export class ReorderBuffer {
+  private readonly heap = new MinHeap<Held>(earlier);
+  private seq = 0;
+  private newest = Number.NEGATIVE_INFINITY;
+  private released = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly onLate: (skipped: SkippedInput) => void,
+  ) {}
+
+  /** Takes a record, and appends to `out` the records it lets go. */
+  push(record: MetricRecord, out: MetricRecord[]): void {
+    if (record.timestamp < this.released) {
+      this.onLate(lateReport(record.source, record.timestamp, this.newest, this.windowMs));
+      return;
+    }
+    const heap = this.heap;
+    heap.push({ record, seq: this.seq++ });
+    this.newest = Math.max(this.newest, record.timestamp);
+    while (heap.size > 0 && (heap.peek() as Held).record.timestamp <= this.newest - this.windowMs) {
+      const next = (heap.pop() as Held).record;
+      this.released = next.timestamp;
+      out.push(next);
+    }
+  }
+
+  /** At the end of the input: every record still held, in order. */
+  flush(out: MetricRecord[]): void {
+    while (this.heap.size > 0) out.push((this.heap.pop() as Held).record);
+  }
+}
+
+/**
  * Releases `records` in time order (stable for equal times). A record is released once a record
  * `windowMs` later has been read; one that arrives after a later record was released is passed to
  * `onLate` and dropped.
@@ -83,24 +121,33 @@ export async function* reorder(
   windowMs: number,
   onLate: (skipped: SkippedInput) => void,
 ): AsyncGenerator<MetricRecord> {
-  const heap = new MinHeap<Held>(earlier);
-  let seq = 0;
-  let newest = Number.NEGATIVE_INFINITY;
-  let released = Number.NEGATIVE_INFINITY;
+  const buffer = new ReorderBuffer(windowMs, onLate);
+  const out: MetricRecord[] = [];
   for await (const record of records) {
-    if (record.timestamp < released) {
-      onLate(lateReport(record.source, record.timestamp, newest, windowMs));
-      continue;
-    }
-    heap.push({ record, seq: seq++ });
-    newest = Math.max(newest, record.timestamp);
-    while (heap.size > 0 && (heap.peek() as Held).record.timestamp <= newest - windowMs) {
-      const next = (heap.pop() as Held).record;
-      released = next.timestamp;
-      yield next;
-    }
+    buffer.push(record, out);
+    // Released one by one, each as soon as it may be.
+    for (let i = 0; i < out.length; i++) yield out[i] as MetricRecord;
+    out.length = 0;
   }
-  while (heap.size > 0) yield (heap.pop() as Held).record;
+  buffer.flush(out);
+  yield* out;
+}
+
+/** reorder over batches of records: what each batch lets go, as one batch. */
+export async function* reorderBatches(
+  batches: AsyncIterable<readonly MetricRecord[]>,
+  windowMs: number,
+  onLate: (skipped: SkippedInput) => void,
+): AsyncGenerator<MetricRecord[]> {
+  const buffer = new ReorderBuffer(windowMs, onLate);
+  for await (const batch of batches) {
+    const out: MetricRecord[] = [];
+    for (const record of batch) buffer.push(record, out);
+    if (out.length > 0) yield out;
+  }
+  const rest: MetricRecord[] = [];
+  buffer.flush(rest);
+  if (rest.length > 0) yield rest;
 }
 
 /**
@@ -210,4 +257,62 @@ export async function* mergeInTimeOrder(
     // A failing or abandoned merge closes the files still open.
     await Promise.allSettled([...live].map((it) => it.return?.()));
   }
+}
+
+/** A DeferredStream whose records come in batches, each in time order. */
+export type DeferredBatches = {
+  from: () => Promise<number | null>;
+  open: () => AsyncIterable<readonly MetricRecord[]>;
+};
+
+/** Records a merge of several streams passes on at once. */
+const MERGED_BATCH = 512;
+
+/**
+ * mergeInTimeOrder over streams of batches, giving batches. One stream (a recording in one file)
+ * has nothing to merge with: its batches pass through, a record earlier than one already released
+ * reported and dropped as the merge does. Several are merged record by record.
+ */
+export async function* mergeBatchesInTimeOrder(
+  inputs: readonly DeferredBatches[],
+  options: MergeOptions = {},
+): AsyncGenerator<MetricRecord[]> {
+  const only = inputs.length === 1 ? inputs[0] : undefined;
+  if (only === undefined) {
+    const merged = mergeInTimeOrder(
+      inputs.map((input) => ({ from: input.from, open: () => recordsOf(input.open()) })),
+      options,
+    );
+    let batch: MetricRecord[] = [];
+    for await (const record of merged) {
+      batch.push(record);
+      if (batch.length >= MERGED_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
+  }
+  const onLate = options.onLate ?? (() => {});
+  const windowMs = options.windowMs ?? DEFAULT_REORDER_WINDOW_MS;
+  // Asked first, as the merge asks it: it may tell the stream's format, which opening it needs.
+  await only.from();
+  let released = Number.NEGATIVE_INFINITY;
+  for await (const batch of only.open()) {
+    const out: MetricRecord[] = [];
+    for (const record of batch) {
+      if (record.timestamp < released) {
+        onLate(lateReport(record.source, record.timestamp, released, windowMs));
+        continue;
+      }
+      released = record.timestamp;
+      out.push(record);
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+async function* recordsOf(batches: AsyncIterable<readonly MetricRecord[]>): AsyncGenerator<MetricRecord> {
+  for await (const batch of batches) yield* batch;
 }

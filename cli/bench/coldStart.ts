@@ -27,6 +27,7 @@ import { simulateCloudWatch } from "../../shared/offline/simulation/cloudWatch.j
 import { serveAccount } from "../../shared/offline/simulation/endpoint.js";
 import { simulateNativePolicies } from "../../shared/offline/simulation/nativePolicies.js";
 import { type BenchFigure, titledRows } from "./figure.js";
+import { RUNNER, recordingProxy } from "./recordedAws.js";
 
 export type ColdStartTimes = { import: number; firstEvent: number };
 export type ColdStart = {
@@ -66,16 +67,6 @@ const FIRST_EVENTS: Record<string, (now: Date) => unknown> = {
   schedule: () => readJson("events/schedule/frontend-before-thursday-event.json"),
 };
 
-/** The child: imports the bundle, handles the event if given, writes its result. */
-const RUNNER = `const [bundle, eventFile, resultFile] = process.argv.slice(2);
-const { handler } = await import(bundle);
-if (eventFile) {
-  const { readFileSync, writeFileSync } = await import("node:fs");
-  const result = await handler(JSON.parse(readFileSync(eventFile, "utf8")), { awsRequestId: "bench-cold-start", functionName: "bench" });
-  writeFileSync(resultFile, JSON.stringify(result));
-}
-`;
-
 let measured: Promise<ColdStart> | undefined;
 let lastFailures: string[] = [];
 
@@ -100,24 +91,22 @@ export async function measureColdStarts(
   >;
   let account = freshAccount(config, state);
   const dynamo = await startDynalite();
-  let served = 0;
-  const aws = await serveAccount(() => {
-    served++;
-    return account;
-  });
+  const aws = await serveAccount(() => account);
+  const proxy = await recordingProxy({ dynamodb: dynamo.endpoint, aws: aws.endpoint });
   try {
     progress("bundling the functions as they deploy…");
     const bundleBytes = await bundler().buildFunctions(dir, { configFile: CONFIG_FILE });
     const names = Object.keys(bundleBytes);
-    writeFileSync(join(dir, "runner.mjs"), RUNNER);
+    const runner = join(dir, "runner.mjs");
+    writeFileSync(runner, RUNNER);
     const baseEnv = {
       PATH: process.env.PATH ?? "",
       AWS_REGION: config.region ?? "eu-west-1",
       // Static credentials: no provider chain reaches for a profile or the instance metadata.
       AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
       AWS_SECRET_ACCESS_KEY: "bench",
-      AWS_ENDPOINT_URL: aws.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL: proxy.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
       AWS_CONFIG_FILE: join(dir, "no-aws-config"),
       AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
     };
@@ -129,25 +118,29 @@ export async function measureColdStarts(
       for (const name of names) {
         const entry = pathToFileURL(join(dir, name, "index.mjs")).href;
         const env = { ...baseEnv, LEDGER_TABLE: "unused" };
-        record(times, `${name}.import`, await timed([join(dir, "runner.mjs"), entry], env));
+        record(times, `${name}.import`, await timed([runner, entry], env));
       }
       for (const name of names) {
-        // A fresh account and ledger table: every run takes the same decision from the same start.
-        account = freshAccount(config, state);
-        served = 0;
-        const tableName = `ledger-${++table}`;
-        await createLedgerTable(dynamo.client, tableName);
+        const entry = pathToFileURL(join(dir, name, "index.mjs")).href;
         const eventFile = join(dir, `${name}.event.json`);
         const resultFile = join(dir, `${name}.result.json`);
+        const recordingFile = join(dir, `${name}.recording.json`);
         writeFileSync(eventFile, JSON.stringify(FIRST_EVENTS[name]?.(new Date()) ?? {}));
+        // The warm run, recorded: a fresh account and ledger table, so that every round takes the
+        // same decision from the same start, answered over loopback by this process.
+        account = freshAccount(config, state);
+        const env = { ...baseEnv, LEDGER_TABLE: `ledger-${++table}` };
+        await createLedgerTable(dynamo.client, env.LEDGER_TABLE);
+        proxy.take();
+        await timed([runner, entry, eventFile, resultFile], env);
+        const recording = proxy.take();
+        writeFileSync(recordingFile, JSON.stringify(recording));
+        // The measured run: the same event, every AWS call answered in the child's own process.
         rmSync(resultFile, { force: true });
-        const entry = pathToFileURL(join(dir, name, "index.mjs")).href;
-        const ms = await timed([join(dir, "runner.mjs"), entry, eventFile, resultFile], {
-          ...baseEnv,
-          LEDGER_TABLE: tableName,
-        });
-        record(times, `${name}.firstEvent`, ms);
-        const failure = decisionTaken(name, resultFile, served);
+        const ms = await timed([runner, entry, eventFile, resultFile, recordingFile], env);
+        const child = readResult(resultFile);
+        record(times, `${name}.firstEvent`, ms - (child?.replayServerMs ?? 0));
+        const failure = decisionTaken(name, child, recording.length);
         if (failure) failures.push(`${name}, round ${round}: ${failure}`);
       }
       progress(`round ${round}/${rounds} done`);
@@ -165,6 +158,7 @@ export async function measureColdStarts(
     }
     return { coldStartMs, coldStartRatio, bundleBytes, rounds, failures };
   } finally {
+    await proxy.stop();
     await aws.stop();
     await dynamo.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -185,19 +179,32 @@ function freshAccount(
   return account;
 }
 
-/** Why the first event's result holds no decision taken (undefined: it holds one). */
-function decisionTaken(name: string, resultFile: string, calls: number): string | undefined {
-  let result: { decisions?: { status?: string; target?: string | null }[] };
+/** What the measured child wrote: the handler's result and the recorded requests it answered. */
+type ChildResult = {
+  result: { decisions?: { status?: string; target?: string | null }[] };
+  served: number;
+  replayServerMs: number;
+};
+
+function readResult(resultFile: string): ChildResult | undefined {
   try {
-    result = JSON.parse(readFileSync(resultFile, "utf8"));
+    return JSON.parse(readFileSync(resultFile, "utf8")) as ChildResult;
   } catch {
-    return "the child wrote no result";
+    return undefined;
   }
-  const taken = (result.decisions ?? []).filter((d) =>
+}
+
+/**
+ * Why the measured first event holds no decision taken after its AWS calls (undefined: it holds
+ * one, and it sent every recorded request, answered in its own process).
+ */
+function decisionTaken(name: string, child: ChildResult | undefined, recorded: number): string | undefined {
+  if (!child) return "the child wrote no result";
+  const taken = (child.result.decisions ?? []).filter((d) =>
     name === "schedule" ? d.target && d.status !== undefined : d.status === "applied",
   );
-  if (taken.length > 0 && calls > 0) return undefined;
-  return `no decision taken (${calls} AWS calls): ${JSON.stringify(result).slice(0, 300)}`;
+  if (taken.length > 0 && child.served > 0 && child.served === recorded) return undefined;
+  return `no decision taken (${child.served} of ${recorded} recorded AWS calls): ${JSON.stringify(child.result).slice(0, 300)}`;
 }
 
 /** A fresh `node` process with these arguments, from spawn to exit, in milliseconds. */
@@ -213,7 +220,7 @@ function timed(args: string[], env: Record<string, string>): Promise<number> {
     child.once("exit", (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (code === 0) resolve(ms);
-      else reject(new Error(`node ${args.join(" ")} exited ${code}: ${stderr.slice(-500)}`));
+      else reject(new Error(`node ${args.join(" ")} exited ${code}: ${stderr.slice(-1500)}`));
     });
   });
 }

@@ -26,13 +26,15 @@ type WithConsole = { console: Console };
 /**
  * Runs `work` (which invokes functions) with their logs and metrics written, whole lines, by
  * `toErr` (the command's standard error) when `verbose`, at LOG_LEVEL or else INFO; and with none
- * of them otherwise, whatever their level: the logger writes nowhere and standard output is
- * discarded meanwhile.
+ * of them otherwise, whatever their level: the logger is silent, writing nowhere, and standard
+ * output is discarded meanwhile.
  */
 export async function withFunctionOutput<T>(
   verbose: boolean,
   work: () => Promise<T>,
   toErr: (text: string) => void = (text) => process.stderr.write(text),
+  /** Unwanted output still formatted as Lambda formats it (what `bench` measures), then dropped. */
+  formatted = false,
 ): Promise<T> {
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
@@ -45,8 +47,11 @@ export async function withFunctionOutput<T>(
   const level = logger.getLevelName();
   target.console = new Console({ stdout: sink, stderr: sink });
   if (verbose) logger.setLogLevel(logLevelFromEnv());
-  // Unwritten, the metrics need not be serialised either.
-  else setMetricsWritten(false);
+  else if (!formatted) {
+    // Unwritten, neither the logs nor the metrics need be formatted.
+    logger.setLogLevel("SILENT");
+    setMetricsWritten(false);
+  }
   // Whole lines: an EMF object and its newline may come in separate writes.
   let pending = "";
   const write = (chunk: string | Uint8Array) => {
@@ -97,5 +102,10 @@ export async function withWarningsSilenced<T>(work: () => Promise<T>): Promise<T
   }
 }
 
-/** Runs `work` with the functions' output discarded, whatever --verbose says (the storm's). */
-export const withStdoutDiscarded = <T>(work: () => Promise<T>): Promise<T> => withFunctionOutput(false, work);
+/**
+ * Runs `work` with the functions' output discarded, whatever --verbose says, but formatted first
+ * as in Lambda (their logs at their level, their metrics serialised): `bench`'s figures include
+ * what writing them costs a function.
+ */
+export const withStdoutDiscarded = <T>(work: () => Promise<T>): Promise<T> =>
+  withFunctionOutput(false, work, undefined, true);

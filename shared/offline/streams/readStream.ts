@@ -191,17 +191,8 @@ export function readStreams(
   options: StreamOptions = {},
 ): AsyncIterable<MetricRecord> {
   const windowMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
-  const deferred = (file: string): DeferredStream => {
-    let format: StreamFormat | undefined;
-    return {
-      from: async () => {
-        const head = await peekStream(file);
-        format = head.format;
-        return head.firstTimestamp === null ? null : head.firstTimestamp - windowMs;
-      },
-      open: () => openStream(file, options, format),
-    };
-  };
+  const deferred = (file: string): DeferredStream =>
+    deferredFile(file, windowMs, (format) => openStream(file, options, format));
   return mergeInTimeOrder(files.map(deferred), { onLate: options.onSkip, windowMs });
 }
 
@@ -214,16 +205,27 @@ export function readStreamBatches(
   options: StreamOptions = {},
 ): AsyncIterable<MetricRecord[]> {
   const windowMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
-  const deferred = (file: string): DeferredBatches => {
-    let format: StreamFormat | undefined;
-    return {
-      from: async () => {
-        const head = await peekStream(file);
-        format = head.format;
-        return head.firstTimestamp === null ? null : head.firstTimestamp - windowMs;
-      },
-      open: () => openStreamBatches(file, options, format),
-    };
-  };
+  const deferred = (file: string): DeferredBatches =>
+    deferredFile(file, windowMs, (format) => openStreamBatches(file, options, format));
   return mergeBatchesInTimeOrder(files.map(deferred), { onLate: options.onSkip, windowMs });
+}
+
+/**
+ * A file the merge opens only when its time comes: `from` peeks at its first record (the reorder
+ * window before it) and its format, which `open` then reads it in without detecting it again.
+ */
+function deferredFile<T>(
+  file: string,
+  windowMs: number,
+  open: (format: StreamFormat | undefined) => T,
+): { from: () => Promise<number | null>; open: () => T } {
+  let format: StreamFormat | undefined;
+  return {
+    from: async () => {
+      const head = await peekStream(file);
+      format = head.format;
+      return head.firstTimestamp === null ? null : head.firstTimestamp - windowMs;
+    },
+    open: () => open(format),
+  };
 }

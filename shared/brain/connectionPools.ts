@@ -14,20 +14,16 @@ import {
   type WantedParameter,
 } from "../core/connections/parameters.js";
 import { poolSizes } from "../core/connections/poolSizes.js";
+import type { BudgetView } from "../core/deciders/connectionBudget.js";
 import type { Actuator } from "./ports/actuator.js";
 import type { Parameters } from "./ports/parameters.js";
-
-export type PoolsView = {
-  availableReaders: number;
-  capacityOf: (target: string) => number;
-};
 
 /** Writes the budget's parameters whose value changes; returns what it wrote. */
 export async function publishPools(
   parameters: Parameters,
   config: BrainConfig,
   budget: ConnectionBudget,
-  view: PoolsView,
+  view: BudgetView,
   now: Date,
 ): Promise<WantedParameter[]> {
   const { perReader } = resolveBudget(config, budget);
@@ -54,7 +50,7 @@ export function shrinkPoolsFirst(
   target: Target,
   config: BrainConfig,
   parameters: Parameters,
-  view: PoolsView,
+  view: BudgetView,
 ): Actuator {
   const budget =
     target.kind === "aurora-readers" ? budgetOfCluster(config, target.DBClusterIdentifier) : null;

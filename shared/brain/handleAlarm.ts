@@ -16,7 +16,12 @@ import {
   eventTimeRefusal,
   targetsAnswering,
 } from "../core/deciders/alarmDecision.js";
-import { connectionCapOf, readersForBudget, wantedCapacity } from "../core/deciders/connectionBudget.js";
+import {
+  type BudgetView,
+  connectionCapOf,
+  readersForBudget,
+  wantedCapacity,
+} from "../core/deciders/connectionBudget.js";
 import { dueInFlight, settleInFlight } from "../core/deciders/inFlight.js";
 import { initialStateAt } from "../core/deciders/scheduleDecision.js";
 import { readersBeforeFloors } from "../core/deciders/targets.js";
@@ -31,7 +36,7 @@ import {
   commitDecision,
 } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
-import { type PoolsView, shrinkPoolsFirst } from "./connectionPools.js";
+import { shrinkPoolsFirst } from "./connectionPools.js";
 import { foreignOrigin, type Origin } from "./origin.js";
 import type { Ledger } from "./ports/ledger.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
@@ -177,9 +182,11 @@ async function decideAndApply(
   const readersAdded = new Map<string, number>();
   const commit = async (
     target: Target,
-    decide: (state: TargetState, id: string) => Decided,
+    decide: (state: TargetState, id: string, budget: LedgerBudgetView | null) => Decided,
   ): Promise<CommittedDecision> => {
     const existing = await input.ports.ledger.read(target.id);
+    // A target in a connection budget reads its budget's other tiers too (rule 9).
+    const budget = await budgetViewFromLedger(input.ports.ledger, config, target, existing);
     // A target never seen (or created by an operator's pause) learns its capacity from AWS first.
     const observedCapacity = !existing || existing.unobserved ? await input.initialCapacity(target) : null;
     // A target never seen starts with the bounds its scheduled actions leave in force (rule 5 of docs/rules.md).
@@ -195,16 +202,12 @@ async function decideAndApply(
         ? await input.ports.actuatorFor(target).observe()
         : null;
     const parameters = input.ports.parameters ?? null;
-    const view =
-      parameters && target.kind === "aurora-readers"
-        ? await poolsViewFromLedger(input.ports.ledger, config, target)
-        : null;
     return commitDecision({
       ports:
-        parameters && view
+        parameters && budget && target.kind === "aurora-readers"
           ? {
               ...input.ports,
-              actuatorFor: (t) => shrinkPoolsFirst(input.ports.actuatorFor(t), t, config, parameters, view),
+              actuatorFor: (t) => shrinkPoolsFirst(input.ports.actuatorFor(t), t, config, parameters, budget),
             }
           : input.ports,
       target,
@@ -217,16 +220,14 @@ async function decideAndApply(
         decide(
           observation ? settleInFlight(observe(stored), observation, now) : observe(stored),
           `${target.id}:${trigger}:${input.invocationId}`,
+          budget,
         ),
     });
   };
 
   for (const target of readersBeforeFloors(targets)) {
     const added = target.kind === "aurora-capacity" ? (readersAdded.get(target.DBClusterIdentifier) ?? 0) : 0;
-    // A target in a connection budget reads its budget's other tiers too (rule 9).
-    const connectionCap = await connectionCapFromLedger(input.ports.ledger, config, target);
-    const connectionReaders = await readersFromLedger(input.ports.ledger, config, target);
-    const { record, decided, state } = await commit(target, (state, decisionId) => ({
+    const { record, decided, state } = await commit(target, (state, decisionId, budget) => ({
       ...decideOnAlarm({
         config,
         target,
@@ -237,8 +238,7 @@ async function decideAndApply(
         // One decision for the floor: its own step policy and the buffer, the larger wins.
         alsoProposed:
           added > 0 ? verticalBuffer({ config, target, state, readersInFlight: added }, []).proposals : [],
-        ...(connectionCap !== undefined ? { connectionCap } : {}),
-        ...(connectionReaders !== undefined ? { connectionReaders: connectionReaders.needed } : {}),
+        ...connectionLimits(config, target, budget),
       }),
       trigger,
     }));
@@ -283,73 +283,60 @@ async function decideAndApply(
   return results;
 }
 
+/** What the ledger has of a target's connection budget: the readers available, the groups' capacities and wants. */
+type LedgerBudgetView = BudgetView & { wantedOf: (group: string) => number };
+
 /**
- * The capacity the connection budget allows a group (rule 9, docs/rules.md), as the ledger has the
- * cluster's readers (in service, not in flight) and the budget's groups; undefined without a budget.
+ * The connection budget `target` is part of (as its cluster's readers, or as one of its groups),
+ * as the ledger has it; null without one. The target's own state is the one just read.
  */
-async function connectionCapFromLedger(
+async function budgetViewFromLedger(
   ledger: Ledger,
   config: BrainConfig,
   target: Target,
-): Promise<number | undefined> {
-  const budget = budgetOfGroup(config, target);
-  if (!budget) return undefined;
+  own: TargetState | null,
+): Promise<LedgerBudgetView | null> {
+  const budget =
+    target.kind === "aurora-readers"
+      ? budgetOfCluster(config, target.DBClusterIdentifier)
+      : budgetOfGroup(config, target);
+  if (!budget) return null;
   const readers = config.targets.find(
     (t) => t.kind === "aurora-readers" && t.DBClusterIdentifier === budget.DBClusterIdentifier,
   );
+  const stateOf = (id: string) => (id === target.id ? Promise.resolve(own) : ledger.read(id));
   const [readersState, ...groupStates] = await Promise.all([
-    readers ? ledger.read(readers.id) : Promise.resolve(null),
-    ...budget.groups.map((g) => ledger.read(g.target)),
+    readers ? stateOf(readers.id) : Promise.resolve(null),
+    ...budget.groups.map((g) => stateOf(g.target)),
   ]);
   // A group the ledger has not seen yet is at its MinCapacity, as far as the brain knows.
   const capacities = new Map(
     budget.groups.map((g, i) => [g.target, groupStates[i]?.capacity ?? minOf(config, g.target)]),
   );
-  const availableReaders = readersState
-    ? readersState.capacity - arriving(readersState.inFlight)
-    : (readers?.MinCapacity ?? 0);
-  return connectionCapOf(config, target, { availableReaders, capacityOf: (id) => capacities.get(id) ?? 0 });
-}
-
-/** The readers a readers target's cluster needs for its groups, as the ledger has the groups (rule 9). */
-async function readersFromLedger(
-  ledger: Ledger,
-  config: BrainConfig,
-  target: Target,
-): Promise<{ needed: number } | undefined> {
-  if (target.kind !== "aurora-readers") return undefined;
-  const budget = budgetOfCluster(config, target.DBClusterIdentifier);
-  if (!budget) return undefined;
-  const states = await Promise.all(budget.groups.map((g) => ledger.read(g.target)));
   const wanted = new Map(
-    budget.groups.map((g, i) => {
-      const group = config.targets.find((t) => t.id === g.target);
-      return [g.target, wantedCapacity(states[i] ?? null, group?.MinCapacity ?? 0)] as const;
-    }),
-  );
-  const needed = readersForBudget(config, target, (id) => wanted.get(id) ?? 0);
-  return needed === undefined ? undefined : { needed };
-}
-
-/** The readers available and the groups' capacities, as the ledger has them: what pools are sized on. */
-async function poolsViewFromLedger(
-  ledger: Ledger,
-  config: BrainConfig,
-  target: Target,
-): Promise<PoolsView | null> {
-  if (target.kind !== "aurora-readers") return null;
-  const budget = budgetOfCluster(config, target.DBClusterIdentifier);
-  if (!budget) return null;
-  const [readers, ...groups] = await Promise.all([
-    ledger.read(target.id),
-    ...budget.groups.map((g) => ledger.read(g.target)),
-  ]);
-  const capacities = new Map(
-    budget.groups.map((g, i) => [g.target, groups[i]?.capacity ?? minOf(config, g.target)]),
+    budget.groups.map((g, i) => [g.target, wantedCapacity(groupStates[i] ?? null, minOf(config, g.target))]),
   );
   return {
-    availableReaders: readers ? readers.capacity - arriving(readers.inFlight) : target.MinCapacity,
+    availableReaders: readersState
+      ? readersState.capacity - arriving(readersState.inFlight)
+      : (readers?.MinCapacity ?? 0),
     capacityOf: (id) => capacities.get(id) ?? 0,
+    wantedOf: (id) => wanted.get(id) ?? 0,
+  };
+}
+
+/** What the budget allows a group, and the readers it asks of its cluster (rule 9, docs/rules.md). */
+function connectionLimits(
+  config: BrainConfig,
+  target: Target,
+  budget: LedgerBudgetView | null,
+): { connectionCap?: number; connectionReaders?: number } {
+  if (!budget) return {};
+  const connectionCap = connectionCapOf(config, target, budget);
+  const connectionReaders = readersForBudget(config, target, budget.wantedOf);
+  return {
+    ...(connectionCap !== undefined ? { connectionCap } : {}),
+    ...(connectionReaders !== undefined ? { connectionReaders } : {}),
   };
 }
 

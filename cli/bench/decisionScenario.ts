@@ -13,13 +13,14 @@ import { actuatorsOn } from "../../shared/adapters/actuators/actuators.js";
 import { createAwsClients } from "../../shared/adapters/aws/clients.js";
 import { createLedgerTable, DynamoDBDecisionLedger } from "../../shared/adapters/ledger/dynamodb.js";
 import { type LocalDynamo, startDynalite } from "../../shared/adapters/ledger/local.js";
-import type { BrainConfig, Target } from "../../shared/core/config/schema.js";
+import type { BrainConfig, MetricAlarm, Target } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
 import type { Observation } from "../../shared/core/engine/observation.js";
 import type { TargetState } from "../../shared/core/engine/targetState.js";
 import { ConfigError } from "../../shared/core/errors.js";
 import { eventBridgeEventFor, snsEventFor } from "../../shared/offline/evaluation/payloads.js";
 import type { StateChange } from "../../shared/offline/evaluation/stateChange.js";
+import { statedChange } from "../../shared/offline/evaluation/statedChange.js";
 import { SimulatedAccount } from "../../shared/offline/simulation/account.js";
 import { simulateNativePolicies } from "../../shared/offline/simulation/nativePolicies.js";
 import { lambdaContext } from "../lambdaContext.js";
@@ -50,6 +51,9 @@ const alarm = (name: string, comparison: string) => ({
   TreatMissingData: "missing",
 });
 
+/** The scene's alarms, as configured. */
+const ALARMS = { [HIGH]: alarm(HIGH, "GreaterThanThreshold"), [LOW]: alarm(LOW, "LessThanThreshold") };
+
 const step = (name: string, alarmName: string, bounds: object, adjustment: number) => ({
   PolicyName: name,
   PolicyType: "StepScaling",
@@ -65,7 +69,7 @@ export function benchConfig(): BrainConfig {
   const checked = validateConfig({
     account: BENCH_ACCOUNT,
     region: BENCH_REGION,
-    alarms: [alarm(HIGH, "GreaterThanThreshold"), alarm(LOW, "LessThanThreshold")],
+    alarms: [ALARMS[HIGH], ALARMS[LOW]],
     targets: [
       {
         id: BENCH_GROUP,
@@ -87,34 +91,13 @@ export function benchConfig(): BrainConfig {
 
 /** An alarm of the scene going to ALARM at `atMs`, its datapoint `value`, as CloudWatch records it. */
 export function alarmChange(name: typeof HIGH | typeof LOW, atMs: number, value: number): StateChange {
-  const threshold = THRESHOLDS[name] as number;
-  const periodStart = new Date(Math.floor(atMs / 60_000) * 60_000 - 60_000).toISOString();
-  const at = new Date(atMs).toISOString();
-  const relation = name === HIGH ? "greater" : "less";
-  return {
-    alarm: name,
-    alarmType: "metric",
-    at,
-    atMs,
-    from: "OK",
+  return statedChange(ALARMS[name] as MetricAlarm, {
     to: "ALARM",
     value,
-    datapoints: [{ at: periodStart, value, sampleCount: null }],
-    reason: `Threshold Crossed: 1 out of the last 1 datapoints [${value.toFixed(1)}] was ${relation} than the threshold (${threshold.toFixed(1)}) (minimum 1 datapoint for OK -> ALARM transition).`,
-    reasonData: {
-      version: "1.0",
-      queryDate: at,
-      startDate: periodStart,
-      period: 60,
-      recentDatapoints: [value],
-      threshold,
-    },
-    previous: { state: "OK", reason: "", at: new Date(atMs - 600_000).toISOString(), reasonData: null },
-    actionsSuppressedBy: null,
-    actionsAt: at,
+    atMs,
     account: BENCH_ACCOUNT,
     region: BENCH_REGION,
-  };
+  });
 }
 
 /** The payload Lambda receives for a change, by SNS or by EventBridge. */

@@ -10,6 +10,7 @@ import type { BrainConfig } from "../../shared/core/config/schema.js";
 import { validateConfig } from "../../shared/core/config/validate.js";
 import { ConfigError } from "../../shared/core/errors.js";
 import type { StateChange } from "../../shared/offline/evaluation/stateChange.js";
+import { statedChange } from "../../shared/offline/evaluation/statedChange.js";
 import { mulberry32 } from "../../shared/offline/random.js";
 
 export const STORM_ACCOUNT = "123456789012";
@@ -158,50 +159,6 @@ export function stormConfig(size: Pick<StormSize, "clusters" | "groups">): Brain
   return checked.config;
 }
 
-const cloudWatchTime = (ms: number) => {
-  const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCFullYear() % 100)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:00`;
-};
-
-/** A metric alarm's state change as CloudWatch records it (the payload builders' input). */
-function stateChange(
-  alarm: string,
-  threshold: number,
-  atMs: number,
-  to: "ALARM" | "OK",
-  value: number,
-): StateChange {
-  const from = to === "ALARM" ? "OK" : "ALARM";
-  const periodStart = new Date(Math.floor(atMs / 60_000) * 60_000 - 60_000).toISOString();
-  const at = new Date(atMs).toISOString();
-  const reason = `Threshold Crossed: 1 out of the last 1 datapoints [${value.toFixed(1)} (${cloudWatchTime(Date.parse(periodStart))})] was ${to === "ALARM" ? "" : "not "}greater than the threshold (${threshold.toFixed(1)}) (minimum 1 datapoint for ${from} -> ${to} transition).`;
-  return {
-    alarm,
-    alarmType: "metric",
-    at,
-    atMs,
-    from,
-    to,
-    value,
-    datapoints: [{ at: periodStart, value, sampleCount: null }],
-    reason,
-    reasonData: {
-      version: "1.0",
-      queryDate: at,
-      startDate: periodStart,
-      period: 60,
-      recentDatapoints: [value],
-      threshold,
-    },
-    previous: { state: from, reason: "", at: new Date(atMs - 600_000).toISOString(), reasonData: null },
-    actionsSuppressedBy: null,
-    actionsAt: at,
-    account: STORM_ACCOUNT,
-    region: STORM_REGION,
-  };
-}
-
 /**
  * The storm: each alarm goes ALARM, OK, ALARM… every few seconds within the minute, with values
  * drawn above its threshold (for OK, below); every change is delivered by SNS and EventBridge, and
@@ -220,7 +177,15 @@ export function planStorm(size: StormSize): StormPlan {
     for (let k = 0; k < perAlarm; k++) {
       const to = k % 2 === 0 ? "ALARM" : "OK";
       const value = to === "ALARM" ? threshold * (1 + random() * 0.4) : threshold * (0.5 + random() * 0.4);
-      changes.push(stateChange(alarm.AlarmName, threshold, atMs, to, Math.round(value * 10) / 10));
+      changes.push(
+        statedChange(alarm, {
+          to,
+          value: Math.round(value * 10) / 10,
+          atMs,
+          account: STORM_ACCOUNT,
+          region: STORM_REGION,
+        }),
+      );
       atMs += 1_000 + Math.floor(random() * (50_000 / perAlarm));
     }
   }

@@ -9,9 +9,17 @@
  */
 import { writeVirtwayMonth } from "../shared/offline/streams/virtwayMonth.js";
 
-const [out, daysArg] = process.argv.slice(2);
-if (!out) {
-  console.error("usage: npx tsx scripts/generate-month.ts <out.jsonl> [days]");
+const USAGE = "usage: npx tsx scripts/generate-month.ts <out.jsonl> [days]";
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(
+    `${USAGE}\n\nWrites a synthetic 30-day (or [days]-day) Metric Streams recording of the Virtway example's ten series.`,
+  );
+  process.exit(0);
+}
+const [out, daysArg] = args;
+if (!out || out.startsWith("-")) {
+  console.error(USAGE);
   process.exit(2);
 }
 const days = Number(daysArg ?? 30);

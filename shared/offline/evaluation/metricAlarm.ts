@@ -19,19 +19,19 @@
 import type { AlarmStateValue } from "../../core/alarms/alarmRule.js";
 import type { ComparisonOperator, MetricAlarm, TreatMissingData } from "../../core/config/schema.js";
 import { UnsupportedAlarmError } from "../../core/errors.js";
-import { dimensionsFromList, type MetricRecord, seriesKey } from "../streams/record.js";
+import { type Dimensions, dimensionsFromList, type MetricRecord } from "../streams/record.js";
 import { type CompiledMath, compileMetricMath } from "./metricMath.js";
 import { metricReason, metricReasonData } from "./reason.js";
 import type { ListedDatapoint, StateChange } from "./stateChange.js";
 import { type Approximation, PeriodAccumulator, parseStat, type StatSpec } from "./statistics.js";
-import { type Datapoint, EVALUATION_RANGE_EXTRA, evaluateWindow } from "./window.js";
+import { type Datapoint, EVALUATION_RANGE_EXTRA, evaluateWindow, windowVerdict } from "./window.js";
 
 export type CompiledQuery = {
   id: string;
   namespace: string;
   metricName: string;
-  /** seriesKey of the query's metric: the exact set of dimensions. */
-  key: string;
+  /** The query's metric's dimensions: the exact set a record must have. */
+  dimensions: Dimensions;
   /** The alarm's Unit: only datapoints published with it count. Null: any unit. */
   unit: string | null;
   stat: StatSpec;
@@ -91,11 +91,7 @@ export function compileMetricAlarm(alarm: MetricAlarm): CompiledMetricAlarm {
               id: q.Id,
               namespace: q.MetricStat.Metric.Namespace,
               metricName: q.MetricStat.Metric.MetricName,
-              key: seriesKey(
-                q.MetricStat.Metric.Namespace,
-                q.MetricStat.Metric.MetricName,
-                dimensionsFromList(q.MetricStat.Metric.Dimensions),
-              ),
+              dimensions: dimensionsFromList(q.MetricStat.Metric.Dimensions),
               unit: q.MetricStat.Unit ?? null,
               stat: stat(q.MetricStat.Stat),
             },
@@ -116,11 +112,7 @@ export function compileMetricAlarm(alarm: MetricAlarm): CompiledMetricAlarm {
         id: "m1",
         namespace: alarm.Namespace as string,
         metricName: alarm.MetricName as string,
-        key: seriesKey(
-          alarm.Namespace as string,
-          alarm.MetricName as string,
-          dimensionsFromList(alarm.Dimensions),
-        ),
+        dimensions: dimensionsFromList(alarm.Dimensions),
         unit: alarm.Unit ?? null,
         stat: stat(name as string),
       },
@@ -307,16 +299,17 @@ export class MetricAlarmRun {
     ) {
       return; // EvaluateLowSampleCountPercentile "ignore": too few samples to change the state.
     }
-    const outcome = evaluateWindow({
+    const window = {
       range: this.range,
       evaluationPeriods: spec.evaluationPeriods,
       datapointsToAlarm: spec.datapointsToAlarm,
       treatMissingData: spec.treatMissingData,
       breaches: spec.breaches,
       current: this.state,
-    });
-    const to = outcome.state ?? this.state;
+    };
+    const to = windowVerdict(window).state ?? this.state;
     if (to === this.state) return;
+    const outcome = evaluateWindow(window);
     const atMs = start + spec.periodMs;
     const listed: ListedDatapoint[] = outcome.agreeing.map((d) => ({
       at: iso(d.start),
@@ -360,6 +353,3 @@ export class MetricAlarmRun {
     this.state = to;
   }
 }
-
-/** The series a record belongs to, as the compiled queries name them. */
-export const recordKey = (r: MetricRecord): string => seriesKey(r.namespace, r.metricName, r.dimensions);

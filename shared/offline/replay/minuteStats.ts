@@ -75,18 +75,20 @@ function oneRecord(s: Statistics): MinuteStats {
 }
 
 /** The records of a minute, merged per series (keyed by `key`), first-seen order. */
-export function mergeBySeries(
+export function mergeBySeries<K>(
   records: readonly MetricRecord[],
-  key: (r: MetricRecord) => string,
-): Map<string, { first: MetricRecord; stats: MinuteStats }> {
-  const grouped = new Map<string, { first: MetricRecord; all: Statistics[] }>();
+  key: (r: MetricRecord) => K,
+): Map<K, { first: MetricRecord; stats: MinuteStats }> {
+  const grouped = new Map<K, { first: MetricRecord; all: Statistics[] }>();
   for (const r of records) {
     const k = key(r);
     const entry = grouped.get(k);
     if (entry) entry.all.push(r.stats);
     else grouped.set(k, { first: r, all: [r.stats] });
   }
-  return new Map([...grouped].map(([k, { first, all }]) => [k, { first, stats: mergeMinute(all) }]));
+  const merged = new Map<K, { first: MetricRecord; stats: MinuteStats }>();
+  for (const [k, { first, all }] of grouped) merged.set(k, { first, stats: mergeMinute(all) });
+  return merged;
 }
 
 /**

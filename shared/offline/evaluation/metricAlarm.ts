@@ -154,6 +154,8 @@ function lowSampleCountLimit(p: number): number {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const NO_CHANGES: readonly StateChange[] = Object.freeze([]);
+
 export class MetricAlarmRun {
   state: AlarmStateValue = "INSUFFICIENT_DATA";
   /** Changes that are final, in time order, until the evaluator collects them (`takeChanges`). */
@@ -189,7 +191,9 @@ export class MetricAlarmRun {
   }
 
   /** The final changes made since the last call, in time order. */
-  takeChanges(): StateChange[] {
+  takeChanges(): readonly StateChange[] {
+    // Most periods change nothing: no new list for them.
+    if (this.changes.length === 0) return NO_CHANGES;
     const taken = this.changes;
     this.changes = [];
     return taken;
@@ -267,23 +271,32 @@ export class MetricAlarmRun {
   }
 
   private datapoint(start: number): Datapoint | null {
+    if (!this.spec.math) {
+      // One metric: its one bucket (the common case, without the lists below).
+      const bucket = this.buckets[0];
+      if (bucket === undefined || bucket.records === 0) return null;
+      const v = bucket.value();
+      if (v === null) {
+        this.unavailable++;
+        return null;
+      }
+      this.note(v.approximation);
+      return { start, value: v.value, sampleCount: v.sampleCount, approximation: v.approximation };
+    }
     const values = this.buckets.map((b) => ({ records: b.records, v: b.value() }));
     if (values.every((x) => x.records === 0)) return null;
     if (values.some((x) => x.records > 0 && x.v === null)) this.unavailable++;
-    const note = (a: Approximation | null) =>
-      a && this.approximated.set(a, (this.approximated.get(a) ?? 0) + 1);
-    if (!this.spec.math) {
-      const v = values[0]?.v;
-      if (!v) return null;
-      note(v.approximation);
-      return { start, value: v.value, sampleCount: v.sampleCount, approximation: v.approximation };
-    }
     const byId = new Map(this.spec.queries.map((q, i) => [q.id, values[i]?.v?.value ?? null]));
     const value = this.spec.math.evaluate(byId);
     if (value === null) return null;
     const approximation = values.find((x) => x.v?.approximation)?.v?.approximation ?? null;
-    note(approximation);
+    this.note(approximation);
     return { start, value, sampleCount: null, approximation };
+  }
+
+  /** Counts a datapoint whose statistic was approximated. */
+  private note(approximation: Approximation | null): void {
+    if (approximation) this.approximated.set(approximation, (this.approximated.get(approximation) ?? 0) + 1);
   }
 
   private evaluate(start: number, datapoint: Datapoint | null, tentative: boolean): void {

@@ -275,7 +275,10 @@ export class DemandModel {
     const reporting = cpu?.sampleCount ?? connections?.sampleCount ?? latency?.sampleCount;
     const readers = this.count(series.readersKey, reporting, readersTarget?.MinCapacity || 1);
     const acuRecorded = this.held.has(series.acuKey);
-    const r: ReadersMinute = { readers, acu, acuRecorded, ...definedOnly({ cpu, connections, latency }) };
+    const r: ReadersMinute = { readers, acu, acuRecorded };
+    if (cpu) r.cpu = cpu;
+    if (connections) r.connections = connections;
+    if (latency) r.latency = latency;
     this.readersNow.set(cluster, r);
     return r;
   }
@@ -474,10 +477,6 @@ export class DemandModel {
 }
 
 const made = (stats: Statistics, unit: string) => ({ stats, unit });
-
-function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
-}
 
 /**
  * A reader's ReadLatency with `n` readers in service: the recorded latency × h(u) / h(u recorded),

@@ -53,9 +53,8 @@ export class RecentMetrics implements MetricSource {
   private readonly ids = new SeriesIds();
   /** Per series number, its minutes (none until a record is published). */
   private readonly series: (MinuteRing | undefined)[] = [];
-  private readonly plans = new Map<string, Returned[]>();
-  /** The plans of the batches read, by the batch itself: a caller that keeps its batch is not fingerprinted again. */
-  private readonly plansOf = new WeakMap<readonly MetricDataQuery[], Returned[]>();
+  /** The plans of the batches read, each with (a copy of) its batch. */
+  private readonly plans: { queries: readonly MetricDataQuery[]; plan: Returned[] }[] = [];
   /** The newest minute published (epoch ms): the window ends there. */
   private newest = Number.NEGATIVE_INFINITY;
 
@@ -107,16 +106,11 @@ export class RecentMetrics implements MetricSource {
 
   /** How a batch is read: worked out once per distinct batch. */
   private plan(queries: readonly MetricDataQuery[]): Returned[] {
-    const known = this.plansOf.get(queries);
-    if (known) return known;
-    const fingerprint = fingerprintOf(queries);
-    let plan = this.plans.get(fingerprint);
-    if (!plan) {
-      plan = planOf(queries, this.retentionMinutes, this.ids);
-      if (this.plans.size >= PLANS_KEPT) this.plans.clear();
-      this.plans.set(fingerprint, plan);
-    }
-    this.plansOf.set(queries, plan);
+    // Compared field by field: the tick builds its batch anew each minute, alike.
+    for (const known of this.plans) if (sameBatch(known.queries, queries)) return known.plan;
+    const plan = planOf(queries, this.retentionMinutes, this.ids);
+    if (this.plans.length >= PLANS_KEPT) this.plans.length = 0;
+    this.plans.push({ queries: structuredClone(queries), plan });
     return plan;
   }
 }
@@ -198,17 +192,36 @@ function expression(
   return value;
 }
 
-/** Everything of a batch that decides how it is read, in one string (cheaper than JSON). */
-function fingerprintOf(queries: readonly MetricDataQuery[]): string {
-  let text = "";
-  for (const q of queries) {
-    text += `\u0002${q.Id}\u0000${q.Expression ?? ""}\u0000${q.Period ?? ""}\u0000${q.ReturnData ?? ""}`;
-    const stat = q.MetricStat;
-    if (!stat) continue;
-    text += `\u0000${stat.Stat}\u0000${stat.Period}\u0000${stat.Unit ?? ""}\u0000${stat.Metric.Namespace}\u0000${stat.Metric.MetricName}`;
-    for (const d of stat.Metric.Dimensions ?? []) text += `\u0000${d.Name}\u0001${d.Value}`;
+/** Whether two batches are read alike: the same queries, each with everything that decides how it is read. */
+function sameBatch(a: readonly MetricDataQuery[], b: readonly MetricDataQuery[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (!sameQuery(a[i] as MetricDataQuery, b[i] as MetricDataQuery)) return false;
+  return true;
+}
+
+function sameQuery(a: MetricDataQuery, b: MetricDataQuery): boolean {
+  if (
+    a.Id !== b.Id ||
+    a.Expression !== b.Expression ||
+    a.Period !== b.Period ||
+    a.ReturnData !== b.ReturnData
+  )
+    return false;
+  const x = a.MetricStat;
+  const y = b.MetricStat;
+  if (x === undefined || y === undefined) return x === y;
+  if (x.Stat !== y.Stat || x.Period !== y.Period || x.Unit !== y.Unit) return false;
+  if (x.Metric.Namespace !== y.Metric.Namespace || x.Metric.MetricName !== y.Metric.MetricName) return false;
+  const dx = x.Metric.Dimensions ?? [];
+  const dy = y.Metric.Dimensions ?? [];
+  if (dx.length !== dy.length) return false;
+  for (let i = 0; i < dx.length; i++) {
+    const p = dx[i] as { Name: string; Value: string };
+    const q = dy[i] as { Name: string; Value: string };
+    if (p.Name !== q.Name || p.Value !== q.Value) return false;
   }
-  return text;
+  return true;
 }
 
 function planOf(queries: readonly MetricDataQuery[], retentionMinutes: number, ids: SeriesIds): Returned[] {

@@ -140,45 +140,50 @@ export class PeriodAccumulator {
   /** The statistic for the period, or null when the records do not give it (a missing datapoint). */
   value(): StatValue | null {
     if (this.records === 0) return null;
-    const sampleCount = this.countKnown ? this.count : null;
-    const exact = (value: number): StatValue => ({ value: tidy(value), sampleCount, approximation: null });
-    const approx = (value: number, approximation: Approximation): StatValue => ({
-      value: tidy(value),
-      sampleCount,
-      approximation,
-    });
-    const average = (): StatValue | null => {
-      if (this.sumKnown && sampleCount) return exact(this.sum / sampleCount);
-      if (!this.averagesKnown) return null;
-      if (this.averages === 1) return exact(this.firstAverage);
-      return approx(this.averagesTotal / this.averages, "averageOfAverages");
-    };
     const spec = this.spec;
     if (spec.kind === "basic") {
       switch (spec.name) {
         case "SampleCount":
-          return sampleCount === null ? null : exact(sampleCount);
+          return this.countKnown ? this.exact(this.count) : null;
         case "Sum":
-          return this.sumKnown ? exact(this.sum) : null;
+          return this.sumKnown ? this.exact(this.sum) : null;
         case "Minimum":
-          return this.minKnown ? exact(this.min) : null;
+          return this.minKnown ? this.exact(this.min) : null;
         case "Maximum":
-          return this.maxKnown ? exact(this.max) : null;
+          return this.maxKnown ? this.exact(this.max) : null;
         case "Average":
-          return average();
+          return this.average();
       }
     }
-    if (this.values && this.values.length > 0) return exact(percentileOf(this.values, spec.p) as number);
+    if (this.values && this.values.length > 0) return this.exact(percentileOf(this.values, spec.p) as number);
     if (this.percentiles === this.records) {
-      if (this.percentiles === 1) return exact(this.percentilePlain);
+      if (this.percentiles === 1) return this.exact(this.percentilePlain);
       if (this.percentilesCounted && this.percentileWeight > 0)
-        return approx(this.percentileWeighted / this.percentileWeight, "percentileMerged");
-      return approx(this.percentilePlain / this.percentiles, "percentileMerged");
+        return this.approx(this.percentileWeighted / this.percentileWeight, "percentileMerged");
+      return this.approx(this.percentilePlain / this.percentiles, "percentileMerged");
     }
-    const avg = average();
+    const avg = this.average();
     if (this.minKnown && this.maxKnown && avg) {
-      return approx(percentileFromSummary(spec.p, this.min, avg.value, this.max), "percentileFromMinAvgMax");
+      return this.approx(
+        percentileFromSummary(spec.p, this.min, avg.value, this.max),
+        "percentileFromMinAvgMax",
+      );
     }
     return null;
+  }
+
+  private average(): StatValue | null {
+    if (this.sumKnown && this.countKnown && this.count) return this.exact(this.sum / this.count);
+    if (!this.averagesKnown) return null;
+    if (this.averages === 1) return this.exact(this.firstAverage);
+    return this.approx(this.averagesTotal / this.averages, "averageOfAverages");
+  }
+
+  private exact(value: number): StatValue {
+    return { value: tidy(value), sampleCount: this.countKnown ? this.count : null, approximation: null };
+  }
+
+  private approx(value: number, approximation: Approximation): StatValue {
+    return { value: tidy(value), sampleCount: this.countKnown ? this.count : null, approximation };
   }
 }

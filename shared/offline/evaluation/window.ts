@@ -101,11 +101,9 @@ export function windowVerdict(input: WindowInput): WindowVerdict {
     if (breach && real <= n) breachingOfNewest++;
     oldestAge = range.length - 1 - i;
   }
-  const verdict = (count: number): AlarmStateValue => (count >= m ? "ALARM" : "OK");
-
-  if (real >= n) return { state: verdict(breachingOfNewest), rule: "datapoints" };
-  if (treat === "breaching") return { state: verdict(breaching + n - real), rule: "filled" };
-  if (treat === "notBreaching") return { state: verdict(breaching), rule: "filled" };
+  if (real >= n) return { state: verdict(breachingOfNewest, m), rule: "datapoints" };
+  if (treat === "breaching") return { state: verdict(breaching + n - real, m), rule: "filled" };
+  if (treat === "notBreaching") return { state: verdict(breaching, m), rule: "filled" };
 
   const keep = treat === "ignore";
   if (real === 0) return { state: keep ? null : "INSUFFICIENT_DATA", rule: "allMissing" };
@@ -114,6 +112,9 @@ export function windowVerdict(input: WindowInput): WindowVerdict {
   if (oldestAge + 1 >= m) return { state: keep ? null : "ALARM", rule: "premature" };
   return { state: keep ? null : "INSUFFICIENT_DATA", rule: "tooRecent" };
 }
+
+/** ALARM when at least M datapoints breach, else OK. */
+const verdict = (breaching: number, m: number): AlarmStateValue => (breaching >= m ? "ALARM" : "OK");
 
 /** windowVerdict, with the datapoints it evaluated and those that agree with it. */
 export function evaluateWindow(input: WindowInput): WindowOutcome {

@@ -253,7 +253,7 @@ const BATCHES_KEPT = 64;
  * (each target-tracking policy's metric, each alarm's), and their batches once per set of alarms
  * in ALARM (those change seldom), so that a minute only reads.
  */
-class NativeReads {
+export class NativeReads {
   private readonly tracking: NativeRead[] = [];
   private readonly alarms: NativeRead[] = [];
   private readonly batches = new Map<string, NativeBatch[]>();

@@ -36,7 +36,8 @@ import { UnsupportedAlarmError } from "../../core/errors.js";
 import type { MetricRecord } from "../streams/record.js";
 import { MinHeap } from "../streams/reorder.js";
 import { CompositeAlarmRun, compileComposites } from "./composite.js";
-import { compileMetricAlarm, MetricAlarmRun, recordKey } from "./metricAlarm.js";
+import { compileMetricAlarm, MetricAlarmRun } from "./metricAlarm.js";
+import { SeriesIds } from "./seriesIds.js";
 import { compareChanges, type StateChange } from "./stateChange.js";
 import type { Approximation } from "./statistics.js";
 
@@ -76,14 +77,21 @@ export type EvaluationResult = EvaluationSummary & {
 
 type Route = { run: MetricAlarmRun; query: number; unit: string | null };
 
+/** A series the recording had, and one an alarm used. */
+const SEEN = 1;
+const USED = 2;
+
 export class AlarmEvaluator {
   readonly unsupported: UnsupportedAlarmError[] = [];
   private readonly runs: MetricAlarmRun[] = [];
   /** Children first: a composite is stepped after the composites it names. */
   private readonly composites: CompositeAlarmRun[] = [];
-  private readonly routes = new Map<string, Route[]>();
-  /** seriesKey → used by an alarm. Dozens of series, not records: small. */
-  private readonly series = new Map<string, boolean>();
+  /** The series the alarms read and the recording's others, numbered once (no key built per record). */
+  private readonly ids = new SeriesIds();
+  /** Per series number: the alarm queries it feeds (none: a series no alarm uses). */
+  private readonly routes: Route[][] = [];
+  /** Per series number: whether the recording had it (1), and an alarm used it (2). */
+  private readonly series: number[] = [];
   private readonly order = new Map<string, number>();
   private readonly compare: (a: StateChange, b: StateChange) => number;
   /** Metric alarms' final changes not released yet, by time then configuration order. */
@@ -117,9 +125,9 @@ export class AlarmEvaluator {
         const run = new MetricAlarmRun(compileMetricAlarm(alarm as MetricAlarm));
         this.runs.push(run);
         run.spec.queries.forEach((q, query) => {
-          const list = this.routes.get(q.key) ?? [];
-          list.push({ run, query, unit: q.unit });
-          this.routes.set(q.key, list);
+          const id = this.ids.idOf(q.namespace, q.metricName, q.dimensions);
+          this.routes[id] ??= [];
+          this.routes[id].push({ run, query, unit: q.unit });
         });
       } catch (error) {
         if (!(error instanceof UnsupportedAlarmError)) throw error;
@@ -154,16 +162,15 @@ export class AlarmEvaluator {
       this.advancedTo = boundary;
       this.advance(record.timestamp);
     }
-    const key = recordKey(record);
-    const routes = this.routes.get(key) ?? [];
+    const id = this.ids.idOf(record.namespace, record.metricName, record.dimensions);
     let used = false;
-    for (const route of routes) {
+    for (const route of this.routes[id] ?? []) {
       // A unit the alarm names must match; a record of unknown unit is taken at its word.
       if (route.unit !== null && record.unit !== null && record.unit !== route.unit) continue;
       route.run.add(route.query, record);
       used = true;
     }
-    this.series.set(key, (this.series.get(key) ?? false) || used);
+    this.series[id] = Math.max(this.series[id] ?? 0, used ? USED : SEEN);
   }
 
   /** The state changes released since the last call (or `finish`), in time order. */
@@ -199,8 +206,8 @@ export class AlarmEvaluator {
     return {
       stateChanges: this.take(),
       records: this.records,
-      series: this.series.size,
-      unusedSeries: [...this.series.values()].filter((used) => !used).length,
+      series: this.series.filter((s) => s >= SEEN).length,
+      unusedSeries: this.series.filter((s) => s === SEEN).length,
       unsupported: this.unsupported,
       notes,
       firstMs: this.firstMs,

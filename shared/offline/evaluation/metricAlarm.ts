@@ -19,19 +19,19 @@
 import type { AlarmStateValue } from "../../core/alarms/alarmRule.js";
 import type { ComparisonOperator, MetricAlarm, TreatMissingData } from "../../core/config/schema.js";
 import { UnsupportedAlarmError } from "../../core/errors.js";
-import { dimensionsFromList, type MetricRecord, seriesKey } from "../streams/record.js";
+import { type Dimensions, dimensionsFromList, type MetricRecord } from "../streams/record.js";
 import { type CompiledMath, compileMetricMath } from "./metricMath.js";
 import { metricReason, metricReasonData } from "./reason.js";
 import type { ListedDatapoint, StateChange } from "./stateChange.js";
 import { type Approximation, PeriodAccumulator, parseStat, type StatSpec } from "./statistics.js";
-import { type Datapoint, EVALUATION_RANGE_EXTRA, evaluateWindow } from "./window.js";
+import { type Datapoint, EVALUATION_RANGE_EXTRA, evaluateWindow, windowVerdict } from "./window.js";
 
 export type CompiledQuery = {
   id: string;
   namespace: string;
   metricName: string;
-  /** seriesKey of the query's metric: the exact set of dimensions. */
-  key: string;
+  /** The query's metric's dimensions: the exact set a record must have. */
+  dimensions: Dimensions;
   /** The alarm's Unit: only datapoints published with it count. Null: any unit. */
   unit: string | null;
   stat: StatSpec;
@@ -91,11 +91,7 @@ export function compileMetricAlarm(alarm: MetricAlarm): CompiledMetricAlarm {
               id: q.Id,
               namespace: q.MetricStat.Metric.Namespace,
               metricName: q.MetricStat.Metric.MetricName,
-              key: seriesKey(
-                q.MetricStat.Metric.Namespace,
-                q.MetricStat.Metric.MetricName,
-                dimensionsFromList(q.MetricStat.Metric.Dimensions),
-              ),
+              dimensions: dimensionsFromList(q.MetricStat.Metric.Dimensions),
               unit: q.MetricStat.Unit ?? null,
               stat: stat(q.MetricStat.Stat),
             },
@@ -116,11 +112,7 @@ export function compileMetricAlarm(alarm: MetricAlarm): CompiledMetricAlarm {
         id: "m1",
         namespace: alarm.Namespace as string,
         metricName: alarm.MetricName as string,
-        key: seriesKey(
-          alarm.Namespace as string,
-          alarm.MetricName as string,
-          dimensionsFromList(alarm.Dimensions),
-        ),
+        dimensions: dimensionsFromList(alarm.Dimensions),
         unit: alarm.Unit ?? null,
         stat: stat(name as string),
       },
@@ -162,6 +154,8 @@ function lowSampleCountLimit(p: number): number {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const NO_CHANGES: readonly StateChange[] = Object.freeze([]);
+
 export class MetricAlarmRun {
   state: AlarmStateValue = "INSUFFICIENT_DATA";
   /** Changes that are final, in time order, until the evaluator collects them (`takeChanges`). */
@@ -197,7 +191,9 @@ export class MetricAlarmRun {
   }
 
   /** The final changes made since the last call, in time order. */
-  takeChanges(): StateChange[] {
+  takeChanges(): readonly StateChange[] {
+    // Most periods change nothing: no new list for them.
+    if (this.changes.length === 0) return NO_CHANGES;
     const taken = this.changes;
     this.changes = [];
     return taken;
@@ -275,23 +271,32 @@ export class MetricAlarmRun {
   }
 
   private datapoint(start: number): Datapoint | null {
+    if (!this.spec.math) {
+      // One metric: its one bucket (the common case, without the lists below).
+      const bucket = this.buckets[0];
+      if (bucket === undefined || bucket.records === 0) return null;
+      const v = bucket.value();
+      if (v === null) {
+        this.unavailable++;
+        return null;
+      }
+      this.note(v.approximation);
+      return { start, value: v.value, sampleCount: v.sampleCount, approximation: v.approximation };
+    }
     const values = this.buckets.map((b) => ({ records: b.records, v: b.value() }));
     if (values.every((x) => x.records === 0)) return null;
     if (values.some((x) => x.records > 0 && x.v === null)) this.unavailable++;
-    const note = (a: Approximation | null) =>
-      a && this.approximated.set(a, (this.approximated.get(a) ?? 0) + 1);
-    if (!this.spec.math) {
-      const v = values[0]?.v;
-      if (!v) return null;
-      note(v.approximation);
-      return { start, value: v.value, sampleCount: v.sampleCount, approximation: v.approximation };
-    }
     const byId = new Map(this.spec.queries.map((q, i) => [q.id, values[i]?.v?.value ?? null]));
     const value = this.spec.math.evaluate(byId);
     if (value === null) return null;
     const approximation = values.find((x) => x.v?.approximation)?.v?.approximation ?? null;
-    note(approximation);
+    this.note(approximation);
     return { start, value, sampleCount: null, approximation };
+  }
+
+  /** Counts a datapoint whose statistic was approximated. */
+  private note(approximation: Approximation | null): void {
+    if (approximation) this.approximated.set(approximation, (this.approximated.get(approximation) ?? 0) + 1);
   }
 
   private evaluate(start: number, datapoint: Datapoint | null, tentative: boolean): void {
@@ -307,16 +312,17 @@ export class MetricAlarmRun {
     ) {
       return; // EvaluateLowSampleCountPercentile "ignore": too few samples to change the state.
     }
-    const outcome = evaluateWindow({
+    const window = {
       range: this.range,
       evaluationPeriods: spec.evaluationPeriods,
       datapointsToAlarm: spec.datapointsToAlarm,
       treatMissingData: spec.treatMissingData,
       breaches: spec.breaches,
       current: this.state,
-    });
-    const to = outcome.state ?? this.state;
+    };
+    const to = windowVerdict(window).state ?? this.state;
     if (to === this.state) return;
+    const outcome = evaluateWindow(window);
     const atMs = start + spec.periodMs;
     const listed: ListedDatapoint[] = outcome.agreeing.map((d) => ({
       at: iso(d.start),
@@ -360,6 +366,3 @@ export class MetricAlarmRun {
     this.state = to;
   }
 }
-
-/** The series a record belongs to, as the compiled queries name them. */
-export const recordKey = (r: MetricRecord): string => seriesKey(r.namespace, r.metricName, r.dimensions);

@@ -69,34 +69,36 @@ export function percentileFromSummary(p: number, min: number, average: number, m
   return p <= 50 ? min + ((average - min) * p) / 50 : average + ((max - average) * (p - 50)) / 50;
 }
 
-type Known = { total: number; known: boolean };
-const add = (k: Known, n: number | undefined): void => {
-  if (n === undefined) k.known = false;
-  else k.total += n;
-};
-
-/** Everything one period's records say about one series, for the statistics one query needs. */
+/**
+ * Everything one period's records say about one series, for the statistics one query needs. Held
+ * as running figures, not lists: every alarm opens one per query and period.
+ */
 export class PeriodAccumulator {
   records = 0;
-  private readonly count: Known = { total: 0, known: true };
-  private readonly sum: Known = { total: 0, known: true };
+  private count = 0;
+  private countKnown = true;
+  private sum = 0;
+  private sumKnown = true;
   private min = Number.POSITIVE_INFINITY;
   private minKnown = true;
   private max = Number.NEGATIVE_INFINITY;
   private maxKnown = true;
-  private averages: number[] = [];
+  /** The records' averages: how many, their total (added in order), the first. */
+  private averages = 0;
+  private averagesTotal = 0;
+  private firstAverage = 0;
   private averagesKnown = true;
-  private readonly percentile: {
-    weighted: number;
-    weight: number;
-    plain: number;
-    n: number;
-    counted: boolean;
-  };
-  private values: number[] | null = [];
+  /** The percentiles the records carry: sample-count-weighted, and plain. */
+  private percentileWeighted = 0;
+  private percentileWeight = 0;
+  private percentilePlain = 0;
+  private percentiles = 0;
+  private percentilesCounted = true;
+  /** The raw samples, while every record has them (percentiles only). */
+  private values: number[] | null;
 
   constructor(private readonly spec: StatSpec) {
-    this.percentile = { weighted: 0, weight: 0, plain: 0, n: 0, counted: true };
+    this.values = spec.kind === "percentile" ? [] : null;
   }
 
   add(stats: Statistics): void {
@@ -104,24 +106,30 @@ export class PeriodAccumulator {
     const count = stats.sampleCount;
     const sum =
       stats.sum ?? (stats.average !== undefined && count !== undefined ? stats.average * count : undefined);
-    add(this.count, count);
-    add(this.sum, sum);
+    if (count === undefined) this.countKnown = false;
+    else this.count += count;
+    if (sum === undefined) this.sumKnown = false;
+    else this.sum += sum;
     if (stats.minimum === undefined) this.minKnown = false;
     else this.min = Math.min(this.min, stats.minimum);
     if (stats.maximum === undefined) this.maxKnown = false;
     else this.max = Math.max(this.max, stats.maximum);
     const average = stats.average ?? (sum !== undefined && count ? sum / count : undefined);
     if (average === undefined) this.averagesKnown = false;
-    else this.averages.push(average);
+    else {
+      if (this.averages === 0) this.firstAverage = average;
+      this.averages++;
+      this.averagesTotal += average;
+    }
     if (this.spec.kind === "percentile") {
       const given = stats.extended?.[this.spec.name];
       if (given !== undefined) {
-        this.percentile.n++;
-        this.percentile.plain += given;
-        if (count === undefined) this.percentile.counted = false;
+        this.percentiles++;
+        this.percentilePlain += given;
+        if (count === undefined) this.percentilesCounted = false;
         else {
-          this.percentile.weighted += given * count;
-          this.percentile.weight += count;
+          this.percentileWeighted += given * count;
+          this.percentileWeight += count;
         }
       }
       if (stats.values && this.values) this.values.push(...stats.values);
@@ -132,45 +140,50 @@ export class PeriodAccumulator {
   /** The statistic for the period, or null when the records do not give it (a missing datapoint). */
   value(): StatValue | null {
     if (this.records === 0) return null;
-    const sampleCount = this.count.known ? this.count.total : null;
-    const exact = (value: number): StatValue => ({ value: tidy(value), sampleCount, approximation: null });
-    const approx = (value: number, approximation: Approximation): StatValue => ({
-      value: tidy(value),
-      sampleCount,
-      approximation,
-    });
-    const average = (): StatValue | null => {
-      if (this.sum.known && sampleCount) return exact(this.sum.total / sampleCount);
-      if (!this.averagesKnown) return null;
-      if (this.averages.length === 1) return exact(this.averages[0] as number);
-      return approx(this.averages.reduce((a, b) => a + b, 0) / this.averages.length, "averageOfAverages");
-    };
     const spec = this.spec;
     if (spec.kind === "basic") {
       switch (spec.name) {
         case "SampleCount":
-          return sampleCount === null ? null : exact(sampleCount);
+          return this.countKnown ? this.exact(this.count) : null;
         case "Sum":
-          return this.sum.known ? exact(this.sum.total) : null;
+          return this.sumKnown ? this.exact(this.sum) : null;
         case "Minimum":
-          return this.minKnown ? exact(this.min) : null;
+          return this.minKnown ? this.exact(this.min) : null;
         case "Maximum":
-          return this.maxKnown ? exact(this.max) : null;
+          return this.maxKnown ? this.exact(this.max) : null;
         case "Average":
-          return average();
+          return this.average();
       }
     }
-    if (this.values && this.values.length > 0) return exact(percentileOf(this.values, spec.p) as number);
-    const pc = this.percentile;
-    if (pc.n === this.records) {
-      if (pc.n === 1) return exact(pc.plain);
-      if (pc.counted && pc.weight > 0) return approx(pc.weighted / pc.weight, "percentileMerged");
-      return approx(pc.plain / pc.n, "percentileMerged");
+    if (this.values && this.values.length > 0) return this.exact(percentileOf(this.values, spec.p) as number);
+    if (this.percentiles === this.records) {
+      if (this.percentiles === 1) return this.exact(this.percentilePlain);
+      if (this.percentilesCounted && this.percentileWeight > 0)
+        return this.approx(this.percentileWeighted / this.percentileWeight, "percentileMerged");
+      return this.approx(this.percentilePlain / this.percentiles, "percentileMerged");
     }
-    const avg = average();
+    const avg = this.average();
     if (this.minKnown && this.maxKnown && avg) {
-      return approx(percentileFromSummary(spec.p, this.min, avg.value, this.max), "percentileFromMinAvgMax");
+      return this.approx(
+        percentileFromSummary(spec.p, this.min, avg.value, this.max),
+        "percentileFromMinAvgMax",
+      );
     }
     return null;
+  }
+
+  private average(): StatValue | null {
+    if (this.sumKnown && this.countKnown && this.count) return this.exact(this.sum / this.count);
+    if (!this.averagesKnown) return null;
+    if (this.averages === 1) return this.exact(this.firstAverage);
+    return this.approx(this.averagesTotal / this.averages, "averageOfAverages");
+  }
+
+  private exact(value: number): StatValue {
+    return { value: tidy(value), sampleCount: this.countKnown ? this.count : null, approximation: null };
+  }
+
+  private approx(value: number, approximation: Approximation): StatValue {
+    return { value: tidy(value), sampleCount: this.countKnown ? this.count : null, approximation };
   }
 }

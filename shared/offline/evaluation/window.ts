@@ -76,43 +76,60 @@ export type WindowOutcome = {
   filledAs: "breaching" | "notBreaching" | null;
 };
 
-export function evaluateWindow(input: WindowInput): WindowOutcome {
-  const { evaluationPeriods: n, datapointsToAlarm: m, treatMissingData: treat, breaches } = input;
-  // Newest first, each with its age in periods (0 = the period being evaluated).
-  const real = input.range
-    .map((d, i) => (d ? { d, age: input.range.length - 1 - i, breach: breaches(d.value) } : null))
-    .filter((x) => x !== null)
-    .reverse();
-  const outcome = (
-    state: AlarmStateValue | null,
-    rule: EvaluationRule,
-    evaluated: typeof real,
-    filled = 0,
-    filledAs: WindowOutcome["filledAs"] = null,
-  ): WindowOutcome => ({
-    state,
-    rule,
-    evaluated: evaluated.map((x) => x.d),
-    agreeing: state === null ? [] : evaluated.filter((x) => x.breach === (state === "ALARM")).map((x) => x.d),
-    filled,
-    filledAs,
-  });
-  const verdict = (breaching: number): AlarmStateValue => (breaching >= m ? "ALARM" : "OK");
+/** The new state and the rule that gave it; what evaluateWindow decides, without its lists. */
+export type WindowVerdict = { state: AlarmStateValue | null; rule: EvaluationRule };
 
-  if (real.length >= n) {
-    const evaluated = real.slice(0, n);
-    return outcome(verdict(evaluated.filter((x) => x.breach).length), "datapoints", evaluated);
+/**
+ * The new state of one evaluation, counted over the range without listing it: every period of
+ * every alarm is evaluated, and the state seldom changes (evaluateWindow lists the datapoints
+ * when it does).
+ */
+export function windowVerdict(input: WindowInput): WindowVerdict {
+  const { range, evaluationPeriods: n, datapointsToAlarm: m, treatMissingData: treat, breaches } = input;
+  // Newest first: the real datapoints, those breaching, those breaching among the N newest, and the
+  // age in periods of the oldest (0 = the period being evaluated).
+  let real = 0;
+  let breaching = 0;
+  let breachingOfNewest = 0;
+  let oldestAge = 0;
+  for (let i = range.length - 1; i >= 0; i--) {
+    const d = range[i];
+    if (!d) continue;
+    const breach = breaches(d.value);
+    real++;
+    if (breach) breaching++;
+    if (breach && real <= n) breachingOfNewest++;
+    oldestAge = range.length - 1 - i;
   }
-  const fill = n - real.length;
-  const breaching = real.filter((x) => x.breach).length;
-  if (treat === "breaching") return outcome(verdict(breaching + fill), "filled", real, fill, "breaching");
-  if (treat === "notBreaching") return outcome(verdict(breaching), "filled", real, fill, "notBreaching");
+  if (real >= n) return { state: verdict(breachingOfNewest, m), rule: "datapoints" };
+  if (treat === "breaching") return { state: verdict(breaching + n - real, m), rule: "filled" };
+  if (treat === "notBreaching") return { state: verdict(breaching, m), rule: "filled" };
 
   const keep = treat === "ignore";
-  if (real.length === 0) return outcome(keep ? null : "INSUFFICIENT_DATA", "allMissing", real);
-  if (breaching >= m) return outcome("ALARM", "enoughBreaching", real);
-  if (breaching < real.length) return outcome("OK", "mixed", real);
-  const oldest = real[real.length - 1] as (typeof real)[number];
-  if (oldest.age + 1 >= m) return outcome(keep ? null : "ALARM", "premature", real);
-  return outcome(keep ? null : "INSUFFICIENT_DATA", "tooRecent", real);
+  if (real === 0) return { state: keep ? null : "INSUFFICIENT_DATA", rule: "allMissing" };
+  if (breaching >= m) return { state: "ALARM", rule: "enoughBreaching" };
+  if (breaching < real) return { state: "OK", rule: "mixed" };
+  if (oldestAge + 1 >= m) return { state: keep ? null : "ALARM", rule: "premature" };
+  return { state: keep ? null : "INSUFFICIENT_DATA", rule: "tooRecent" };
+}
+
+/** ALARM when at least M datapoints breach, else OK. */
+const verdict = (breaching: number, m: number): AlarmStateValue => (breaching >= m ? "ALARM" : "OK");
+
+/** windowVerdict, with the datapoints it evaluated and those that agree with it. */
+export function evaluateWindow(input: WindowInput): WindowOutcome {
+  const { state, rule } = windowVerdict(input);
+  const n = input.evaluationPeriods;
+  // Newest first.
+  const real = input.range.filter((d): d is Datapoint => d !== null).reverse();
+  const evaluated = rule === "datapoints" ? real.slice(0, n) : real;
+  const filledAs = rule === "filled" ? (input.treatMissingData as "breaching" | "notBreaching") : null;
+  return {
+    state,
+    rule,
+    evaluated,
+    agreeing: state === null ? [] : evaluated.filter((d) => input.breaches(d.value) === (state === "ALARM")),
+    filled: filledAs === null ? 0 : n - real.length,
+    filledAs,
+  };
 }

@@ -24,9 +24,9 @@
  * Deterministic: the same records and capacities give the same output.
  */
 import type { BrainConfig, Target } from "../../core/config/schema.js";
+import { SeriesIds } from "../evaluation/seriesIds.js";
 import { tidy } from "../evaluation/statistics.js";
-import type { MetricRecord, Statistics } from "../streams/record.js";
-import { seriesKey } from "../streams/record.js";
+import type { Dimensions, MetricRecord, Statistics } from "../streams/record.js";
 import { type SeriesName, seriesRead, type TargetDemand, targetDemandOf } from "./demandSeries.js";
 import { EVEN, type MinuteStats, mergeBySeries, perUnitStats, singleStats, spreadOf } from "./minuteStats.js";
 
@@ -51,16 +51,64 @@ type ReadersMinute = {
 type GroupMinute = { instances: number; cpu?: MinuteStats };
 type AlbMinute = { requests?: number; hosts: number };
 
-const key = (r: { namespace: string; metricName: string; dimensions: Record<string, string> }) =>
-  seriesKey(r.namespace, r.metricName, r.dimensions);
+/** The series of one cluster's readers, by number, and the keys their counts are held under. */
+type ReaderSeries = {
+  cpu: number;
+  connections: number;
+  latency: number;
+  capacity: number;
+  acuKey: string;
+  readersKey: string;
+};
+
+/** A target group's series, by number (groupCpu: the asg target's own group's CPU, else -1). */
+type AlbSeries = {
+  requestCount: number;
+  perTargetAlone: number;
+  perTarget: number;
+  healthy: number;
+  groupCpu: number;
+  hostsKey: string;
+};
+
+/** How a published series is made each minute, worked out once from the configuration. */
+type Made =
+  | { kind: "readers"; cluster: string }
+  | { kind: "group"; name: string; target: Target | undefined }
+  /** A series of the target group an asg target's demand series names. */
+  | { kind: "alb"; target: Target; withLb: boolean; tgOnly: boolean }
+  /** A series the model does not make: published as recorded. */
+  | { kind: "recorded" };
+
+/** A series replay publishes: its name, its number and how it is made. */
+type Published = { series: SeriesName; id: number; made: Made };
 
 const dimNames = (d: Record<string, string>) => Object.keys(d).sort().join(",");
 
+/** The first target of a kind on a cluster or group, by its name. */
+function firstBy(targets: readonly Target[], name: (t: Target) => string | null): Map<string, Target> {
+  const found = new Map<string, Target>();
+  for (const t of targets) {
+    const n = name(t);
+    if (n !== null && !found.has(n)) found.set(n, t);
+  }
+  return found;
+}
+
 export class DemandModel {
   private readonly targets: ReadonlyMap<string, { target: Target; demand: TargetDemand }>;
-  private readonly published: readonly SeriesName[];
-  /** This minute's records, merged per series. */
-  private minute = new Map<string, { first: MetricRecord; stats: MinuteStats }>();
+  private readonly published: readonly Published[];
+  /** Every series the model reads and the recording has, numbered once: no key built per record. */
+  private readonly ids = new SeriesIds();
+  private readonly readerSeries = new Map<string, ReaderSeries>();
+  private readonly groupCpu = new Map<string, number>();
+  private readonly albSeriesOf = new Map<string, AlbSeries>();
+  /** Per cluster, its readers target and its ACU floor target; per group name, its asg target. */
+  private readonly readersTargets: ReadonlyMap<string, Target>;
+  private readonly floorTargets: ReadonlyMap<string, Target>;
+  private readonly groupTargets: ReadonlyMap<string, Target>;
+  /** This minute's records, merged per series number. */
+  private minute = new Map<number, { first: MetricRecord; stats: MinuteStats }>();
   private readersNow = new Map<string, ReadersMinute>();
   private groupsNow = new Map<string, GroupMinute>();
   private albNow = new Map<string, AlbMinute>();
@@ -73,7 +121,18 @@ export class DemandModel {
     this.targets = new Map(
       config.targets.map((t) => [t.id, { target: t, demand: targetDemandOf(config, t) }]),
     );
-    this.published = seriesRead(config);
+    this.readersTargets = firstBy(config.targets, (t) =>
+      t.kind === "aurora-readers" ? t.DBClusterIdentifier : null,
+    );
+    this.floorTargets = firstBy(config.targets, (t) =>
+      t.kind === "aurora-capacity" ? t.DBClusterIdentifier : null,
+    );
+    this.groupTargets = firstBy(config.targets, (t) => (t.kind === "asg" ? t.AutoScalingGroupName : null));
+    this.published = seriesRead(config).map((series) => ({
+      series,
+      id: this.idOf(series.namespace, series.metricName, series.dimensions),
+      made: this.madeOf(series),
+    }));
   }
 
   /** The target's demand series and demand per unit (replay.demandPerUnit or its default). */
@@ -94,7 +153,7 @@ export class DemandModel {
 
   /** The recording's records of one minute. */
   observe(records: readonly MetricRecord[]): void {
-    this.minute = mergeBySeries(records, key);
+    this.minute = mergeBySeries(records, (r) => this.idOf(r.namespace, r.metricName, r.dimensions));
     this.readersNow = new Map();
     this.groupsNow = new Map();
     this.albNow = new Map();
@@ -131,19 +190,64 @@ export class DemandModel {
     const out: MetricRecord[] = [];
     for (const series of this.published) {
       const made = this.synthesize(series, inService);
-      if (made) out.push(this.record(series, at, made.stats, made.unit));
+      if (made) out.push(this.record(series.series, at, made.stats, made.unit));
     }
     return out;
   }
 
   // --- what the recording measured --------------------------------------------------------------
 
-  private stats(
-    namespace: string,
-    metricName: string,
-    dims: Record<string, string>,
-  ): MinuteStats | undefined {
-    return this.minute.get(seriesKey(namespace, metricName, dims))?.stats;
+  private idOf(namespace: string, metricName: string, dims: Dimensions): number {
+    return this.ids.idOf(namespace, metricName, dims);
+  }
+
+  private stats(id: number): MinuteStats | undefined {
+    return this.minute.get(id)?.stats;
+  }
+
+  private readerSeriesOf(cluster: string): ReaderSeries {
+    let series = this.readerSeries.get(cluster);
+    if (series === undefined) {
+      const dims = { DBClusterIdentifier: cluster, Role: "READER" };
+      series = {
+        cpu: this.idOf("AWS/RDS", "CPUUtilization", dims),
+        connections: this.idOf("AWS/RDS", "DatabaseConnections", dims),
+        latency: this.idOf("AWS/RDS", "ReadLatency", dims),
+        capacity: this.idOf("AWS/RDS", "ServerlessDatabaseCapacity", dims),
+        acuKey: `acu:${cluster}`,
+        readersKey: `readers:${cluster}`,
+      };
+      this.readerSeries.set(cluster, series);
+    }
+    return series;
+  }
+
+  private groupCpuOf(name: string): number {
+    let id = this.groupCpu.get(name);
+    if (id === undefined) {
+      id = this.idOf("AWS/EC2", "CPUUtilization", { AutoScalingGroupName: name });
+      this.groupCpu.set(name, id);
+    }
+    return id;
+  }
+
+  private albSeries(loadBalancer: string, targetGroup: string, target: Target): AlbSeries {
+    let series = this.albSeriesOf.get(target.id);
+    if (series === undefined) {
+      const both = { LoadBalancer: loadBalancer, TargetGroup: targetGroup };
+      series = {
+        requestCount: this.idOf("AWS/ApplicationELB", "RequestCount", both),
+        perTargetAlone: this.idOf("AWS/ApplicationELB", "RequestCountPerTarget", {
+          TargetGroup: targetGroup,
+        }),
+        perTarget: this.idOf("AWS/ApplicationELB", "RequestCountPerTarget", both),
+        healthy: this.idOf("AWS/ApplicationELB", "HealthyHostCount", both),
+        groupCpu: target.kind === "asg" ? this.groupCpuOf(target.AutoScalingGroupName) : -1,
+        hostsKey: `hosts:${targetGroup}`,
+      };
+      this.albSeriesOf.set(target.id, series);
+    }
+    return series;
   }
 
   /** A count of units reporting: this minute's, else the last the recording gave, else `fallback`. */
@@ -159,21 +263,22 @@ export class DemandModel {
   private readers(cluster: string): ReadersMinute | null {
     const known = this.readersNow.get(cluster);
     if (known) return known;
-    const dims = { DBClusterIdentifier: cluster, Role: "READER" };
-    const cpu = this.stats("AWS/RDS", "CPUUtilization", dims);
-    const connections = this.stats("AWS/RDS", "DatabaseConnections", dims);
-    const latency = this.stats("AWS/RDS", "ReadLatency", dims);
-    const capacity = this.stats("AWS/RDS", "ServerlessDatabaseCapacity", dims);
-    const readersTarget = this.config.targets.find(
-      (t) => t.kind === "aurora-readers" && t.DBClusterIdentifier === cluster,
-    );
+    const series = this.readerSeriesOf(cluster);
+    const cpu = this.stats(series.cpu);
+    const connections = this.stats(series.connections);
+    const latency = this.stats(series.latency);
+    const capacity = this.stats(series.capacity);
+    const readersTarget = this.readersTargets.get(cluster);
     if (!cpu && !connections && !latency) return null;
-    const floor = this.floorTargetOf(cluster);
-    const acu = this.count(`acu:${cluster}`, capacity?.average, floor?.MinCapacity || 1);
+    const floor = this.floorTargets.get(cluster);
+    const acu = this.count(series.acuKey, capacity?.average, floor?.MinCapacity || 1);
     const reporting = cpu?.sampleCount ?? connections?.sampleCount ?? latency?.sampleCount;
-    const readers = this.count(`readers:${cluster}`, reporting, readersTarget?.MinCapacity || 1);
-    const acuRecorded = this.held.has(`acu:${cluster}`);
-    const r: ReadersMinute = { readers, acu, acuRecorded, ...definedOnly({ cpu, connections, latency }) };
+    const readers = this.count(series.readersKey, reporting, readersTarget?.MinCapacity || 1);
+    const acuRecorded = this.held.has(series.acuKey);
+    const r: ReadersMinute = { readers, acu, acuRecorded };
+    if (cpu) r.cpu = cpu;
+    if (connections) r.connections = connections;
+    if (latency) r.latency = latency;
     this.readersNow.set(cluster, r);
     return r;
   }
@@ -181,7 +286,7 @@ export class DemandModel {
   private group(name: string, target: Target | undefined): GroupMinute | null {
     const known = this.groupsNow.get(name);
     if (known) return known;
-    const cpu = this.stats("AWS/EC2", "CPUUtilization", { AutoScalingGroupName: name });
+    const cpu = this.stats(this.groupCpuOf(name));
     if (!cpu) return null;
     const albHosts = target?.kind === "asg" ? this.recordedHosts(target) : undefined;
     const instances = this.count(`group:${name}`, cpu.sampleCount ?? albHosts, target?.MinCapacity || 1);
@@ -193,8 +298,7 @@ export class DemandModel {
   private recordedHosts(target: Target): number | undefined {
     const s = this.targets.get(target.id)?.demand.series;
     if (s?.kind !== "albRequests") return undefined;
-    const dims = { LoadBalancer: s.loadBalancer, TargetGroup: s.targetGroup };
-    return this.stats("AWS/ApplicationELB", "HealthyHostCount", dims)?.average;
+    return this.stats(this.albSeries(s.loadBalancer, s.targetGroup, target).healthy)?.average;
   }
 
   /**
@@ -206,27 +310,17 @@ export class DemandModel {
   private alb(loadBalancer: string, targetGroup: string, target: Target): AlbMinute | null {
     const known = this.albNow.get(targetGroup);
     if (known) return known;
-    const both = { LoadBalancer: loadBalancer, TargetGroup: targetGroup };
-    const count = this.stats("AWS/ApplicationELB", "RequestCount", both);
-    const perTarget =
-      this.stats("AWS/ApplicationELB", "RequestCountPerTarget", { TargetGroup: targetGroup }) ??
-      this.stats("AWS/ApplicationELB", "RequestCountPerTarget", both);
-    const healthy = this.stats("AWS/ApplicationELB", "HealthyHostCount", both)?.average;
-    const groupReporting =
-      target.kind === "asg"
-        ? this.stats("AWS/EC2", "CPUUtilization", { AutoScalingGroupName: target.AutoScalingGroupName })
-            ?.sampleCount
-        : undefined;
-    const hosts = this.count(`hosts:${targetGroup}`, healthy ?? groupReporting, target.MinCapacity || 1);
+    const series = this.albSeries(loadBalancer, targetGroup, target);
+    const count = this.stats(series.requestCount);
+    const perTarget = this.stats(series.perTargetAlone) ?? this.stats(series.perTarget);
+    const healthy = this.stats(series.healthy)?.average;
+    const groupReporting = series.groupCpu >= 0 ? this.stats(series.groupCpu)?.sampleCount : undefined;
+    const hosts = this.count(series.hostsKey, healthy ?? groupReporting, target.MinCapacity || 1);
     const perTargetValue = perTarget?.sum ?? perTarget?.average;
     const requests = count?.sum ?? (perTargetValue === undefined ? undefined : tidy(perTargetValue * hosts));
     const a: AlbMinute = requests === undefined ? { hosts } : { requests, hosts };
     this.albNow.set(targetGroup, a);
     return a;
-  }
-
-  private floorTargetOf(cluster: string): Target | undefined {
-    return this.config.targets.find((t) => t.kind === "aurora-capacity" && t.DBClusterIdentifier === cluster);
   }
 
   private demandIs(target: Target, value: number): void {
@@ -246,9 +340,7 @@ export class DemandModel {
   // --- what the capacity in service reports ------------------------------------------------------
 
   private readersInService(cluster: string, inService: (id: string) => number): number {
-    const t = this.config.targets.find(
-      (x) => x.kind === "aurora-readers" && x.DBClusterIdentifier === cluster,
-    );
+    const t = this.readersTargets.get(cluster);
     if (t) return inService(t.id);
     return this.readersNow.get(cluster)?.readers ?? 0;
   }
@@ -261,22 +353,45 @@ export class DemandModel {
    */
   private floorFactor(cluster: string, r: ReadersMinute, inService: (id: string) => number): number {
     if (!r.acuRecorded) return 1;
-    const floor = this.floorTargetOf(cluster);
+    const floor = this.floorTargets.get(cluster);
     const acus = floor ? inService(floor.id) : 0;
     return acus > r.acu ? r.acu / acus : 1;
   }
 
-  private synthesize(
-    s: SeriesName,
-    inService: (id: string) => number,
-  ): { stats: Statistics; unit: string | null } | null {
+  /** How a series the configuration reads is made: decided by its name alone, so once. */
+  private madeOf(s: SeriesName): Made {
     const d = s.dimensions;
     const dims = dimNames(d);
-    if (s.namespace === "AWS/RDS" && dims === "DBClusterIdentifier,Role" && d.Role === "READER") {
-      const cluster = d.DBClusterIdentifier as string;
+    if (s.namespace === "AWS/RDS" && dims === "DBClusterIdentifier,Role" && d.Role === "READER")
+      return { kind: "readers", cluster: d.DBClusterIdentifier as string };
+    if (s.namespace === "AWS/EC2" && s.metricName === "CPUUtilization" && dims === "AutoScalingGroupName") {
+      const name = d.AutoScalingGroupName as string;
+      return { kind: "group", name, target: this.groupTargets.get(name) };
+    }
+    if (s.namespace === "AWS/ApplicationELB" && d.TargetGroup !== undefined) {
+      // The first asg target whose demand is this target group's requests.
+      for (const { target, demand } of this.targets.values()) {
+        const series = demand.series;
+        if (series.kind !== "albRequests" || series.targetGroup !== d.TargetGroup) continue;
+        if (d.LoadBalancer !== undefined && d.LoadBalancer !== series.loadBalancer) continue;
+        const withLb = dims === "LoadBalancer,TargetGroup";
+        const tgOnly = dims === "TargetGroup";
+        return withLb || tgOnly ? { kind: "alb", target, withLb, tgOnly } : { kind: "recorded" };
+      }
+    }
+    return { kind: "recorded" };
+  }
+
+  private synthesize(
+    p: Published,
+    inService: (id: string) => number,
+  ): { stats: Statistics; unit: string | null } | null {
+    const { series: s, made: how } = p;
+    if (how.kind === "readers") {
+      const cluster = how.cluster;
       const r = this.readers(cluster);
       const n = this.readersInService(cluster, inService);
-      if (r === null || n < 1) return this.recorded(s, r === null);
+      if (r === null || n < 1) return this.recorded(p, r === null);
       const factor = this.floorFactor(cluster, r, inService);
       switch (s.metricName) {
         case "CPUUtilization":
@@ -293,19 +408,17 @@ export class DemandModel {
             : made(perUnitStats(readLatency(r, n, factor) * n, n, spreadOf(r.latency)), "Seconds");
       }
     }
-    if (s.namespace === "AWS/EC2" && s.metricName === "CPUUtilization" && dims === "AutoScalingGroupName") {
-      const name = d.AutoScalingGroupName as string;
-      const target = this.config.targets.find((t) => t.kind === "asg" && t.AutoScalingGroupName === name);
-      const g = this.group(name, target);
-      const n = target ? inService(target.id) : (g?.instances ?? 0);
+    if (how.kind === "group") {
+      const g = this.group(how.name, how.target);
+      const n = how.target ? inService(how.target.id) : (g?.instances ?? 0);
       if (g?.cpu?.average === undefined || n < 1) return null;
       return made(perUnitStats(g.cpu.average * g.instances, n, spreadOf(g.cpu), 100), "Percent");
     }
-    if (s.namespace === "AWS/ApplicationELB" && d.TargetGroup !== undefined) {
-      const alb = this.albSeries(s, inService);
+    if (how.kind === "alb") {
+      const alb = this.albMade(s, how, inService);
       if (alb !== undefined) return alb;
     }
-    return this.recorded(s, true);
+    return this.recorded(p, true);
   }
 
   /**
@@ -313,39 +426,32 @@ export class DemandModel {
    * for a series the model does not make (published as recorded). ELB reports only while requests
    * flow, so nothing is published in a minute without requests.
    */
-  private albSeries(
+  private albMade(
     s: SeriesName,
+    { target, withLb }: Extract<Made, { kind: "alb" }>,
     inService: (id: string) => number,
   ): { stats: Statistics; unit: string | null } | null | undefined {
-    const d = s.dimensions;
-    for (const { target, demand } of this.targets.values()) {
-      const series = demand.series;
-      if (series.kind !== "albRequests" || series.targetGroup !== d.TargetGroup) continue;
-      if (d.LoadBalancer !== undefined && d.LoadBalancer !== series.loadBalancer) continue;
-      const withLb = dimNames(d) === "LoadBalancer,TargetGroup";
-      const tgOnly = dimNames(d) === "TargetGroup";
-      if (!withLb && !tgOnly) return undefined;
-      const requests = this.alb(series.loadBalancer, series.targetGroup, target)?.requests;
-      const n = inService(target.id);
-      switch (s.metricName) {
-        case "RequestCountPerTarget":
-          return requests === undefined || n < 1 ? null : made(singleStats(requests / n), "Count");
-        case "RequestCount":
-          return !withLb || requests === undefined
-            ? undefined
-            : made(perUnitStats(requests, Math.max(n, 1), EVEN), "Count");
-        case "HealthyHostCount":
-          return !withLb || requests === undefined ? undefined : made(singleStats(n), "Count");
-      }
-      return undefined;
+    const series = this.entry(target.id).demand.series;
+    if (series.kind !== "albRequests") return undefined;
+    const requests = this.alb(series.loadBalancer, series.targetGroup, target)?.requests;
+    const n = inService(target.id);
+    switch (s.metricName) {
+      case "RequestCountPerTarget":
+        return requests === undefined || n < 1 ? null : made(singleStats(requests / n), "Count");
+      case "RequestCount":
+        return !withLb || requests === undefined
+          ? undefined
+          : made(perUnitStats(requests, Math.max(n, 1), EVEN), "Count");
+      case "HealthyHostCount":
+        return !withLb || requests === undefined ? undefined : made(singleStats(n), "Count");
     }
     return undefined;
   }
 
   /** The series as recorded this minute (a series the model does not make), or nothing. */
-  private recorded(s: SeriesName, passThrough: boolean): { stats: Statistics; unit: string | null } | null {
+  private recorded(p: Published, passThrough: boolean): { stats: Statistics; unit: string | null } | null {
     if (!passThrough) return null;
-    const found = this.minute.get(key(s));
+    const found = this.minute.get(p.id);
     return found ? { stats: { ...found.stats }, unit: found.first.unit } : null;
   }
 
@@ -371,10 +477,6 @@ export class DemandModel {
 }
 
 const made = (stats: Statistics, unit: string) => ({ stats, unit });
-
-function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
-}
 
 /**
  * A reader's ReadLatency with `n` readers in service: the recorded latency × h(u) / h(u recorded),

@@ -75,18 +75,30 @@ function oneRecord(s: Statistics): MinuteStats {
 }
 
 /** The records of a minute, merged per series (keyed by `key`), first-seen order. */
-export function mergeBySeries(
+export function mergeBySeries<K>(
   records: readonly MetricRecord[],
-  key: (r: MetricRecord) => string,
-): Map<string, { first: MetricRecord; stats: MinuteStats }> {
-  const grouped = new Map<string, { first: MetricRecord; all: Statistics[] }>();
+  key: (r: MetricRecord) => K,
+): Map<K, { first: MetricRecord; stats: MinuteStats }> {
+  const merged = new Map<K, { first: MetricRecord; stats: MinuteStats }>();
+  // A series' further records this minute (seldom any: a minute usually has one record a series).
+  let more: Map<K, Statistics[]> | null = null;
   for (const r of records) {
     const k = key(r);
-    const entry = grouped.get(k);
-    if (entry) entry.all.push(r.stats);
-    else grouped.set(k, { first: r, all: [r.stats] });
+    const entry = merged.get(k);
+    if (entry === undefined) {
+      merged.set(k, { first: r, stats: {} });
+      continue;
+    }
+    more ??= new Map();
+    const all = more.get(k);
+    if (all) all.push(r.stats);
+    else more.set(k, [entry.first.stats, r.stats]);
   }
-  return new Map([...grouped].map(([k, { first, all }]) => [k, { first, stats: mergeMinute(all) }]));
+  for (const [k, entry] of merged) {
+    const all = more?.get(k);
+    entry.stats = all ? mergeMinute(all) : oneRecord(entry.first.stats);
+  }
+  return merged;
 }
 
 /**
@@ -117,8 +129,9 @@ export function perUnitStats(total: number, units: number, spread: Spread, cap =
   return {
     sampleCount: units,
     sum: tidy(average * units),
-    minimum: tidy(Math.min(cap, mean * s.low)),
-    maximum: tidy(Math.min(cap, mean * s.high)),
+    // mean × 1 is the mean: an even spread's bounds are the average, as computed.
+    minimum: s.low === 1 ? average : tidy(Math.min(cap, mean * s.low)),
+    maximum: s.high === 1 ? average : tidy(Math.min(cap, mean * s.high)),
     average,
   };
 }

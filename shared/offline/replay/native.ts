@@ -20,6 +20,7 @@
  *   any is in another state, such as creating)
  */
 import {
+  type Alarm,
   type BrainConfig,
   isCompositeAlarm,
   type StepScalingPolicy,
@@ -88,9 +89,15 @@ export class NativePolicies {
   private readonly config: BrainConfig;
   private readonly world: ReplayWorld;
   private readonly includeNonNative: boolean;
-  private readonly policies = new Map<string, PolicyState>();
-  /** Per target and target-tracking policy: its one-minute datapoints, oldest first. */
-  private readonly datapoints = new Map<string, (number | null)[]>();
+  /** Per target id, then policy name: the policy's cooldowns. */
+  private readonly policies = new Map<string, Map<string, PolicyState>>();
+  /** Per target-tracking policy: its one-minute datapoints, oldest first (the newest kept). */
+  private readonly datapoints = new Map<TargetTrackingPolicy, (number | null)[]>();
+  /** What the configuration fixes, resolved once: the targets AWS runs, their policies by type, the alarms by name. */
+  private readonly nativeTargets: readonly Target[];
+  private readonly stepPoliciesOf = new Map<string, StepScalingPolicy[]>();
+  private readonly trackingPoliciesOf = new Map<string, TargetTrackingPolicy[]>();
+  private readonly alarmsByName = new Map<string, Alarm>();
   private lastMinute: number | null = null;
   /** The value each alarm had when it last went to ALARM: the fallback of a re-run. */
   private readonly alarmValues = new Map<string, number | null>();
@@ -105,6 +112,20 @@ export class NativePolicies {
     this.config = config;
     this.world = world;
     this.includeNonNative = options.includeNonNative ?? false;
+    this.nativeTargets = config.targets.filter((t) => this.includeNonNative || t.kind !== "aurora-capacity");
+    for (const target of config.targets) {
+      this.stepPoliciesOf.set(
+        target.id,
+        target.policies.filter((p): p is StepScalingPolicy => p.PolicyType === "StepScaling"),
+      );
+      this.trackingPoliciesOf.set(
+        target.id,
+        target.policies.filter((p): p is TargetTrackingPolicy => p.PolicyType === "TargetTrackingScaling"),
+      );
+    }
+    // The first alarm of a name, as a search of the list finds it.
+    for (const alarm of config.alarms)
+      if (!this.alarmsByName.has(alarm.AlarmName)) this.alarmsByName.set(alarm.AlarmName, alarm);
   }
 
   /**
@@ -213,7 +234,7 @@ export class NativePolicies {
 
   /** The breach the alarm's value makes; a composite alarm has none (it acts only with includeNonNative). */
   private breachOf(alarmName: string, value: number | null): AlarmBreach {
-    const alarm = this.config.alarms.find((a) => a.AlarmName === alarmName);
+    const alarm = this.alarmsByName.get(alarmName);
     if (!alarm || isCompositeAlarm(alarm)) return { kind: "composite", alarmName };
     return {
       kind: "metric",
@@ -236,22 +257,22 @@ export class NativePolicies {
     gap: number,
     metric: PolicyMetric,
   ): Candidate | null {
-    const policies = target.policies.filter(
-      (p): p is TargetTrackingPolicy => p.PolicyType === "TargetTrackingScaling",
-    );
+    const policies = this.trackingPoliciesOf.get(target.id) ?? [];
     if (policies.length === 0) return null;
     const settings = this.config.settings.targetTracking;
     const keep = Math.max(settings.scaleOutDatapoints, settings.scaleInDatapoints);
     const capacity = this.world.capacity(target.id);
     const results: (Proposal | Abstention)[] = [];
     for (const policy of policies) {
-      const key = `${target.id}\u0000${policy.PolicyName}`;
+      let points = this.datapoints.get(policy);
+      if (points === undefined) {
+        points = [];
+        this.datapoints.set(policy, points);
+      }
       // Minutes the driver skipped are minutes without a datapoint.
-      const missing: null[] = Array(Math.min(gap, keep)).fill(null);
-      const points = [...(this.datapoints.get(key) ?? []), ...missing, metric(target.id, policy)].slice(
-        -keep,
-      );
-      this.datapoints.set(key, points);
+      for (let i = Math.min(gap, keep); i > 0; i--) points.push(null);
+      points.push(metric(target.id, policy));
+      if (points.length > keep) points.splice(0, points.length - keep);
 
       const state = this.stateOf(target, policy.PolicyName);
       const base = this.scaleOutBaseline(target, state, capacity, at);
@@ -442,12 +463,12 @@ export class NativePolicies {
   // --- configuration ------------------------------------------------------------------------------
 
   /** The targets whose policies AWS can run: not an ACU floor unless includeNonNative. */
-  private targets(): Target[] {
-    return this.config.targets.filter((t) => this.includeNonNative || t.kind !== "aurora-capacity");
+  private targets(): readonly Target[] {
+    return this.nativeTargets;
   }
 
-  private stepPolicies(target: Target): StepScalingPolicy[] {
-    return target.policies.filter((p): p is StepScalingPolicy => p.PolicyType === "StepScaling");
+  private stepPolicies(target: Target): readonly StepScalingPolicy[] {
+    return this.stepPoliciesOf.get(target.id) ?? [];
   }
 
   /**
@@ -456,17 +477,21 @@ export class NativePolicies {
    */
   private actsNatively(alarmName: string): boolean {
     if (this.includeNonNative) return true;
-    const alarm = this.config.alarms.find((a) => a.AlarmName === alarmName);
+    const alarm = this.alarmsByName.get(alarmName);
     if (alarm === undefined) return false;
     return !isCompositeAlarm(alarm) && alarm.ThresholdMetricId === undefined;
   }
 
   private stateOf(target: Target, policyName: string): PolicyState {
-    const key = `${target.id}\u0000${policyName}`;
-    let state = this.policies.get(key);
+    let ofTarget = this.policies.get(target.id);
+    if (ofTarget === undefined) {
+      ofTarget = new Map();
+      this.policies.set(target.id, ofTarget);
+    }
+    let state = ofTarget.get(policyName);
     if (state === undefined) {
       state = {};
-      this.policies.set(key, state);
+      ofTarget.set(policyName, state);
     }
     return state;
   }

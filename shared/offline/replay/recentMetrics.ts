@@ -20,8 +20,9 @@
 import type { MetricRequest, MetricSource, MetricValues } from "../../brain/ports/metrics.js";
 import type { MetricDataQuery } from "../../core/config/schema.js";
 import { type CompiledMath, compileMetricMath } from "../evaluation/metricMath.js";
+import { SeriesIds } from "../evaluation/seriesIds.js";
 import { PeriodAccumulator, parseStat, type StatSpec } from "../evaluation/statistics.js";
-import { type Dimensions, dimensionsFromList, type MetricRecord } from "../streams/record.js";
+import { dimensionsFromList, type MetricRecord } from "../streams/record.js";
 import { MinuteRing } from "./minuteRing.js";
 import { MINUTE_MS } from "./types.js";
 
@@ -31,8 +32,8 @@ export const DEFAULT_RETENTION_MINUTES = 24 * 60;
 /** Per minute slot: a value once computed (NaN: null), the minute, and the record counts it saw. */
 type Memo = { at: Float64Array; seen: Float64Array; value: Float64Array };
 
-/** A MetricStat as read: its query id, series, statistic and unit, and its one-minute values kept. */
-type Source = { id: string; key: string; spec: StatSpec; unit: string | null; memo: Memo };
+/** A MetricStat as read: its query id, series number, statistic and unit, and its one-minute values kept. */
+type Source = { id: string; series: number; spec: StatSpec; unit: string | null; memo: Memo };
 /** One query that returns data, as the batch is read. */
 type Returned = { id: string; periodMs: number } & (
   | { kind: "metric"; source: Source }
@@ -48,8 +49,12 @@ const MEMO_INPUTS = 5;
 const ID_WORD = /\b[a-z][a-zA-Z0-9_]*\b/g;
 
 export class RecentMetrics implements MetricSource {
-  private readonly series = new Map<string, MinuteRing>();
-  private readonly plans = new Map<string, Returned[]>();
+  /** Every series published or read, numbered once: no key built per record. */
+  private readonly ids = new SeriesIds();
+  /** Per series number, its minutes (none until a record is published). */
+  private readonly series: (MinuteRing | undefined)[] = [];
+  /** The plans of the batches read, each with (a copy of) its batch. */
+  private readonly plans: { queries: readonly MetricDataQuery[]; plan: Returned[] }[] = [];
   /** The newest minute published (epoch ms): the window ends there. */
   private newest = Number.NEGATIVE_INFINITY;
 
@@ -62,11 +67,11 @@ export class RecentMetrics implements MetricSource {
       const at = Math.floor(record.timestamp / MINUTE_MS) * MINUTE_MS;
       if (at <= this.newest - span) continue;
       if (at > this.newest) this.newest = at;
-      const key = keyOf(record.namespace, record.metricName, record.dimensions);
-      let ring = this.series.get(key);
+      const id = this.ids.idOf(record.namespace, record.metricName, record.dimensions);
+      let ring = this.series[id];
       if (!ring) {
         ring = new MinuteRing(this.retentionMinutes);
-        this.series.set(key, ring);
+        this.series[id] = ring;
       }
       ring.add(at, record.stats, record.unit);
     }
@@ -86,12 +91,12 @@ export class RecentMetrics implements MetricSource {
       const periods = Math.floor((end - start) / q.periodMs);
       const series: (number | null)[] = new Array(periods).fill(null);
       if (q.kind === "metric") {
-        const ring = this.series.get(q.source.key);
+        const ring = this.series[q.source.series];
         if (ring)
           for (let k = 0; k < periods; k++)
             series[k] = statistic(ring, q.source, start + k * q.periodMs, q.periodMs);
       } else if (q.kind === "math") {
-        const rings = q.inputs.map((source) => this.series.get(source.key));
+        const rings = q.inputs.map((source) => this.series[source.series]);
         for (let k = 0; k < periods; k++) series[k] = expression(q, rings, start + k * q.periodMs);
       }
       values.set(q.id, series);
@@ -101,13 +106,11 @@ export class RecentMetrics implements MetricSource {
 
   /** How a batch is read: worked out once per distinct batch. */
   private plan(queries: readonly MetricDataQuery[]): Returned[] {
-    const fingerprint = fingerprintOf(queries);
-    let plan = this.plans.get(fingerprint);
-    if (!plan) {
-      plan = planOf(queries, this.retentionMinutes);
-      if (this.plans.size >= PLANS_KEPT) this.plans.clear();
-      this.plans.set(fingerprint, plan);
-    }
+    // Compared field by field: the tick builds its batch anew each minute, alike.
+    for (const known of this.plans) if (sameBatch(known.queries, queries)) return known.plan;
+    const plan = planOf(queries, this.retentionMinutes, this.ids);
+    if (this.plans.length >= PLANS_KEPT) this.plans.length = 0;
+    this.plans.push({ queries: structuredClone(queries), plan });
     return plan;
   }
 }
@@ -189,57 +192,64 @@ function expression(
   return value;
 }
 
-/**
- * A series' identity, as record.ts's seriesKey has it (namespace, name, the exact set of
- * dimensions, in any order), in a cheaper string: it is computed for every record.
- */
-function keyOf(namespace: string, metricName: string, dimensions: Dimensions): string {
-  const names = Object.keys(dimensions);
-  if (names.length > 1) names.sort();
-  let key = `${namespace}\u0000${metricName}`;
-  for (const name of names) key += `\u0000${name}\u0001${dimensions[name]}`;
-  return key;
+/** Whether two batches are read alike: the same queries, each with everything that decides how it is read. */
+function sameBatch(a: readonly MetricDataQuery[], b: readonly MetricDataQuery[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (!sameQuery(a[i] as MetricDataQuery, b[i] as MetricDataQuery)) return false;
+  return true;
 }
 
-/** Everything of a batch that decides how it is read, in one string (cheaper than JSON). */
-function fingerprintOf(queries: readonly MetricDataQuery[]): string {
-  let text = "";
-  for (const q of queries) {
-    text += `\u0002${q.Id}\u0000${q.Expression ?? ""}\u0000${q.Period ?? ""}\u0000${q.ReturnData ?? ""}`;
-    const stat = q.MetricStat;
-    if (!stat) continue;
-    text += `\u0000${stat.Stat}\u0000${stat.Period}\u0000${stat.Unit ?? ""}\u0000${stat.Metric.Namespace}\u0000${stat.Metric.MetricName}`;
-    for (const d of stat.Metric.Dimensions ?? []) text += `\u0000${d.Name}\u0001${d.Value}`;
+function sameQuery(a: MetricDataQuery, b: MetricDataQuery): boolean {
+  if (
+    a.Id !== b.Id ||
+    a.Expression !== b.Expression ||
+    a.Period !== b.Period ||
+    a.ReturnData !== b.ReturnData
+  )
+    return false;
+  const x = a.MetricStat;
+  const y = b.MetricStat;
+  if (x === undefined || y === undefined) return x === y;
+  if (x.Stat !== y.Stat || x.Period !== y.Period || x.Unit !== y.Unit) return false;
+  if (x.Metric.Namespace !== y.Metric.Namespace || x.Metric.MetricName !== y.Metric.MetricName) return false;
+  const dx = x.Metric.Dimensions ?? [];
+  const dy = y.Metric.Dimensions ?? [];
+  if (dx.length !== dy.length) return false;
+  for (let i = 0; i < dx.length; i++) {
+    const p = dx[i] as { Name: string; Value: string };
+    const q = dy[i] as { Name: string; Value: string };
+    if (p.Name !== q.Name || p.Value !== q.Value) return false;
   }
-  return text;
+  return true;
 }
 
-function planOf(queries: readonly MetricDataQuery[], retentionMinutes: number): Returned[] {
+function planOf(queries: readonly MetricDataQuery[], retentionMinutes: number, ids: SeriesIds): Returned[] {
   return queries
     .filter((q) => q.ReturnData !== false)
     .map((q): Returned => {
       const base = { id: q.Id, periodMs: periodOf(q, queries) * 1000 };
-      if (q.MetricStat) return { ...base, kind: "metric", source: sourceOf(q, retentionMinutes) };
+      if (q.MetricStat) return { ...base, kind: "metric", source: sourceOf(q, retentionMinutes, ids) };
       if (q.Expression === undefined) return { ...base, kind: "none" };
       const group = referencedBy(q, queries);
       const math = compileMetricMath(q.Id, group);
       const inputs = group
         .filter((m) => m.MetricStat && math.metricIds.includes(m.Id))
-        .map((m) => sourceOf(m, retentionMinutes));
+        .map((m) => sourceOf(m, retentionMinutes, ids));
       const memo =
         base.periodMs === MINUTE_MS && inputs.length <= MEMO_INPUTS ? memoOf(retentionMinutes) : null;
       return { ...base, kind: "math", math, inputs, memo };
     });
 }
 
-function sourceOf(q: MetricDataQuery, retentionMinutes: number): Source {
+function sourceOf(q: MetricDataQuery, retentionMinutes: number, ids: SeriesIds): Source {
   const stat = q.MetricStat as NonNullable<MetricDataQuery["MetricStat"]>;
   const spec = parseStat(stat.Stat);
   if ("error" in spec) throw new RangeError(`GetMetricData: ${spec.error}`);
   const { Namespace, MetricName, Dimensions } = stat.Metric;
   return {
     id: q.Id,
-    key: keyOf(Namespace, MetricName, dimensionsFromList(Dimensions)),
+    series: ids.idOf(Namespace, MetricName, dimensionsFromList(Dimensions)),
     spec,
     unit: stat.Unit ?? null,
     memo: memoOf(retentionMinutes),

@@ -9,7 +9,7 @@
  */
 
 import { alarmMetric, type ResolvedMetric, targetTrackingMetric } from "../../brain/metricQueries.js";
-import type { BrainConfig, Target } from "../../core/config/schema.js";
+import type { BrainConfig, MetricDataQuery, Target, TargetTrackingPolicy } from "../../core/config/schema.js";
 import { AlarmEvaluator } from "../evaluation/evaluator.js";
 import { snsEventFor } from "../evaluation/payloads.js";
 import type { StateChange } from "../evaluation/stateChange.js";
@@ -18,6 +18,7 @@ import type { MetricRecord } from "../streams/record.js";
 import { DemandModel } from "./demand.js";
 import { kpisOf } from "./kpis.js";
 import { NativePolicies } from "./native.js";
+import type { RecentMetrics } from "./recentMetrics.js";
 import type { ReplayObserver } from "./timeline.js";
 import {
   MINUTE_MS,
@@ -122,6 +123,8 @@ export async function replay(
   const evaluator = new AlarmEvaluator(config.alarms);
   const alarms = new Map(config.alarms.map((a) => [a.AlarmName, a]));
   const states = new Map<string, string>();
+  /** The alarms whose last state change was to ALARM. */
+  const inAlarm = new Set<string>();
   const decisions: ReplayDecision[] = [];
   const samples = new Map<string, MinuteSample[]>(config.targets.map((t) => [t.id, []]));
   let world: SimulatedTargets | null = null;
@@ -157,6 +160,8 @@ export async function replay(
 
   const deliver = async (change: StateChange) => {
     states.set(change.alarm, change.to);
+    if (change.to === "ALARM") inAlarm.add(change.alarm);
+    else inAlarm.delete(change.alarm);
     const alarm = alarms.get(change.alarm);
     if (alarm === undefined) return;
     if (native) {
@@ -167,18 +172,17 @@ export async function replay(
     if (event !== null && functions) await invoke(functions.alarm, event);
   };
 
-  const reads = nativeReads(config);
+  const reads = new NativeReads(config);
   const tick = async (at: number, w: SimulatedTargets) => {
     if (functions) return invoke(functions.tick, scheduledEvent(config, at));
     if (!native) return;
-    const inAlarm = new Set([...states].filter(([, s]) => s === "ALARM").map(([a]) => a));
-    const values = await currentValues(reads, w, at, inAlarm);
+    const values = reads.currentValues(w.metrics, at, inAlarm);
     decisions.push(
       ...native.onMinute(
         at,
         inAlarm,
-        (targetId, policy) => values.get(`${targetId}/${policy.PolicyName}`) ?? null,
-        (alarm) => values.get(alarm) ?? null,
+        (_targetId, policy) => values.tracking.get(policy) ?? null,
+        (alarm) => values.alarms.get(alarm) ?? null,
       ),
     );
   };
@@ -235,56 +239,84 @@ export async function replay(
   return { targets, decisions };
 }
 
-type NativeRead = { key: string; metric: ResolvedMetric };
+/** A series a native policy reads: a target-tracking policy's metric, or an alarm's (by its name). */
+type NativeRead = { policy: TargetTrackingPolicy | null; alarm: string | null; metric: ResolvedMetric };
+
+/** One GetMetricData batch of the native policies: every series of one period length. */
+type NativeBatch = { periodSeconds: number; reads: NativeRead[]; queries: MetricDataQuery[] };
+
+/** Distinct sets of alarms in ALARM whose batches are kept. */
+const BATCHES_KEPT = 64;
 
 /**
- * The series the native policies read, resolved once: each target-tracking policy's metric (keyed
- * target/policy), and each alarm's (keyed by its name).
+ * What the native policies read each minute: the series resolved once from the configuration
+ * (each target-tracking policy's metric, each alarm's), and their batches once per set of alarms
+ * in ALARM (those change seldom), so that a minute only reads.
  */
-function nativeReads(config: BrainConfig): { tracking: NativeRead[]; alarms: NativeRead[] } {
-  const tracking: NativeRead[] = [];
-  config.targets.forEach((target: Target, ti) => {
-    target.policies.forEach((policy, pi) => {
-      if (policy.PolicyType !== "TargetTrackingScaling") return;
-      const metric = targetTrackingMetric(target, policy, `t${ti}p${pi}`);
-      if (metric) tracking.push({ key: `${target.id}/${policy.PolicyName}`, metric });
-    });
-  });
-  const alarms: NativeRead[] = [];
-  config.alarms.forEach((alarm, ai) => {
-    const metric = alarmMetric(alarm, `a${ai}`);
-    if (metric) alarms.push({ key: alarm.AlarmName, metric });
-  });
-  return { tracking, alarms };
-}
+export class NativeReads {
+  private readonly tracking: NativeRead[] = [];
+  private readonly alarms: NativeRead[] = [];
+  private readonly batches = new Map<string, NativeBatch[]>();
 
-/**
- * What the native policies read at the minute, as their alarms would: each target-tracking
- * policy's metric and each alarm in ALARM's metric over its latest Period that has ended, the
- * newest datapoint CloudWatch can have published at `at` (as the brain's tick reads,
- * metricWindow); minute `at`'s own datapoint exists only once the minute is over.
- */
-async function currentValues(
-  reads: ReturnType<typeof nativeReads>,
-  world: ReplayWorld,
-  at: number,
-  inAlarm: ReadonlySet<string>,
-): Promise<Map<string, number>> {
-  const wanted = [...reads.tracking, ...reads.alarms.filter((r) => inAlarm.has(r.key))];
-  const values = new Map<string, number>();
-  const end = at;
-  // One read per period length: every series over its own latest period.
-  for (const periodSeconds of new Set(wanted.map((w) => w.metric.periodSeconds))) {
-    const group = wanted.filter((w) => w.metric.periodSeconds === periodSeconds);
-    const read = await world.metrics.read({
-      queries: group.flatMap((w) => w.metric.queries),
-      start: new Date(end - periodSeconds * 1000),
-      end: new Date(end),
+  constructor(config: BrainConfig) {
+    config.targets.forEach((target: Target, ti) => {
+      target.policies.forEach((policy, pi) => {
+        if (policy.PolicyType !== "TargetTrackingScaling") return;
+        const metric = targetTrackingMetric(target, policy, `t${ti}p${pi}`);
+        if (metric) this.tracking.push({ policy, alarm: null, metric });
+      });
     });
-    for (const w of group) {
-      const value = read.get(w.metric.id)?.at(-1);
-      if (typeof value === "number") values.set(w.key, value);
-    }
+    config.alarms.forEach((alarm, ai) => {
+      const metric = alarmMetric(alarm, `a${ai}`);
+      if (metric) this.alarms.push({ policy: null, alarm: alarm.AlarmName, metric });
+    });
   }
-  return values;
+
+  /**
+   * What the native policies read at the minute, as their alarms would: each target-tracking
+   * policy's metric and each alarm in ALARM's metric over its latest Period that has ended, the
+   * newest datapoint CloudWatch can have published at `at` (as the brain's tick reads,
+   * metricWindow); minute `at`'s own datapoint exists only once the minute is over.
+   */
+  currentValues(
+    metrics: RecentMetrics,
+    at: number,
+    inAlarm: ReadonlySet<string>,
+  ): { tracking: Map<TargetTrackingPolicy, number>; alarms: Map<string, number> } {
+    const tracking = new Map<TargetTrackingPolicy, number>();
+    const alarms = new Map<string, number>();
+    const end = at;
+    for (const batch of this.batchesFor(inAlarm)) {
+      const read = metrics.readNow({
+        queries: batch.queries,
+        start: new Date(end - batch.periodSeconds * 1000),
+        end: new Date(end),
+      });
+      for (const r of batch.reads) {
+        const value = read.get(r.metric.id)?.at(-1);
+        if (typeof value !== "number") continue;
+        if (r.policy) tracking.set(r.policy, value);
+        else if (r.alarm !== null) alarms.set(r.alarm, value);
+      }
+    }
+    return { tracking, alarms };
+  }
+
+  /** One read per period length: every series over its own latest period. */
+  private batchesFor(inAlarm: ReadonlySet<string>): NativeBatch[] {
+    let key = "";
+    this.alarms.forEach((r, i) => {
+      if (inAlarm.has(r.alarm as string)) key += `${i},`;
+    });
+    let batches = this.batches.get(key);
+    if (batches) return batches;
+    const wanted = [...this.tracking, ...this.alarms.filter((r) => inAlarm.has(r.alarm as string))];
+    batches = [...new Set(wanted.map((w) => w.metric.periodSeconds))].map((periodSeconds) => {
+      const reads = wanted.filter((w) => w.metric.periodSeconds === periodSeconds);
+      return { periodSeconds, reads, queries: reads.flatMap((w) => w.metric.queries) };
+    });
+    if (this.batches.size >= BATCHES_KEPT) this.batches.clear();
+    this.batches.set(key, batches);
+    return batches;
+  }
 }

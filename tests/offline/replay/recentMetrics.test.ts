@@ -132,6 +132,28 @@ describe("MetricStat", () => {
     expect((await read(metrics, [cpuQuery("q", "Average")], 0, 2)).get("q")).toEqual([null, null]);
   });
 
+  it("a batch like one read before but for one field reads as itself, even once the first is changed", async () => {
+    const metrics = new RecentMetrics();
+    metrics.publish([
+      record(0, { sampleCount: 2, sum: 60, minimum: 20, maximum: 40 }),
+      record(0, one(9), { dimensions: { DBClusterIdentifier: "db", Role: "WRITER" } }),
+    ]);
+    const batch = [cpuQuery("q", "Average")];
+    expect((await read(metrics, batch, 0, 1)).get("q")).toEqual([30]);
+    expect((await read(metrics, [cpuQuery("q", "Maximum")], 0, 1)).get("q")).toEqual([40]);
+    expect((await read(metrics, [cpuQuery("q", "Average", 60, { ReturnData: false })], 0, 1)).size).toBe(0);
+    expect((await read(metrics, [cpuQuery("q", "Average"), cpuQuery("r", "Sum")], 0, 1)).get("r")).toEqual([
+      60,
+    ]);
+    const writer = cpuQuery("q", "Average");
+    writer.MetricStat?.Metric.Dimensions?.splice(0, 1, { Name: "Role", Value: "WRITER" });
+    expect((await read(metrics, [writer], 0, 1)).get("q")).toEqual([9]);
+    // The first batch changed in place after it was read: read as it is now.
+    batch[0] = cpuQuery("q", "Minimum");
+    expect((await read(metrics, batch, 0, 1)).get("q")).toEqual([20]);
+    expect((await read(metrics, [cpuQuery("q", "Average")], 0, 1)).get("q")).toEqual([30]);
+  });
+
   it("refuses a statistic it cannot compute", async () => {
     await expect(read(new RecentMetrics(), [cpuQuery("q", "TM(10%:90%)")], 0, 1)).rejects.toThrow(
       /not supported offline/,

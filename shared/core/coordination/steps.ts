@@ -6,6 +6,7 @@
  * Pure: the clock comes in as `now`.
  */
 import type { Decision, Direction, Proposal, Reason } from "../engine/decision.js";
+import { isoAt, msOf } from "../engine/instants.js";
 import { activeCooldowns, readyCapacity, type TargetState } from "../engine/targetState.js";
 
 /** What ends the pipeline: the decision a step settles on, before it becomes a Decision. */
@@ -41,8 +42,6 @@ export type Chosen = {
 
 /** What step 2 passes on: a scale-out that wins, or the scale-in that step 3 weighs. */
 export type AfterScaleOut = { scaleOut: Chosen } | { scaleIn: Proposal };
-
-const iso = (d: Date) => d.toISOString();
 
 function held(
   capacity: number,
@@ -201,14 +200,12 @@ export function scaleIn(
   // Evidence counts from no earlier than the target's last action: datapoints from before it were
   // measured on the capacity it changed, and a new window starts with every action.
   const evidenceSince = Math.max(
-    proposal.since ? Math.min(Date.parse(proposal.since), now.getTime()) : now.getTime(),
+    proposal.since ? Math.min(msOf(proposal.since), now.getTime()) : now.getTime(),
     lastActionAt(state),
   );
-  const stabilizingSince = new Date(
-    Math.min(state.scaleIn ? Date.parse(state.scaleIn.since) : now.getTime(), evidenceSince),
-  );
+  const stabilizingSince = Math.min(state.scaleIn ? msOf(state.scaleIn.since) : now.getTime(), evidenceSince);
   const recommended = Math.max(proposal.desired, state.scaleIn?.desired ?? Number.NEGATIVE_INFINITY);
-  const tracking = { scaleIn: { since: iso(stabilizingSince), desired: recommended } };
+  const tracking = { scaleIn: { since: isoAt(stabilizingSince), desired: recommended } };
   const hold = (reason: Reason, message: string, blockedBy: string): Step<Chosen> => ({
     verdict: { ...held(capacity, reason, proposal, message, blockedBy), ...tracking },
   });
@@ -237,7 +234,7 @@ export function scaleIn(
       inCooldown.layer,
     );
   }
-  const stableFor = (now.getTime() - stabilizingSince.getTime()) / 1000;
+  const stableFor = (now.getTime() - stabilizingSince) / 1000;
   if (stableFor < stabilizationSeconds) {
     return hold(
       "ScaleInStabilizing",
@@ -326,5 +323,5 @@ export function holdWhilePaused(state: TargetState, verdict: Verdict): Verdict {
 
 /** When the target last acted (the latest cooldown's start); 0 when it never did. */
 function lastActionAt(state: TargetState): number {
-  return state.cooldowns.reduce((latest, c) => Math.max(latest, Date.parse(c.startedAt)), 0);
+  return state.cooldowns.reduce((latest, c) => Math.max(latest, msOf(c.startedAt)), 0);
 }

@@ -18,6 +18,7 @@ import { CONNECTION_BUDGET } from "../coordination/connectionBudget.js";
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
+import { isoOf } from "../engine/instants.js";
 import { cloneData } from "../engine/plainData.js";
 import {
   type AlarmStateValue,
@@ -273,7 +274,7 @@ export function decideOnAlarm(input: {
   const key = stateChangeKey(signal.alarmName, signal.stateChangedAt);
   const base = {
     id: decisionId,
-    at: now.toISOString(),
+    at: isoOf(now),
     target: target.id,
     from: state.capacity,
     to: state.capacity,

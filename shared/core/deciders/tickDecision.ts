@@ -34,6 +34,7 @@ import type { BrainConfig, Target, TargetTrackingPolicy } from "../config/schema
 import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Abstention, Decision, Proposal, Reason } from "../engine/decision.js";
+import { isoAt, isoOf, msOf } from "../engine/instants.js";
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../engine/observation.js";
 import {
   arriving,
@@ -48,7 +49,7 @@ import { combineTargetTracking, targetTracking } from "../policies/targetTrackin
 import { breachOf, evaluationSpanSeconds, policiesAnswering, stepProposal } from "./alarmDecision.js";
 import { connectionReadersLayer } from "./connectionBudget.js";
 import { measuredCapacity, overdueInFlight, settleInFlight } from "./inFlight.js";
-import { decideOnSchedule } from "./scheduleDecision.js";
+import { applyScheduledBounds, scheduledBoundsDue } from "./scheduleDecision.js";
 import { coordinationOf, provisioningSecondsOf } from "./targets.js";
 import { rememberFloorBeforeBuffer, verticalBuffer } from "./verticalBuffer.js";
 
@@ -93,11 +94,12 @@ export type TickInput = {
 
 const GONE = READER_NOT_SERVING;
 
-const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
+/** The ISO-8601 time `s` seconds after `d`. */
+const isoAfter = (d: Date, s: number) => isoAt(d.getTime() + s * 1000);
 
 export function decideOnTick(input: TickInput): Decided {
   const { config, target, now, decisionId } = input;
-  const at = now.toISOString();
+  const at = isoOf(now);
   const trigger = `tick@${at}`;
   const stored = input.state;
   const settings = config.settings;
@@ -112,9 +114,9 @@ export function decideOnTick(input: TickInput): Decided {
 
   // 2. Scheduled actions whose bounds are not in force yet (a run the schedule function missed,
   //    or a failed invocation): applied, recorded, and nothing more this minute (rule 5).
-  const scheduled = decideOnSchedule({ config, target, state, now, decisionId });
-  if (scheduled.due) {
-    const { due: _, ...decided } = scheduled;
+  const due = scheduledBoundsDue(config, target, state, now);
+  if (due !== null) {
+    const { due: _, ...decided } = applyScheduledBounds({ config, target, state, now, decisionId }, due);
     return { ...decided, trigger };
   }
 
@@ -204,7 +206,7 @@ function reconcile(input: TickInput): Reconciled {
   /** A record of the tick's own bookkeeping: nothing decided, what AWS shows adopted. */
   const bookkeeping = (reason: Reason, from: number, to: number, message: string): Decision => ({
     id: decisionId,
-    at: now.toISOString(),
+    at: isoOf(now),
     target: target.id,
     policy: null,
     from,
@@ -293,13 +295,13 @@ function adoptInFlight(
     // The group's desired capacity as AWS shows it; what is not InService yet is still launching.
     const launching = observation.capacity - observation.inService;
     if (launching <= 0) return [];
-    const at = now.toISOString();
+    const at = isoOf(now);
     return [
       {
         decisionId: `drift@${at}`,
         delta: launching,
         requestedAt: at,
-        expectedReadyAt: addSeconds(now, provisioningSeconds).toISOString(),
+        expectedReadyAt: isoAfter(now, provisioningSeconds),
       },
     ];
   }
@@ -315,14 +317,14 @@ function adoptInFlight(
   const claimed = new Set(kept.flatMap((c) => c.resources ?? []));
   const unclaimed = [...pending.keys()].filter((id) => !claimed.has(id));
   if (unclaimed.length === 0) return kept;
-  const at = now.toISOString();
+  const at = isoOf(now);
   return [
     ...kept,
     {
       decisionId: `drift@${at}`,
       delta: unclaimed.length,
       requestedAt: at,
-      expectedReadyAt: addSeconds(now, provisioningSeconds).toISOString(),
+      expectedReadyAt: isoAfter(now, provisioningSeconds),
       resources: unclaimed,
     },
   ];
@@ -380,7 +382,7 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
       return { layer: chosen.layer, kind: chosen.kind, reason: "WithinTarget", message: chosen.message };
     }
     // The scale-in window's datapoints are the evidence: stabilisation counts from their start.
-    const since = addSeconds(input.now, -options.scaleInDatapoints * 60).toISOString();
+    const since = isoAfter(input.now, -options.scaleInDatapoints * 60);
     return { ...chosen, since };
   }
   return chosen;
@@ -409,7 +411,7 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
       });
       continue;
     }
-    const since = addSeconds(new Date(memory.since), -evaluationSpanSeconds(config, alarmName)).toISOString();
+    const since = isoAt(msOf(memory.since) - evaluationSpanSeconds(config, alarmName) * 1000);
     for (const policy of policies) {
       const r = stepProposal(policy, breach, state, now, {
         defaultCooldownSeconds: config.settings.defaultCooldownSeconds,

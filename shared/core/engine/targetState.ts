@@ -3,6 +3,7 @@
  * and the pure helpers that read it. Times are ISO-8601 strings; the clock is always passed in.
  */
 import type { Direction, Reason } from "./decision.js";
+import { msOf } from "./instants.js";
 
 export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
@@ -170,8 +171,6 @@ export function initialState(
   };
 }
 
-const ms = (iso: string) => Date.parse(iso);
-
 /** The capacity in service now: what the brain believes in, less what is still provisioning. */
 export function readyCapacity(state: TargetState): number {
   return state.capacity - arriving(state.inFlight);
@@ -189,7 +188,7 @@ export function arriving(changes: readonly InFlightChange[]): number {
  */
 export function activeCooldowns(state: TargetState, now: Date, direction?: Direction): Cooldown[] {
   return [...state.cooldowns, ...bufferRaise(state)].filter(
-    (c) => ms(c.endsAt) > now.getTime() && (direction === undefined || c.direction === direction),
+    (c) => msOf(c.endsAt) > now.getTime() && (direction === undefined || c.direction === direction),
   );
 }
 

@@ -337,9 +337,7 @@ function adoptInFlight(
  * (a per-instance metric is spread over the instances that serve), combined as AWS combines them.
  */
 function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | Abstention | null {
-  const policies = input.target.policies.filter(
-    (p): p is TargetTrackingPolicy => p.PolicyType === "TargetTrackingScaling",
-  );
+  const { policies, scaleInVoters } = trackingOf(input.target);
   if (policies.length === 0) return null;
   const options = input.config.settings.targetTracking;
   // The capacity in service: a reader being created or an instance still launching serves nothing
@@ -367,12 +365,10 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
 
   const combined = combineTargetTracking(results, ready);
   let chosen = combined;
-  if (!(isProposal(combined) && combined.direction === "out")) {
+  if (!(isProposal(combined) && combined.direction === "out") && scaleInVoters.length < policies.length) {
     // AWS leaves a policy with DisableScaleIn out of the scale-in vote altogether: a policy that is
     // within its target but cannot scale in does not veto the others (combineTargetTracking would).
-    const voters = results.filter(
-      (_, i) => policies[i]?.TargetTrackingScalingPolicyConfiguration.DisableScaleIn !== true,
-    );
+    const voters = results.filter((_, i) => scaleInVoters.includes(i));
     if (voters.length > 0) chosen = combineTargetTracking(voters, ready);
   }
   if (!isProposal(chosen)) return chosen;
@@ -388,6 +384,27 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
   return chosen;
 }
 
+/** A target's target-tracking policies, and which of them vote on scale-in (by index). */
+type Tracking = { policies: TargetTrackingPolicy[]; scaleInVoters: number[] };
+
+const trackingCache = new WeakMap<Target, Tracking>();
+
+/** What the configuration fixes of a target's target tracking, read once rather than every minute. */
+function trackingOf(target: Target): Tracking {
+  let tracking = trackingCache.get(target);
+  if (tracking === undefined) {
+    const policies = target.policies.filter(
+      (p): p is TargetTrackingPolicy => p.PolicyType === "TargetTrackingScaling",
+    );
+    const scaleInVoters = policies.flatMap((p, i) =>
+      p.TargetTrackingScalingPolicyConfiguration.DisableScaleIn === true ? [] : [i],
+    );
+    tracking = { policies, scaleInVoters };
+    trackingCache.set(target, tracking);
+  }
+  return tracking;
+}
+
 /**
  * Step policies whose alarm the ledger holds in ALARM run again, as AWS runs them every minute an
  * alarm stays in ALARM, with the alarm's current value: a value that climbed into a larger step
@@ -396,8 +413,9 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
 function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Abstention)[] {
   const { config, target, now } = input;
   const out: (Proposal | Abstention)[] = [];
-  for (const [alarmName, memory] of Object.entries(state.alarms)) {
-    if (memory.state !== "ALARM" || memory.suppressed) continue;
+  for (const alarmName of Object.keys(state.alarms)) {
+    const memory = state.alarms[alarmName];
+    if (memory === undefined || memory.state !== "ALARM" || memory.suppressed) continue;
     const policies = policiesAnswering(target, alarmName);
     const first = policies[0];
     if (first === undefined) continue;

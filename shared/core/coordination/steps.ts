@@ -54,6 +54,16 @@ function held(
 }
 
 /**
+ * The verdict with rule 4's tracked recommendation as the step leaves it (undefined: untouched).
+ * Set on the verdict rather than spread into a copy: in Node 20 a spread copy given a property its
+ * source lacks costs microseconds (a new hidden class every time), and a tick does this every minute.
+ */
+function tracked(verdict: Verdict, scaleIn: TargetState["scaleIn"] | undefined): Verdict {
+  if (scaleIn !== undefined) verdict.scaleIn = scaleIn;
+  return verdict;
+}
+
+/**
  * Step 1, bounds (rules 5 and 7): the bounds in force are the last scheduled action's, never above
  * the kind's hard limit. Capacity outside them is put inside at once, whatever any cooldown says
  * (BoundsMoved); capacity inside them passes the bounds on.
@@ -108,7 +118,7 @@ export function scaleOut(
   const scaleIn = scaleInCandidate(proposals, capacity);
   if (scaleIn !== null) return { passOn: { scaleIn } };
 
-  const tracking = fullView ? { scaleIn: null } : {};
+  const tracking = fullView ? null : undefined;
   // Proposals that ask for no more than what is already there or on its way (rules 2 and 3).
   // Scale-outs already covered, and scale-ins that ask for no less than there is.
   const atOrAbove = proposals.filter((p) =>
@@ -120,57 +130,59 @@ export function scaleOut(
   );
   if (repeat && inCooldown(repeat)) {
     return {
-      verdict: {
-        ...held(
+      verdict: tracked(
+        held(
           capacity,
           "CooldownRepeat",
           repeat,
           `${repeat.layer} asks for ${repeat.desired} again during its cooldown; capacity is ${capacity}`,
           repeat.layer,
         ),
-        ...tracking,
-      },
+        tracking,
+      ),
     };
   }
   if (repeat) {
     return {
-      verdict: {
-        ...held(
+      verdict: tracked(
+        held(
           capacity,
           "CapacityInFlight",
           repeat,
           `${repeat.layer} asks for ${repeat.desired}; ${capacity - readyCapacity(state)} of the ${capacity} are still provisioning`,
           "in-flight",
         ),
-        ...tracking,
-      },
+        tracking,
+      ),
     };
   }
   const first = atOrAbove[0];
   if (first) {
     return {
-      verdict: {
-        ...held(
+      verdict: tracked(
+        held(
           capacity,
           "NoChange",
           first,
           `${first.layer} asks for ${first.desired}, which is the capacity already`,
           null,
         ),
-        ...tracking,
-      },
+        tracking,
+      ),
     };
   }
   return {
-    verdict: {
-      outcome: "none",
-      reason: "NoChange",
-      to: capacity,
-      proposal: null,
-      blockedBy: null,
-      message: "no layer proposes a change",
-      ...tracking,
-    },
+    verdict: tracked(
+      {
+        outcome: "none",
+        reason: "NoChange",
+        to: capacity,
+        proposal: null,
+        blockedBy: null,
+        message: "no layer proposes a change",
+      },
+      tracking,
+    ),
   };
 }
 
@@ -205,9 +217,9 @@ export function scaleIn(
   );
   const stabilizingSince = Math.min(state.scaleIn ? msOf(state.scaleIn.since) : now.getTime(), evidenceSince);
   const recommended = Math.max(proposal.desired, state.scaleIn?.desired ?? Number.NEGATIVE_INFINITY);
-  const tracking = { scaleIn: { since: isoAt(stabilizingSince), desired: recommended } };
+  const tracking = { since: isoAt(stabilizingSince), desired: recommended };
   const hold = (reason: Reason, message: string, blockedBy: string): Step<Chosen> => ({
-    verdict: { ...held(capacity, reason, proposal, message, blockedBy), ...tracking },
+    verdict: tracked(held(capacity, reason, proposal, message, blockedBy), tracking),
   });
 
   const outCooldown = activeCooldowns(state, now, "out")[0];
@@ -248,7 +260,7 @@ export function scaleIn(
       proposal,
       desired: recommended,
       message: `${proposal.message}; recommended for ${Math.round(stableFor)} s${recommended > proposal.desired ? `, the highest recommendation in the window was ${recommended}` : ""}`,
-      ...tracking,
+      scaleIn: tracking,
     },
   };
 }
@@ -260,7 +272,7 @@ export function scaleIn(
  */
 export function clampIntoBounds(capacity: number, bounds: Bounds, chosen: Chosen): Verdict {
   const { proposal } = chosen;
-  const tracking = chosen.scaleIn !== undefined ? { scaleIn: chosen.scaleIn } : {};
+  const tracking = chosen.scaleIn;
   if (chosen.direction === "out") {
     const to = Math.min(chosen.desired, bounds.max);
     if (to <= capacity) {
@@ -272,38 +284,42 @@ export function clampIntoBounds(capacity: number, bounds: Bounds, chosen: Chosen
         "bounds",
       );
     }
-    return {
-      outcome: "scale-out",
-      reason: "ScaleOut",
-      to,
-      proposal,
-      blockedBy: null,
-      message: `${chosen.message}${to < chosen.desired ? `; capped at MaxCapacity ${bounds.max}` : ""}`,
-      ...tracking,
-    };
+    return tracked(
+      {
+        outcome: "scale-out",
+        reason: "ScaleOut",
+        to,
+        proposal,
+        blockedBy: null,
+        message: `${chosen.message}${to < chosen.desired ? `; capped at MaxCapacity ${bounds.max}` : ""}`,
+      },
+      tracking,
+    );
   }
   const to = Math.max(chosen.desired, bounds.min);
   if (to >= capacity) {
-    return {
-      ...held(
+    return tracked(
+      held(
         capacity,
         "AtMinCapacity",
         proposal,
         `${proposal.layer} asks for ${proposal.desired}; MinCapacity is ${bounds.min}`,
         "bounds",
       ),
-      ...tracking,
-    };
+      tracking,
+    );
   }
-  return {
-    outcome: "scale-in",
-    reason: "ScaleIn",
-    to,
-    proposal,
-    blockedBy: null,
-    message: chosen.message,
-    ...tracking,
-  };
+  return tracked(
+    {
+      outcome: "scale-in",
+      reason: "ScaleIn",
+      to,
+      proposal,
+      blockedBy: null,
+      message: chosen.message,
+    },
+    tracking,
+  );
 }
 
 /**

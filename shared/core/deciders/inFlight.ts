@@ -6,6 +6,7 @@
 
 import { isoOf, msOf } from "../engine/instants.js";
 import { type Observation, READER_NOT_SERVING } from "../engine/observation.js";
+import { extended } from "../engine/plainData.js";
 import { arriving, type InFlightChange, readyCapacity, type TargetState } from "../engine/targetState.js";
 
 /** In-flight changes whose expected ready time has passed: worth one Describe call to confirm. */
@@ -67,7 +68,7 @@ function withArrival(state: TargetState, served: number, now: Date | undefined):
   const recent = (state.arrived ?? []).filter((a) => msOf(a.at) > now.getTime() - UNMEASURED_SECONDS * 1000);
   const arrived = served > 0 ? [...recent, { at: isoOf(now), delta: served }] : recent;
   const { arrived: _, ...rest } = state;
-  return arrived.length > 0 ? { ...rest, arrived } : rest;
+  return arrived.length > 0 ? extended(rest, { arrived }) : rest;
 }
 
 /**

@@ -36,6 +36,7 @@ import type { Decided } from "../engine/decided.js";
 import type { Abstention, Decision, Proposal, Reason } from "../engine/decision.js";
 import { isoAt, isoOf, msOf } from "../engine/instants.js";
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../engine/observation.js";
+import { extended } from "../engine/plainData.js";
 import {
   arriving,
   type InFlightChange,
@@ -312,7 +313,7 @@ function adoptInFlight(
   );
   const kept = state.inFlight.flatMap((change): InFlightChange[] => {
     const still = (change.resources ?? []).filter((id) => pending.has(id));
-    return still.length > 0 ? [{ ...change, delta: still.length, resources: still }] : [];
+    return still.length > 0 ? [extended(change, { delta: still.length, resources: still })] : [];
   });
   const claimed = new Set(kept.flatMap((c) => c.resources ?? []));
   const unclaimed = [...pending.keys()].filter((id) => !claimed.has(id));
@@ -379,7 +380,7 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
     }
     // The scale-in window's datapoints are the evidence: stabilisation counts from their start.
     const since = isoAfter(input.now, -options.scaleInDatapoints * 60);
-    return { ...chosen, since };
+    return extended(chosen, { since });
   }
   return chosen;
 }
@@ -437,7 +438,11 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
       });
       out.push(
         isProposal(r)
-          ? { ...r, reason: "StepRepeated", message: `${alarmName} still in ALARM: ${r.message}`, since }
+          ? extended(r, {
+              reason: "StepRepeated",
+              message: `${alarmName} still in ALARM: ${r.message}`,
+              since,
+            })
           : { ...r, message: `${alarmName} still in ALARM: ${r.message}` },
       );
     }

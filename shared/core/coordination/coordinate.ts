@@ -30,7 +30,7 @@
  */
 import type { Decision, Direction, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
-import { cloneData } from "../engine/plainData.js";
+import { isoAt, isoOf, msOf } from "../engine/instants.js";
 import {
   activeCooldowns,
   type Cooldown,
@@ -74,24 +74,28 @@ export type Coordination = {
   changed: boolean;
 };
 
-const iso = (d: Date) => d.toISOString();
-const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
+/** The ISO-8601 time `s` seconds after `d`. */
+const isoAfter = (d: Date, s: number) => isoAt(d.getTime() + s * 1000);
 
 export function coordinate(input: CoordinationInput): Coordination {
   const budget: { wanted?: number } = {};
   // 5. Pause: a paused target records what it would have done.
-  const coordination = settle(input, holdWhilePaused(input.state, decide(input, budget)));
+  const { next, decision } = settle(input, holdWhilePaused(input.state, decide(input, budget)));
   // 2b. What a scale-out the budget limited wanted, for the readers to make room for it.
-  const { next, decision } = coordination;
   if (budget.wanted !== undefined) {
     next.connectionWant = {
       capacity: budget.wanted,
       since: input.state.connectionWant?.since ?? decision.at,
     };
-    if (decision.outcome === "scale-out") coordination.decision = { ...decision, reason: "ConnectionBudget" };
   } else if (input.fullView) delete next.connectionWant;
-  coordination.changed = !sameState(next, input.state);
-  return coordination;
+  return {
+    decision:
+      budget.wanted !== undefined && decision.outcome === "scale-out"
+        ? { ...decision, reason: "ConnectionBudget" }
+        : decision,
+    next,
+    changed: !sameState(next, input.state),
+  };
 }
 
 /** Steps 1 to 4, each ending the pipeline with its verdict or passing on to the next. */
@@ -119,14 +123,16 @@ function decide(input: CoordinationInput, budget: { wanted?: number }): Verdict 
 }
 
 /** The decision of a verdict, and the state that follows: a scale-out or a scale-in acts. */
-function settle(input: CoordinationInput, v: Verdict): Coordination {
+function settle(input: CoordinationInput, v: Verdict): { decision: Decision; next: TargetState } {
   const { state, now } = input;
-  const next: TargetState = cloneData(state);
+  // A new top level over the same parts: what the decision changes, it replaces rather than
+  // mutates (apply), so the parts it leaves alone are shared and compared by identity (sameState).
+  const next: TargetState = { ...state };
   if (v.scaleIn !== undefined) next.scaleIn = v.scaleIn;
   if (v.outcome === "scale-out" || v.outcome === "scale-in") apply(input, v, next);
   const decision: Decision = {
     id: input.decisionId,
-    at: iso(now),
+    at: isoOf(now),
     target: state.target,
     policy: v.proposal?.layer ?? (v.reason === "BoundsMoved" ? `bounds:${state.bounds.source}` : null),
     from: state.capacity,
@@ -136,7 +142,7 @@ function settle(input: CoordinationInput, v: Verdict): Coordination {
     message: v.message || Reasons[v.reason],
     blockedBy: v.blockedBy,
   };
-  return { decision, next, changed: !sameState(next, state) };
+  return { decision, next };
 }
 
 /** A taken decision: capacity, what is now in flight, the layer's cooldown. */
@@ -146,12 +152,15 @@ function apply(input: CoordinationInput, v: Verdict, next: TargetState): void {
   const direction: Direction = v.to > capacity ? "out" : "in";
   next.capacity = v.to;
   if (direction === "out" && input.provisioningSeconds > 0) {
-    next.inFlight.push({
-      decisionId: input.decisionId,
-      delta: v.to - capacity,
-      requestedAt: iso(now),
-      expectedReadyAt: iso(addSeconds(now, input.provisioningSeconds)),
-    });
+    next.inFlight = [
+      ...state.inFlight,
+      {
+        decisionId: input.decisionId,
+        delta: v.to - capacity,
+        requestedAt: isoOf(now),
+        expectedReadyAt: isoAfter(now, input.provisioningSeconds),
+      },
+    ];
   }
   // Any action ends the scale-in recommendation being tracked: the next one starts a new window.
   next.scaleIn = null;
@@ -162,14 +171,14 @@ function apply(input: CoordinationInput, v: Verdict, next: TargetState): void {
   const cooldown: Cooldown = {
     layer,
     direction,
-    startedAt: iso(now),
-    endsAt: iso(addSeconds(now, v.proposal.cooldownSeconds)),
+    startedAt: isoOf(now),
+    endsAt: isoAfter(now, v.proposal.cooldownSeconds),
     baseline: direction === "out" ? stepBaseline(state, now) : capacity,
     desired: v.to,
   };
   next.cooldowns = [
     ...state.cooldowns.filter(
-      (c) => !(c.layer === layer && c.direction === direction) && Date.parse(c.endsAt) > now.getTime(),
+      (c) => !(c.layer === layer && c.direction === direction) && msOf(c.endsAt) > now.getTime(),
     ),
     cooldown,
   ];

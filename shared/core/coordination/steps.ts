@@ -6,6 +6,7 @@
  * Pure: the clock comes in as `now`.
  */
 import type { Decision, Direction, Proposal, Reason } from "../engine/decision.js";
+import { isoAt, msOf } from "../engine/instants.js";
 import { activeCooldowns, readyCapacity, type TargetState } from "../engine/targetState.js";
 
 /** What ends the pipeline: the decision a step settles on, before it becomes a Decision. */
@@ -42,8 +43,6 @@ export type Chosen = {
 /** What step 2 passes on: a scale-out that wins, or the scale-in that step 3 weighs. */
 export type AfterScaleOut = { scaleOut: Chosen } | { scaleIn: Proposal };
 
-const iso = (d: Date) => d.toISOString();
-
 function held(
   capacity: number,
   reason: Reason,
@@ -52,6 +51,16 @@ function held(
   blockedBy: string | null,
 ): Verdict {
   return { outcome: "held", reason, to: capacity, proposal, message, blockedBy };
+}
+
+/**
+ * The verdict with rule 4's tracked recommendation as the step leaves it (undefined: untouched).
+ * Set on the verdict rather than spread into a copy: in Node 20 a spread copy given a property its
+ * source lacks costs microseconds (a new hidden class every time), and a tick does this every minute.
+ */
+function tracked(verdict: Verdict, scaleIn: TargetState["scaleIn"] | undefined): Verdict {
+  if (scaleIn !== undefined) verdict.scaleIn = scaleIn;
+  return verdict;
 }
 
 /**
@@ -109,7 +118,7 @@ export function scaleOut(
   const scaleIn = scaleInCandidate(proposals, capacity);
   if (scaleIn !== null) return { passOn: { scaleIn } };
 
-  const tracking = fullView ? { scaleIn: null } : {};
+  const tracking = fullView ? null : undefined;
   // Proposals that ask for no more than what is already there or on its way (rules 2 and 3).
   // Scale-outs already covered, and scale-ins that ask for no less than there is.
   const atOrAbove = proposals.filter((p) =>
@@ -121,57 +130,59 @@ export function scaleOut(
   );
   if (repeat && inCooldown(repeat)) {
     return {
-      verdict: {
-        ...held(
+      verdict: tracked(
+        held(
           capacity,
           "CooldownRepeat",
           repeat,
           `${repeat.layer} asks for ${repeat.desired} again during its cooldown; capacity is ${capacity}`,
           repeat.layer,
         ),
-        ...tracking,
-      },
+        tracking,
+      ),
     };
   }
   if (repeat) {
     return {
-      verdict: {
-        ...held(
+      verdict: tracked(
+        held(
           capacity,
           "CapacityInFlight",
           repeat,
           `${repeat.layer} asks for ${repeat.desired}; ${capacity - readyCapacity(state)} of the ${capacity} are still provisioning`,
           "in-flight",
         ),
-        ...tracking,
-      },
+        tracking,
+      ),
     };
   }
   const first = atOrAbove[0];
   if (first) {
     return {
-      verdict: {
-        ...held(
+      verdict: tracked(
+        held(
           capacity,
           "NoChange",
           first,
           `${first.layer} asks for ${first.desired}, which is the capacity already`,
           null,
         ),
-        ...tracking,
-      },
+        tracking,
+      ),
     };
   }
   return {
-    verdict: {
-      outcome: "none",
-      reason: "NoChange",
-      to: capacity,
-      proposal: null,
-      blockedBy: null,
-      message: "no layer proposes a change",
-      ...tracking,
-    },
+    verdict: tracked(
+      {
+        outcome: "none",
+        reason: "NoChange",
+        to: capacity,
+        proposal: null,
+        blockedBy: null,
+        message: "no layer proposes a change",
+      },
+      tracking,
+    ),
   };
 }
 
@@ -201,16 +212,14 @@ export function scaleIn(
   // Evidence counts from no earlier than the target's last action: datapoints from before it were
   // measured on the capacity it changed, and a new window starts with every action.
   const evidenceSince = Math.max(
-    proposal.since ? Math.min(Date.parse(proposal.since), now.getTime()) : now.getTime(),
+    proposal.since ? Math.min(msOf(proposal.since), now.getTime()) : now.getTime(),
     lastActionAt(state),
   );
-  const stabilizingSince = new Date(
-    Math.min(state.scaleIn ? Date.parse(state.scaleIn.since) : now.getTime(), evidenceSince),
-  );
+  const stabilizingSince = Math.min(state.scaleIn ? msOf(state.scaleIn.since) : now.getTime(), evidenceSince);
   const recommended = Math.max(proposal.desired, state.scaleIn?.desired ?? Number.NEGATIVE_INFINITY);
-  const tracking = { scaleIn: { since: iso(stabilizingSince), desired: recommended } };
+  const tracking = { since: isoAt(stabilizingSince), desired: recommended };
   const hold = (reason: Reason, message: string, blockedBy: string): Step<Chosen> => ({
-    verdict: { ...held(capacity, reason, proposal, message, blockedBy), ...tracking },
+    verdict: tracked(held(capacity, reason, proposal, message, blockedBy), tracking),
   });
 
   const outCooldown = activeCooldowns(state, now, "out")[0];
@@ -237,7 +246,7 @@ export function scaleIn(
       inCooldown.layer,
     );
   }
-  const stableFor = (now.getTime() - stabilizingSince.getTime()) / 1000;
+  const stableFor = (now.getTime() - stabilizingSince) / 1000;
   if (stableFor < stabilizationSeconds) {
     return hold(
       "ScaleInStabilizing",
@@ -251,7 +260,7 @@ export function scaleIn(
       proposal,
       desired: recommended,
       message: `${proposal.message}; recommended for ${Math.round(stableFor)} s${recommended > proposal.desired ? `, the highest recommendation in the window was ${recommended}` : ""}`,
-      ...tracking,
+      scaleIn: tracking,
     },
   };
 }
@@ -263,7 +272,7 @@ export function scaleIn(
  */
 export function clampIntoBounds(capacity: number, bounds: Bounds, chosen: Chosen): Verdict {
   const { proposal } = chosen;
-  const tracking = chosen.scaleIn !== undefined ? { scaleIn: chosen.scaleIn } : {};
+  const tracking = chosen.scaleIn;
   if (chosen.direction === "out") {
     const to = Math.min(chosen.desired, bounds.max);
     if (to <= capacity) {
@@ -275,38 +284,42 @@ export function clampIntoBounds(capacity: number, bounds: Bounds, chosen: Chosen
         "bounds",
       );
     }
-    return {
-      outcome: "scale-out",
-      reason: "ScaleOut",
-      to,
-      proposal,
-      blockedBy: null,
-      message: `${chosen.message}${to < chosen.desired ? `; capped at MaxCapacity ${bounds.max}` : ""}`,
-      ...tracking,
-    };
+    return tracked(
+      {
+        outcome: "scale-out",
+        reason: "ScaleOut",
+        to,
+        proposal,
+        blockedBy: null,
+        message: `${chosen.message}${to < chosen.desired ? `; capped at MaxCapacity ${bounds.max}` : ""}`,
+      },
+      tracking,
+    );
   }
   const to = Math.max(chosen.desired, bounds.min);
   if (to >= capacity) {
-    return {
-      ...held(
+    return tracked(
+      held(
         capacity,
         "AtMinCapacity",
         proposal,
         `${proposal.layer} asks for ${proposal.desired}; MinCapacity is ${bounds.min}`,
         "bounds",
       ),
-      ...tracking,
-    };
+      tracking,
+    );
   }
-  return {
-    outcome: "scale-in",
-    reason: "ScaleIn",
-    to,
-    proposal,
-    blockedBy: null,
-    message: chosen.message,
-    ...tracking,
-  };
+  return tracked(
+    {
+      outcome: "scale-in",
+      reason: "ScaleIn",
+      to,
+      proposal,
+      blockedBy: null,
+      message: chosen.message,
+    },
+    tracking,
+  );
 }
 
 /**
@@ -326,5 +339,5 @@ export function holdWhilePaused(state: TargetState, verdict: Verdict): Verdict {
 
 /** When the target last acted (the latest cooldown's start); 0 when it never did. */
 function lastActionAt(state: TargetState): number {
-  return state.cooldowns.reduce((latest, c) => Math.max(latest, Date.parse(c.startedAt)), 0);
+  return state.cooldowns.reduce((latest, c) => Math.max(latest, msOf(c.startedAt)), 0);
 }

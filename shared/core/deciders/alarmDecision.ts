@@ -18,7 +18,8 @@ import { CONNECTION_BUDGET } from "../coordination/connectionBudget.js";
 import { coordinate, stepBaseline } from "../coordination/coordinate.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
 import { Reasons } from "../engine/decision.js";
-import { cloneData } from "../engine/plainData.js";
+import { isoOf } from "../engine/instants.js";
+import { cloneData, extended } from "../engine/plainData.js";
 import {
   type AlarmStateValue,
   rememberStateChange,
@@ -273,7 +274,7 @@ export function decideOnAlarm(input: {
   const key = stateChangeKey(signal.alarmName, signal.stateChangedAt);
   const base = {
     id: decisionId,
-    at: now.toISOString(),
+    at: isoOf(now),
     target: target.id,
     from: state.capacity,
     to: state.capacity,
@@ -281,14 +282,13 @@ export function decideOnAlarm(input: {
 
   if (state.seen[key] !== undefined) {
     return {
-      decision: {
-        ...base,
+      decision: extended(base, {
         policy: null,
         outcome: "held",
         reason: "DuplicateStateChange",
         blockedBy: key,
         message: `${key} was already handled`,
-      },
+      }),
       next: state,
       changed: false,
       act: false,
@@ -310,7 +310,7 @@ export function decideOnAlarm(input: {
   };
 
   const recorded = (reason: "AlarmStateRecorded" | "ActionsSuppressed", message: string): AlarmDecision => ({
-    decision: { ...base, policy: null, outcome: "none", reason, blockedBy: null, message },
+    decision: extended(base, { policy: null, outcome: "none", reason, blockedBy: null, message }),
     next,
     changed: true,
     act: false,
@@ -331,14 +331,13 @@ export function decideOnAlarm(input: {
   const resolved = resolveBreach(config, signal);
   if (resolved.breach === null) {
     return {
-      decision: {
-        ...base,
+      decision: extended(base, {
         policy: policies[0]?.PolicyName ?? null,
         outcome: resolved.held ? "held" : "none",
         reason: resolved.reason,
         blockedBy: resolved.held ? signal.alarmName : null,
         message: resolved.message,
-      },
+      }),
       next,
       changed: true,
       act: false,
@@ -356,7 +355,7 @@ export function decideOnAlarm(input: {
     Date.parse(signal.stateChangedAt) - evaluationSpanSeconds(config, signal.alarmName) * 1000,
   ).toISOString();
   const proposals = [
-    ...results.filter(isProposal).map((p) => ({ ...p, since: evidenceSince })),
+    ...results.filter(isProposal).map((p) => extended(p, { since: evidenceSince })),
     ...alsoProposed,
   ];
   // Rule 9: no scale-in of the readers under what the groups' connections need.
@@ -366,14 +365,13 @@ export function decideOnAlarm(input: {
     const held = budgeted.abstentions[0];
     if (kept.length === 0 && held) {
       return {
-        decision: {
-          ...base,
+        decision: extended(base, {
           policy: held.layer,
           outcome: "held",
           reason: "ConnectionBudget",
           blockedBy: CONNECTION_BUDGET,
           message: held.message,
-        },
+        }),
         next,
         changed: true,
         act: false,
@@ -384,14 +382,13 @@ export function decideOnAlarm(input: {
   const abstention = results.find((r): r is Abstention => !isProposal(r));
   if (proposals.length === 0 && abstention) {
     return {
-      decision: {
-        ...base,
+      decision: extended(base, {
         policy: abstention.layer,
         outcome: "none",
         reason: abstention.reason,
         blockedBy: null,
         message: abstention.message,
-      },
+      }),
       next,
       changed: true,
       act: false,

@@ -3,12 +3,15 @@
  * shows it `available`, a group's instance once DescribeAutoScalingGroups shows it `InService`
  * (rule 2 of docs/rules.md keeps counting them until then). Pure.
  */
+
+import { isoOf, msOf } from "../engine/instants.js";
 import { type Observation, READER_NOT_SERVING } from "../engine/observation.js";
+import { extended } from "../engine/plainData.js";
 import { arriving, type InFlightChange, readyCapacity, type TargetState } from "../engine/targetState.js";
 
 /** In-flight changes whose expected ready time has passed: worth one Describe call to confirm. */
 export const dueInFlight = (state: TargetState, now: Date): InFlightChange[] =>
-  state.inFlight.filter((c) => Date.parse(c.expectedReadyAt) <= now.getTime());
+  state.inFlight.filter((c) => msOf(c.expectedReadyAt) <= now.getTime());
 
 /**
  * The state with the changes AWS shows as done removed from `inFlight`. A change whose readers
@@ -62,12 +65,10 @@ const UNMEASURED_SECONDS = 120;
 /** The state with an arrival recorded at `now` (when given), and the arrivals that no longer matter dropped. */
 function withArrival(state: TargetState, served: number, now: Date | undefined): TargetState {
   if (now === undefined) return state;
-  const recent = (state.arrived ?? []).filter(
-    (a) => Date.parse(a.at) > now.getTime() - UNMEASURED_SECONDS * 1000,
-  );
-  const arrived = served > 0 ? [...recent, { at: now.toISOString(), delta: served }] : recent;
+  const recent = (state.arrived ?? []).filter((a) => msOf(a.at) > now.getTime() - UNMEASURED_SECONDS * 1000);
+  const arrived = served > 0 ? [...recent, { at: isoOf(now), delta: served }] : recent;
   const { arrived: _, ...rest } = state;
-  return arrived.length > 0 ? { ...rest, arrived } : rest;
+  return arrived.length > 0 ? extended(rest, { arrived }) : rest;
 }
 
 /**
@@ -77,7 +78,7 @@ function withArrival(state: TargetState, served: number, now: Date | undefined):
 export function measuredCapacity(state: TargetState, now: Date): number {
   const ready = readyCapacity(state);
   const unmeasured = (state.arrived ?? [])
-    .filter((a) => Date.parse(a.at) > now.getTime() - UNMEASURED_SECONDS * 1000)
+    .filter((a) => msOf(a.at) > now.getTime() - UNMEASURED_SECONDS * 1000)
     .reduce((sum, a) => sum + a.delta, 0);
   return ready - unmeasured > 0 ? ready - unmeasured : ready;
 }
@@ -99,8 +100,8 @@ const OVERDUE_FACTOR = 3;
 /** In-flight changes past their deadline: requested more than OVERDUE_FACTOR × their expected time ago. */
 export function overdueInFlight(state: TargetState, now: Date): InFlightChange[] {
   return state.inFlight.filter((c) => {
-    const requested = Date.parse(c.requestedAt);
-    const expected = Math.max(Date.parse(c.expectedReadyAt) - requested, 60_000);
+    const requested = msOf(c.requestedAt);
+    const expected = Math.max(msOf(c.expectedReadyAt) - requested, 60_000);
     return now.getTime() > requested + OVERDUE_FACTOR * expected;
   });
 }

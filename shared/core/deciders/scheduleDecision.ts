@@ -16,10 +16,11 @@ import type { BrainConfig, ScheduledAction, Target } from "../config/schema.js";
 import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Decision } from "../engine/decision.js";
+import { isoAt, isoOf } from "../engine/instants.js";
 import { initialState, type TargetState } from "../engine/targetState.js";
 import { formatNumber } from "../policies/proposal.js";
 import { scheduledActionsOf } from "../schedules/actions.js";
-import { latestRun, type Run, scheduledBoundsAt } from "../schedules/boundsInForce.js";
+import { latestRun, type Run, type ScheduledBounds, scheduledBoundsAt } from "../schedules/boundsInForce.js";
 import { coordinationOf } from "./targets.js";
 
 export type ScheduleInput = {
@@ -33,7 +34,7 @@ export type ScheduleInput = {
 /** A schedule decision: `due` when the bounds in force differ from the target's (something to apply). */
 export type ScheduleDecided = Decided & { due: boolean };
 
-const iso = (t: number) => new Date(t).toISOString();
+const iso = isoAt;
 
 /** How a run is named in a decision: the action, its schedule and the time it ran. */
 export const describeRun = (run: Run): string =>
@@ -73,16 +74,37 @@ export function initialStateAt(
   };
 }
 
+/** The bounds the target's scheduled actions leave in force at `now`. */
+const boundsAt = (config: BrainConfig, target: Target, now: Date): ScheduledBounds =>
+  scheduledBoundsAt(target, scheduledActionsOf(config, target), now.getTime());
+
+const inForce = (bounds: ScheduledBounds, state: TargetState): boolean =>
+  bounds.min === state.bounds.min && bounds.max === state.bounds.max;
+
+/**
+ * The bounds in force at `now` when the target does not have them yet (something to apply), or
+ * null: what the tick asks every minute before deciding anything else, without building the
+ * decision that says they are in force already.
+ */
+export function scheduledBoundsDue(
+  config: BrainConfig,
+  target: Target,
+  state: TargetState,
+  now: Date,
+): ScheduledBounds | null {
+  const bounds = boundsAt(config, target, now);
+  return inForce(bounds, state) ? null : bounds;
+}
+
 export function decideOnSchedule(input: ScheduleInput): ScheduleDecided {
   const { config, target, state, now, decisionId } = input;
-  const bounds = scheduledBoundsAt(target, scheduledActionsOf(config, target), now.getTime());
-  const run = latestRun(bounds);
-  const source = run?.action.ScheduledActionName ?? "config";
-  const trigger = run ? `schedule:${source}@${iso(run.at)}` : `schedule:config@${now.toISOString()}`;
-  if (bounds.min === state.bounds.min && bounds.max === state.bounds.max) {
+  const bounds = boundsAt(config, target, now);
+  if (inForce(bounds, state)) {
+    const run = latestRun(bounds);
+    const source = run?.action.ScheduledActionName ?? "config";
     const decision: Decision = {
       id: decisionId,
-      at: now.toISOString(),
+      at: isoOf(now),
       target: target.id,
       policy: run ? source : null,
       from: state.capacity,
@@ -92,8 +114,31 @@ export function decideOnSchedule(input: ScheduleInput): ScheduleDecided {
       blockedBy: null,
       message: `bounds ${formatNumber(bounds.min)}–${formatNumber(bounds.max)} already in force (${state.bounds.source}${state.bounds.since ? ` since ${state.bounds.since}` : ""})`,
     };
-    return { decision, next: state, changed: false, act: false, trigger, quiet: true, due: false };
+    return {
+      decision,
+      next: state,
+      changed: false,
+      act: false,
+      trigger: triggerOf(run, now),
+      quiet: true,
+      due: false,
+    };
   }
+  return applyScheduledBounds(input, bounds);
+}
+
+/** What a schedule decision is triggered by: the run that last moved the bounds, or the target's own. */
+const triggerOf = (run: Run | null, now: Date): string =>
+  run ? `schedule:${run.action.ScheduledActionName}@${iso(run.at)}` : `schedule:config@${isoOf(now)}`;
+
+/**
+ * Bounds in force that the target does not have yet, applied: they become the target's, and
+ * capacity outside them is put inside at once (BoundsMoved).
+ */
+export function applyScheduledBounds(input: ScheduleInput, bounds: ScheduledBounds): ScheduleDecided {
+  const { config, target, state, now, decisionId } = input;
+  const run = latestRun(bounds);
+  const source = run?.action.ScheduledActionName ?? "config";
   const moved: TargetState = {
     ...state,
     bounds: { min: bounds.min, max: bounds.max, source, since: run ? iso(run.at) : null },
@@ -140,7 +185,7 @@ export function decideOnSchedule(input: ScheduleInput): ScheduleDecided {
     next,
     changed: true,
     act,
-    trigger,
+    trigger: triggerOf(run, now),
     due: true,
     bounds: { min: bounds.min, max: bounds.max },
   };

@@ -34,7 +34,9 @@ import type { BrainConfig, Target, TargetTrackingPolicy } from "../config/schema
 import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Abstention, Decision, Proposal, Reason } from "../engine/decision.js";
+import { isoAt, isoOf, msOf } from "../engine/instants.js";
 import { type Observation, READER_NOT_SERVING, type ReaderInstance } from "../engine/observation.js";
+import { extended } from "../engine/plainData.js";
 import {
   arriving,
   type InFlightChange,
@@ -48,7 +50,7 @@ import { combineTargetTracking, targetTracking } from "../policies/targetTrackin
 import { breachOf, evaluationSpanSeconds, policiesAnswering, stepProposal } from "./alarmDecision.js";
 import { connectionReadersLayer } from "./connectionBudget.js";
 import { measuredCapacity, overdueInFlight, settleInFlight } from "./inFlight.js";
-import { decideOnSchedule } from "./scheduleDecision.js";
+import { applyScheduledBounds, scheduledBoundsDue } from "./scheduleDecision.js";
 import { coordinationOf, provisioningSecondsOf } from "./targets.js";
 import { rememberFloorBeforeBuffer, verticalBuffer } from "./verticalBuffer.js";
 
@@ -93,11 +95,12 @@ export type TickInput = {
 
 const GONE = READER_NOT_SERVING;
 
-const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
+/** The ISO-8601 time `s` seconds after `d`. */
+const isoAfter = (d: Date, s: number) => isoAt(d.getTime() + s * 1000);
 
 export function decideOnTick(input: TickInput): Decided {
   const { config, target, now, decisionId } = input;
-  const at = now.toISOString();
+  const at = isoOf(now);
   const trigger = `tick@${at}`;
   const stored = input.state;
   const settings = config.settings;
@@ -112,9 +115,9 @@ export function decideOnTick(input: TickInput): Decided {
 
   // 2. Scheduled actions whose bounds are not in force yet (a run the schedule function missed,
   //    or a failed invocation): applied, recorded, and nothing more this minute (rule 5).
-  const scheduled = decideOnSchedule({ config, target, state, now, decisionId });
-  if (scheduled.due) {
-    const { due: _, ...decided } = scheduled;
+  const due = scheduledBoundsDue(config, target, state, now);
+  if (due !== null) {
+    const { due: _, ...decided } = applyScheduledBounds({ config, target, state, now, decisionId }, due);
     return { ...decided, trigger };
   }
 
@@ -204,7 +207,7 @@ function reconcile(input: TickInput): Reconciled {
   /** A record of the tick's own bookkeeping: nothing decided, what AWS shows adopted. */
   const bookkeeping = (reason: Reason, from: number, to: number, message: string): Decision => ({
     id: decisionId,
-    at: now.toISOString(),
+    at: isoOf(now),
     target: target.id,
     policy: null,
     from,
@@ -293,13 +296,13 @@ function adoptInFlight(
     // The group's desired capacity as AWS shows it; what is not InService yet is still launching.
     const launching = observation.capacity - observation.inService;
     if (launching <= 0) return [];
-    const at = now.toISOString();
+    const at = isoOf(now);
     return [
       {
         decisionId: `drift@${at}`,
         delta: launching,
         requestedAt: at,
-        expectedReadyAt: addSeconds(now, provisioningSeconds).toISOString(),
+        expectedReadyAt: isoAfter(now, provisioningSeconds),
       },
     ];
   }
@@ -310,19 +313,19 @@ function adoptInFlight(
   );
   const kept = state.inFlight.flatMap((change): InFlightChange[] => {
     const still = (change.resources ?? []).filter((id) => pending.has(id));
-    return still.length > 0 ? [{ ...change, delta: still.length, resources: still }] : [];
+    return still.length > 0 ? [extended(change, { delta: still.length, resources: still })] : [];
   });
   const claimed = new Set(kept.flatMap((c) => c.resources ?? []));
   const unclaimed = [...pending.keys()].filter((id) => !claimed.has(id));
   if (unclaimed.length === 0) return kept;
-  const at = now.toISOString();
+  const at = isoOf(now);
   return [
     ...kept,
     {
       decisionId: `drift@${at}`,
       delta: unclaimed.length,
       requestedAt: at,
-      expectedReadyAt: addSeconds(now, provisioningSeconds).toISOString(),
+      expectedReadyAt: isoAfter(now, provisioningSeconds),
       resources: unclaimed,
     },
   ];
@@ -335,9 +338,7 @@ function adoptInFlight(
  * (a per-instance metric is spread over the instances that serve), combined as AWS combines them.
  */
 function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | Abstention | null {
-  const policies = input.target.policies.filter(
-    (p): p is TargetTrackingPolicy => p.PolicyType === "TargetTrackingScaling",
-  );
+  const { policies, scaleInVoters } = trackingOf(input.target);
   if (policies.length === 0) return null;
   const options = input.config.settings.targetTracking;
   // The capacity in service: a reader being created or an instance still launching serves nothing
@@ -365,12 +366,10 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
 
   const combined = combineTargetTracking(results, ready);
   let chosen = combined;
-  if (!(isProposal(combined) && combined.direction === "out")) {
+  if (!(isProposal(combined) && combined.direction === "out") && scaleInVoters.length < policies.length) {
     // AWS leaves a policy with DisableScaleIn out of the scale-in vote altogether: a policy that is
     // within its target but cannot scale in does not veto the others (combineTargetTracking would).
-    const voters = results.filter(
-      (_, i) => policies[i]?.TargetTrackingScalingPolicyConfiguration.DisableScaleIn !== true,
-    );
+    const voters = results.filter((_, i) => scaleInVoters.includes(i));
     if (voters.length > 0) chosen = combineTargetTracking(voters, ready);
   }
   if (!isProposal(chosen)) return chosen;
@@ -380,10 +379,31 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
       return { layer: chosen.layer, kind: chosen.kind, reason: "WithinTarget", message: chosen.message };
     }
     // The scale-in window's datapoints are the evidence: stabilisation counts from their start.
-    const since = addSeconds(input.now, -options.scaleInDatapoints * 60).toISOString();
-    return { ...chosen, since };
+    const since = isoAfter(input.now, -options.scaleInDatapoints * 60);
+    return extended(chosen, { since });
   }
   return chosen;
+}
+
+/** A target's target-tracking policies, and which of them vote on scale-in (by index). */
+type Tracking = { policies: TargetTrackingPolicy[]; scaleInVoters: number[] };
+
+const trackingCache = new WeakMap<Target, Tracking>();
+
+/** What the configuration fixes of a target's target tracking, read once rather than every minute. */
+function trackingOf(target: Target): Tracking {
+  let tracking = trackingCache.get(target);
+  if (tracking === undefined) {
+    const policies = target.policies.filter(
+      (p): p is TargetTrackingPolicy => p.PolicyType === "TargetTrackingScaling",
+    );
+    const scaleInVoters = policies.flatMap((p, i) =>
+      p.TargetTrackingScalingPolicyConfiguration.DisableScaleIn === true ? [] : [i],
+    );
+    tracking = { policies, scaleInVoters };
+    trackingCache.set(target, tracking);
+  }
+  return tracking;
 }
 
 /**
@@ -394,8 +414,9 @@ function targetTrackingLayer(input: TickInput, state: TargetState): Proposal | A
 function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Abstention)[] {
   const { config, target, now } = input;
   const out: (Proposal | Abstention)[] = [];
-  for (const [alarmName, memory] of Object.entries(state.alarms)) {
-    if (memory.state !== "ALARM" || memory.suppressed) continue;
+  for (const alarmName of Object.keys(state.alarms)) {
+    const memory = state.alarms[alarmName];
+    if (memory === undefined || memory.state !== "ALARM" || memory.suppressed) continue;
     const policies = policiesAnswering(target, alarmName);
     const first = policies[0];
     if (first === undefined) continue;
@@ -409,7 +430,7 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
       });
       continue;
     }
-    const since = addSeconds(new Date(memory.since), -evaluationSpanSeconds(config, alarmName)).toISOString();
+    const since = isoAt(msOf(memory.since) - evaluationSpanSeconds(config, alarmName) * 1000);
     for (const policy of policies) {
       const r = stepProposal(policy, breach, state, now, {
         defaultCooldownSeconds: config.settings.defaultCooldownSeconds,
@@ -417,7 +438,11 @@ function repeatedSteps(input: TickInput, state: TargetState): (Proposal | Absten
       });
       out.push(
         isProposal(r)
-          ? { ...r, reason: "StepRepeated", message: `${alarmName} still in ALARM: ${r.message}`, since }
+          ? extended(r, {
+              reason: "StepRepeated",
+              message: `${alarmName} still in ALARM: ${r.message}`,
+              since,
+            })
           : { ...r, message: `${alarmName} still in ALARM: ${r.message}` },
       );
     }

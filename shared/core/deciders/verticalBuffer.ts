@@ -7,6 +7,7 @@ import type { BrainConfig, Target } from "../config/schema.js";
 import { coordinate } from "../coordination/coordinate.js";
 import type { Decided } from "../engine/decided.js";
 import type { Abstention, Decision, Proposal } from "../engine/decision.js";
+import { msOf } from "../engine/instants.js";
 import { type TargetState, VERTICAL_BUFFER } from "../engine/targetState.js";
 import { formatNumber } from "../policies/proposal.js";
 import { coordinationOf, hardMaxOf } from "./targets.js";
@@ -98,7 +99,7 @@ export function rememberFloorBeforeBuffer(
   // The raise counts as a cooldown of no length (activeCooldowns): forgotten, as ended cooldowns
   // are, when a layer acts; one that has not ended yet for this decision's clock stays.
   const raise = next.floorBeforeBuffer;
-  const ended = raise !== undefined && Date.parse(raise.raisedAt) <= Date.parse(decision.at);
+  const ended = raise !== undefined && msOf(raise.raisedAt) <= msOf(decision.at);
   if (acted && decision.reason !== "BoundsMoved" && ended) delete next.floorBeforeBuffer;
   if (decision.outcome !== "scale-out") return;
   const buffered = proposals.some((p) => p.layer === VERTICAL_BUFFER && p.direction === "out");

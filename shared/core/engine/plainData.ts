@@ -104,3 +104,12 @@ function clone(value: unknown, depth: number): unknown {
   }
   return out;
 }
+
+/**
+ * `{ ...value, ...extra }`: the same properties in the same order. In Node 20 a spread copy given
+ * a property its source lacks costs some microseconds (V8 makes it a new hidden class every time),
+ * ten to twenty times this; the decisions do it every minute. For plain data (no `__proto__` key).
+ */
+export function extended<T extends object, E extends object>(value: T, extra: E): Omit<T, keyof E> & E {
+  return Object.assign({}, value, extra);
+}

@@ -3,6 +3,7 @@
  * and the pure helpers that read it. Times are ISO-8601 strings; the clock is always passed in.
  */
 import type { Direction, Reason } from "./decision.js";
+import { msOf } from "./instants.js";
 
 export type AlarmStateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
@@ -170,8 +171,6 @@ export function initialState(
   };
 }
 
-const ms = (iso: string) => Date.parse(iso);
-
 /** The capacity in service now: what the brain believes in, less what is still provisioning. */
 export function readyCapacity(state: TargetState): number {
   return state.capacity - arriving(state.inFlight);
@@ -188,8 +187,10 @@ export function arriving(changes: readonly InFlightChange[]): number {
  * clock was read before it and that decides after it, on the state it left).
  */
 export function activeCooldowns(state: TargetState, now: Date, direction?: Direction): Cooldown[] {
-  return [...state.cooldowns, ...bufferRaise(state)].filter(
-    (c) => ms(c.endsAt) > now.getTime() && (direction === undefined || c.direction === direction),
+  const cooldowns =
+    state.floorBeforeBuffer === undefined ? state.cooldowns : [...state.cooldowns, ...bufferRaise(state)];
+  return cooldowns.filter(
+    (c) => msOf(c.endsAt) > now.getTime() && (direction === undefined || c.direction === direction),
   );
 }
 
@@ -263,10 +264,12 @@ export function sameState(a: unknown, b: unknown): boolean {
     const left = a as unknown[];
     const right = b as unknown[];
     if (left.length !== right.length) return false;
-    for (let i = 0; i < left.length; i++) if (i in left && !sameState(left[i], right[i])) return false;
+    for (let i = 0; i < left.length; i++)
+      if (i in left && left[i] !== right[i] && !sameState(left[i], right[i])) return false;
     return true;
   }
-  // Walked key by key (a tick compares every state it decides on, twice): no entries built.
+  // Walked key by key (a tick compares every state it decides on, twice): no entries built, and
+  // the parts a decision shares with the state it started from not walked at all.
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
   let defined = 0;
@@ -274,8 +277,9 @@ export function sameState(a: unknown, b: unknown): boolean {
     const value = left[key];
     if (value === undefined) continue;
     defined++;
-    if (!enumerable.call(right, key) || right[key] === undefined || !sameState(value, right[key]))
-      return false;
+    const other = right[key];
+    if (other === undefined || !enumerable.call(right, key)) return false;
+    if (value !== other && !sameState(value, other)) return false;
   }
   for (const key of Object.keys(right)) if (right[key] !== undefined) defined--;
   return defined === 0;

@@ -49,10 +49,7 @@ export function targetTracking(
   options: TargetTrackingOptions,
 ): Proposal | Abstention {
   const cfg = policy.TargetTrackingScalingPolicyConfiguration;
-  const target = cfg.TargetValue;
-  // 0.8 × 3 is 2.4000000000000004: a datapoint of exactly 80% must not count as below it.
-  const low = withoutNoise(options.scaleInRatio * target);
-  const metric = metricName(cfg);
+  const { target, low, metric, targetText, lowText, ratioText } = thresholdsOf(cfg, options);
   const abstain = (reason: Abstention["reason"], message: string): Abstention => ({
     layer: policy.PolicyName,
     kind: "target-tracking",
@@ -62,6 +59,7 @@ export function targetTracking(
 
   const latest = datapoints.at(-1);
   if (!isPresent(latest)) return abstain("NoData", `${metric}: no datapoint for the latest minute`);
+  const value = formatNumber(latest);
 
   const above = streak(datapoints, options.scaleOutDatapoints, (v) => v > target);
   if (above === "held") {
@@ -69,13 +67,13 @@ export function targetTracking(
     // The high alarm fired, so at least one more: at capacity 0 a per-instance metric has nothing to
     // be proportional to, and a breach by a hair can round back to the capacity it started from.
     const desired = Math.max(proportional, capacity + 1);
-    const observed = `${metric} ${formatNumber(latest)} > target ${formatNumber(target)} for ${options.scaleOutDatapoints} min`;
+    const observed = `${metric} ${value} > target ${targetText} for ${options.scaleOutDatapoints} min`;
     const how =
       capacity === 0
         ? "capacity 0 gives a per-instance metric nothing to scale from: asks for at least 1"
         : desired > proportional
-          ? `ceil(${capacity} × ${formatNumber(latest)}/${formatNumber(target)}) keeps ${proportional}: asks for one more`
-          : `ceil(${capacity} × ${formatNumber(latest)}/${formatNumber(target)}) = ${desired}`;
+          ? `ceil(${capacity} × ${value}/${targetText}) keeps ${proportional}: asks for one more`
+          : `ceil(${capacity} × ${value}/${targetText}) = ${desired}`;
     return {
       layer: policy.PolicyName,
       kind: "target-tracking",
@@ -89,7 +87,7 @@ export function targetTracking(
 
   const below = streak(datapoints, options.scaleInDatapoints, (v) => v < low);
   if (below === "held") {
-    const observed = `${metric} ${formatNumber(latest)} < ${formatNumber(low)} (${formatNumber(options.scaleInRatio * 100)}% of target ${formatNumber(target)}) for ${options.scaleInDatapoints} min`;
+    const observed = `${metric} ${value} < ${lowText} (${ratioText}% of target ${targetText}) for ${options.scaleInDatapoints} min`;
     if (cfg.DisableScaleIn === true)
       return abstain("ScaleInDisabled", `${observed}, but DisableScaleIn is set`);
     const desired = proportionalCapacity(capacity, latest, target);
@@ -99,34 +97,73 @@ export function targetTracking(
       direction: "in",
       desired,
       reason: "TargetTrackingScaleIn",
-      message: `${observed}: ceil(${capacity} × ${formatNumber(latest)}/${formatNumber(target)}) = ${desired} (${capacity} → ${desired})`,
+      message: `${observed}: ceil(${capacity} × ${value}/${targetText}) = ${desired} (${capacity} → ${desired})`,
       cooldownSeconds: cfg.ScaleInCooldown ?? DEFAULT_TARGET_TRACKING_COOLDOWN_SECONDS,
     };
   }
 
   // Outside the band but without a full window: a gap or a short history is no evidence either way.
-  const value = formatNumber(latest);
   if (latest > target && above === "incomplete")
     return abstain(
       "NoData",
-      `${metric} ${value} > target ${formatNumber(target)}, but not ${options.scaleOutDatapoints} datapoints in a row`,
+      `${metric} ${value} > target ${targetText}, but not ${options.scaleOutDatapoints} datapoints in a row`,
     );
   if (latest < low && below === "incomplete")
     return abstain(
       "NoData",
-      `${metric} ${value} < ${formatNumber(low)}, but not ${options.scaleInDatapoints} datapoints in a row`,
+      `${metric} ${value} < ${lowText}, but not ${options.scaleInDatapoints} datapoints in a row`,
     );
   if (latest > target)
     return abstain(
       "WithinTarget",
-      `${metric} ${value} > target ${formatNumber(target)} for less than ${options.scaleOutDatapoints} min`,
+      `${metric} ${value} > target ${targetText} for less than ${options.scaleOutDatapoints} min`,
     );
   if (latest < low)
     return abstain(
       "WithinTarget",
-      `${metric} ${value} < ${formatNumber(low)} for less than ${options.scaleInDatapoints} min`,
+      `${metric} ${value} < ${lowText} for less than ${options.scaleInDatapoints} min`,
     );
-  return abstain("WithinTarget", `${metric} ${value} within [${formatNumber(low)}, ${formatNumber(target)}]`);
+  return abstain("WithinTarget", `${metric} ${value} within [${lowText}, ${targetText}]`);
+}
+
+/** A policy's thresholds, and how its messages print them and its metric. */
+type Thresholds = {
+  target: number;
+  /** The scale-in threshold. */
+  low: number;
+  ratio: number;
+  metric: string;
+  targetText: string;
+  lowText: string;
+  ratioText: string;
+};
+
+const thresholds = new WeakMap<TargetTrackingScalingPolicyConfiguration, Thresholds>();
+
+/**
+ * The thresholds of a policy under the options, worked out once: the tick evaluates every policy
+ * every minute, and formatting a number costs more than the rest of the evaluation.
+ */
+function thresholdsOf(
+  cfg: TargetTrackingScalingPolicyConfiguration,
+  options: TargetTrackingOptions,
+): Thresholds {
+  const known = thresholds.get(cfg);
+  if (known && known.target === cfg.TargetValue && known.ratio === options.scaleInRatio) return known;
+  const target = cfg.TargetValue;
+  // 0.8 × 3 is 2.4000000000000004: a datapoint of exactly 80% must not count as below it.
+  const low = withoutNoise(options.scaleInRatio * target);
+  const worked: Thresholds = {
+    target,
+    low,
+    ratio: options.scaleInRatio,
+    metric: metricName(cfg),
+    targetText: formatNumber(target),
+    lowText: formatNumber(low),
+    ratioText: formatNumber(options.scaleInRatio * 100),
+  };
+  thresholds.set(cfg, worked);
+  return worked;
 }
 
 /**
@@ -186,9 +223,13 @@ function streak(
   n: number,
   test: (v: number) => boolean,
 ): "held" | "broken" | "incomplete" {
-  const window = datapoints.slice(Math.max(0, datapoints.length - n));
-  if (window.some((v) => isPresent(v) && !test(v))) return "broken";
-  return window.length === n && window.every(isPresent) ? "held" : "incomplete";
+  let complete = datapoints.length >= n;
+  for (let i = Math.max(0, datapoints.length - n); i < datapoints.length; i++) {
+    const v = datapoints[i];
+    if (!isPresent(v)) complete = false;
+    else if (!test(v)) return "broken";
+  }
+  return complete ? "held" : "incomplete";
 }
 
 function metricName(cfg: TargetTrackingScalingPolicyConfiguration): string {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { BrainConfig, Target } from "../../../shared/core/config/schema.js";
 import { decideOnAlarm } from "../../../shared/core/deciders/alarmDecision.js";
-import { decideOnSchedule } from "../../../shared/core/deciders/scheduleDecision.js";
+import {
+  applyScheduledBounds,
+  decideOnSchedule,
+  scheduledBoundsDue,
+} from "../../../shared/core/deciders/scheduleDecision.js";
 import { decideOnTick } from "../../../shared/core/deciders/tickDecision.js";
 import { initialState, type TargetState } from "../../../shared/core/engine/targetState.js";
 import { virtwayConfig } from "../../support/config.js";
@@ -133,5 +137,18 @@ describe("rule 5: a floor beats every scale-in", () => {
     });
     expect([d.act, d.decision.reason, d.decision.outcome]).toEqual([false, "AtMinCapacity", "held"]);
     expect(d.next.capacity).toBe(3);
+  });
+});
+
+describe("the tick's question: bounds in force that the target does not have yet", () => {
+  it("none while the target has them; the bounds, and the same decision as the schedule's, when it has not", () => {
+    const target = readers();
+    expect(scheduledBoundsDue(config, target, state(3, { bounds: floorInForce }), DURING)).toBeNull();
+    const s = state(1);
+    const due = scheduledBoundsDue(config, target, s, DURING);
+    expect(due).toMatchObject({ min: 3, max: 8 });
+    if (due === null) return;
+    const input = { config, target, state: s, now: DURING, decisionId: "d-1" };
+    expect(applyScheduledBounds(input, due)).toEqual(decideOnSchedule(input));
   });
 });

@@ -83,8 +83,9 @@ export async function withState<T>(
     if (state.target !== target) {
       throw new RangeError(`ledger: a state of ${state.target} was given for ${target}`);
     }
-    // A copy, so that a step that mutates its argument cannot change what the retry starts from.
-    const { next, records, result } = step(plain(state));
+    // A copy, so that a step that mutates its argument cannot change what the retry starts from;
+    // a frozen state (frozenPlain: the in-memory ledger's) cannot be changed, and is already plain.
+    const { next, records, result } = step(Object.isFrozen(state) ? state : plain(state));
     if (next === null && records.length === 0) return { result, state, attempts: attempt, written: null };
     const written = { ...(next ?? state), version: state.version + 1 };
     try {

@@ -43,8 +43,9 @@ export function refused(reason: Reason, message: string, keys: Record<string, st
  * the first four also per target (dimension `target`).
  */
 export function report(results: readonly AlarmResult[]): void {
-  // Lines the logger's level drops are not even built (a replay's month is 172,800 decisions).
-  const logged = logger.level <= LogLevelThreshold.INFO;
+  // Lines the logger drops are not even built (a replay's month is 172,800 decisions); its level
+  // is read only where logs are written (Powertools reads the environment for it).
+  const logged = logsWritten && logger.level <= LogLevelThreshold.INFO;
   for (const r of results) {
     if (r.target === null) {
       if (isRefusal(r.reason)) refused(r.reason, r.message, { alarm: r.alarm });
@@ -112,6 +113,7 @@ export function setMetricsWritten(on: boolean): void {
  * after the first: that step is skipped meanwhile, on this instance only.
  */
 export function setLogsWritten(on: boolean): void {
+  logsWritten = on;
   const own = logger as unknown as { refreshSampleRateCalculation?: () => void };
   if (on) {
     delete own.refreshSampleRateCalculation;
@@ -120,6 +122,9 @@ export function setLogsWritten(on: boolean): void {
   logger.setLogLevel("SILENT");
   own.refreshSampleRateCalculation = () => {};
 }
+
+/** Whether logs are written; see setLogsWritten. */
+let logsWritten = true;
 
 /** Each instance's own `disabled`, as Powertools set it from the environment. */
 const ownDisabled = new WeakMap<Metrics, boolean>();

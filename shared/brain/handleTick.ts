@@ -85,13 +85,14 @@ export async function handleTick(input: {
   const before = new Map(targets.map((t, i) => [t.id, read[i] ?? null]));
 
   // 2. One batch for every series the tick reads.
-  const inAlarm = new Set(
-    [...before.values()].flatMap((s) =>
-      Object.entries(s?.alarms ?? {}).flatMap(([name, m]) =>
-        m.state === "ALARM" && !m.suppressed ? [name] : [],
-      ),
-    ),
-  );
+  const inAlarm = new Set<string>();
+  for (const state of read) {
+    const alarms = state?.alarms ?? {};
+    for (const name of Object.keys(alarms)) {
+      const memory = alarms[name];
+      if (memory?.state === "ALARM" && !memory.suppressed) inAlarm.add(name);
+    }
+  }
   const plan = tickMetricPlan(config, inAlarm);
   let values: MetricValues = new Map();
   if (plan.queries.length > 0) {

@@ -43,12 +43,30 @@ export function parseScheduledEvent(raw: unknown): {
   stated: StatedOrigin;
 } {
   const event = asWritten(raw) ?? parseOrThrow(ScheduledEventSchema, raw, "the Scheduled Event");
+  return { time: event.time, ruleArns: event.resources, stated: ruleOrigin(event) };
+}
+
+/** What the last Scheduled Event said of its origin: the rule sends the same every minute. */
+let lastOrigin: { account: string; region: string; arn: string | undefined; stated: StatedOrigin } | null =
+  null;
+
+/** What the event says of its account and region, read once per rule, account and region. */
+function ruleOrigin(event: { account: string; region: string; resources: string[] }): StatedOrigin {
+  const arn = event.resources[0];
+  const last = lastOrigin;
+  if (last && last.account === event.account && last.region === event.region && last.arn === arn)
+    return last.stated;
   const stated = statedOrigin({
     account: ["account", event.account],
     region: ["region", event.region],
-    arn: ["resources[0]", event.resources[0]],
+    arn: ["resources[0]", arn],
   });
-  return { time: event.time, ruleArns: event.resources, stated };
+  // Shared by the events that say the same: nobody changes it.
+  for (const said of [...stated.account, ...stated.region]) Object.freeze(said);
+  Object.freeze(stated.account);
+  Object.freeze(stated.region);
+  lastOrigin = { account: event.account, region: event.region, arn, stated: Object.freeze(stated) };
+  return stated;
 }
 
 type ScheduledEvent = Pick<

@@ -49,6 +49,9 @@ const TIMES = [
   "9999-12-31T23:59:59Z",
   "2026-11-23T19:02:00+00:00",
   "2026-11-23T19:02:00.123+0000",
+  "2026-11-23T19:02:00+0000",
+  "2026-02-30T19:02:00.123+0000",
+  "2026-11-23T19:02:00.123-0000",
   "2026-11-23T19:02Z",
   "2026-11-23 19:02:00Z",
   "2026-11-23T19:02:00z",
@@ -112,17 +115,19 @@ describe("a Scheduled Event as EventBridge writes it", () => {
     expect(accepted).toBeLessThan(1900);
   });
 
-  it("a timestamp in EventBridge's form reads as isoTimestamp reads it; another form is left to it", () => {
+  it("a timestamp as EventBridge or CloudWatch writes it reads as isoTimestamp reads it; another form is left to it", () => {
     for (const time of TIMES) {
       const written = writtenTimestamp(time);
       if (written !== null) expect(written).toBe(isoTimestamp(time));
       else
         expect(
-          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/.test(time) && isoTimestamp(time) !== null,
+          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?(Z|\+0000)$/.test(time) &&
+            isoTimestamp(time) !== null,
         ).toBe(false);
     }
     expect(writtenTimestamp("2026-11-23T19:02:00Z")).toBe("2026-11-23T19:02:00.000Z");
     expect(writtenTimestamp("2026-11-23T19:02:00+00:00")).toBeNull();
+    expect(writtenTimestamp("2026-11-23T19:01:08.123+0000")).toBe("2026-11-23T19:01:08.123Z");
   });
 
   it("a refused one names its problems as the schema does", () => {

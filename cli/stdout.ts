@@ -7,7 +7,7 @@
  */
 import { Console } from "node:console";
 import { Writable } from "node:stream";
-import { logger, setMetricsWritten } from "../functions/lib/observability.js";
+import { logger, setLogsWritten, setMetricsWritten } from "../functions/lib/observability.js";
 
 /** Runs `work` with standard output written by `write` instead, and puts it back after. */
 async function withStdout<T>(write: typeof process.stdout.write, work: () => Promise<T>): Promise<T> {
@@ -49,7 +49,7 @@ export async function withFunctionOutput<T>(
   if (verbose) logger.setLogLevel(logLevelFromEnv());
   else if (!formatted) {
     // Unwritten, neither the logs nor the metrics need be formatted.
-    logger.setLogLevel("SILENT");
+    setLogsWritten(false);
     setMetricsWritten(false);
   }
   // Whole lines: an EMF object and its newline may come in separate writes.
@@ -68,6 +68,7 @@ export async function withFunctionOutput<T>(
   } finally {
     if (pending !== "") toErr(pending);
     target.console = ownConsole;
+    setLogsWritten(true);
     logger.setLogLevel(level);
     setMetricsWritten(true);
   }

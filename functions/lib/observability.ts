@@ -4,7 +4,7 @@
  * be shown to come from the brain's account, region and CloudWatch is logged as a warning with its
  * reason and counted in `Refused`: an alarm on that metric tells of a misrouted or forged event.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
+import { Logger, LogLevelThreshold } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { AppliedDecision } from "../../shared/brain/applyDecision.js";
 import type { AlarmResult } from "../../shared/brain/handleAlarm.js";
@@ -43,21 +43,27 @@ export function refused(reason: Reason, message: string, keys: Record<string, st
  * the first four also per target (dimension `target`).
  */
 export function report(results: readonly AlarmResult[]): void {
+  // Lines the logger drops are not even built (a replay's month is 172,800 decisions); its level
+  // is read only where logs are written (Powertools reads the environment for it).
+  const logged = logsWritten && logger.level <= LogLevelThreshold.INFO;
   for (const r of results) {
     if (r.target === null) {
       if (isRefusal(r.reason)) refused(r.reason, r.message, { alarm: r.alarm });
-      else logger.info(`acknowledged: ${r.message}`, { alarm: r.alarm, reason: r.reason });
+      else if (logged) logger.info(`acknowledged: ${r.message}`, { alarm: r.alarm, reason: r.reason });
       continue;
     }
-    logger.info(`${r.target}: ${r.outcome} ${r.from} → ${r.to}: ${r.message}`, {
-      target: r.target,
-      decision: r.id,
-      reason: r.reason,
-      status: r.status,
-      policy: r.policy,
-      blockedBy: r.blockedBy,
-    });
+    if (logged)
+      logger.info(`${r.target}: ${r.outcome} ${r.from} → ${r.to}: ${r.message}`, {
+        target: r.target,
+        decision: r.id,
+        reason: r.reason,
+        status: r.status,
+        policy: r.policy,
+        blockedBy: r.blockedBy,
+      });
   }
+  // Unwritten (see setMetricsWritten), counts would be dropped unread at publishing.
+  if (!written) return;
   const decided = results.filter((r): r is AppliedDecision => r.target !== null);
   count(metrics, decided);
   // The same counts per target, each target's in one EMF record with its own dimension.
@@ -86,19 +92,39 @@ function targetMetrics(target: string): Metrics {
   return kept;
 }
 
-/** Whether metrics are serialised and written; see setMetricsWritten. */
+/** Whether metrics are counted, serialised and written; see setMetricsWritten. */
 let written = true;
 
 /**
- * Metrics serialised to EMF and written (as in Lambda), or counted and dropped at publishing: the
- * command line turns writing off where it discards the functions' output anyway (a replay's month
- * is 43,200 ticks, each publishing five EMF objects). Powertools reads its own switch
+ * Metrics counted, serialised to EMF and written (as in Lambda), or neither counted nor written:
+ * the command line turns writing off where it discards the functions' output anyway (a replay's
+ * month is 43,200 ticks, each publishing five EMF objects). Powertools reads its own switch
  * (POWERTOOLS_METRICS_DISABLED) only when an instance is built, so each instance is set here.
  */
 export function setMetricsWritten(on: boolean): void {
   written = on;
   for (const m of [metrics, ...metricsByTarget.values()]) disable(m, !on);
 }
+
+/**
+ * Logs written at the logger's level (as in Lambda), or none: the command line silences them where
+ * it discards the functions' output. Powertools puts the level back to its initial one at every
+ * invocation (refreshSampleRateCalculation, for its debug sampling), which would undo the silence
+ * after the first: that step is skipped meanwhile, on this instance only.
+ */
+export function setLogsWritten(on: boolean): void {
+  logsWritten = on;
+  const own = logger as unknown as { refreshSampleRateCalculation?: () => void };
+  if (on) {
+    delete own.refreshSampleRateCalculation;
+    return;
+  }
+  logger.setLogLevel("SILENT");
+  own.refreshSampleRateCalculation = () => {};
+}
+
+/** Whether logs are written; see setLogsWritten. */
+let logsWritten = true;
 
 /** Each instance's own `disabled`, as Powertools set it from the environment. */
 const ownDisabled = new WeakMap<Metrics, boolean>();

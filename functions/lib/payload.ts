@@ -14,26 +14,63 @@ import { logger, metrics } from "./observability.js";
  */
 export const MAX_PAYLOAD_DEPTH = 64;
 
-/** The payload's nesting depth, walked without recursion and given up past `max` (so it is bounded). */
-function depthBeyond(value: unknown, max: number): number | null {
+/**
+ * The payload's nesting depth past `max` (null within it), and a bound on its size: never less than
+ * the UTF-8 bytes of its JSON (a string unit takes at most 6 bytes escaped, a number at most 25
+ * characters, `-0.0000012345678901234567`; an array's holes are written as null), so that only a payload that may be too large is serialised to be measured.
+ * Walked without recursion and given up past `max` (so it is bounded); a value that JSON writes
+ * otherwise than as plain data (toJSON, a bigint, a class instance) has no bound.
+ */
+export function measurePayload(value: unknown, max: number): { depth: number | null; bound: number } {
+  let bound = 0;
   const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
-    if (next.depth > max) return next.depth;
-    if (typeof next.value !== "object" || next.value === null) continue;
-    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+    if (next.depth > max) return { depth: next.depth, bound: Number.POSITIVE_INFINITY };
+    const v = next.value;
+    // Its separator, and undefined written as null in an array.
+    bound += 1 + valueBound(v);
+    if (typeof v !== "object" || v === null) continue;
+    if (Array.isArray(v)) bound += 5 * v.length;
+    else for (const key of Object.keys(v)) bound += 1 + stringBound(key);
+    for (const child of Object.values(v)) pending.push({ value: child, depth: next.depth + 1 });
   }
-  return null;
+  return { depth: null, bound };
+}
+
+const stringBound = (text: string): number => 2 + 6 * text.length;
+
+/** At most what JSON writes for the value itself (an object's or array's brackets alone). */
+function valueBound(value: unknown): number {
+  switch (typeof value) {
+    case "string":
+      return stringBound(value);
+    case "number":
+      return 25;
+    case "object": {
+      if (value === null) return 4;
+      const proto = Object.getPrototypeOf(value);
+      const plain = proto === Object.prototype || proto === Array.prototype || proto === null;
+      return plain && typeof (value as { toJSON?: unknown }).toJSON !== "function"
+        ? 2
+        : Number.POSITIVE_INFINITY;
+    }
+    case "bigint":
+      return Number.POSITIVE_INFINITY;
+    default:
+      // A boolean, or what JSON leaves out (undefined, a function, a symbol) or writes as null.
+      return 5;
+  }
 }
 
 type CheckedPayload = ParsedEvent | { type: "invalid"; error: { message: string; problems: Problem[] } };
 
 function parsePayload(event: unknown, maxPayloadBytes: number): CheckedPayload {
   try {
-    const depth = depthBeyond(event, MAX_PAYLOAD_DEPTH);
+    const { depth, bound } = measurePayload(event, MAX_PAYLOAD_DEPTH);
     if (depth !== null) {
       throw new PayloadError(`the payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels (${depth} or more)`);
     }
-    const bytes = Buffer.byteLength(JSON.stringify(event) ?? "");
+    const bytes = bound > maxPayloadBytes ? Buffer.byteLength(JSON.stringify(event) ?? "") : 0;
     if (bytes > maxPayloadBytes) {
       throw new PayloadError(`the payload is ${bytes} bytes; settings.maxPayloadBytes is ${maxPayloadBytes}`);
     }

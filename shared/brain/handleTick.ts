@@ -15,7 +15,7 @@
  * mutates. What is written and called, and why, is in docs/tick.md.
  */
 
-import type { BrainConfig, Target } from "../core/config/schema.js";
+import type { Alarm, BrainConfig, Target } from "../core/config/schema.js";
 import { budgetOfGroup } from "../core/connections/budgets.js";
 import { nativeScaleInAction } from "../core/deciders/coexistence.js";
 import { connectionCapOf, readersForBudget, wantedCapacity } from "../core/deciders/connectionBudget.js";
@@ -27,7 +27,7 @@ import { arriving, initialState, type TargetState } from "../core/engine/targetS
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
 import { coexist } from "./coexist.js";
 import { publishPools, shrinkPoolsFirst } from "./connectionPools.js";
-import { alarmValue, metricWindow, planTickMetrics, policyDatapoints } from "./metricQueries.js";
+import { alarmValue, metricWindow, policyDatapoints, tickMetricPlan } from "./metricQueries.js";
 import { foreignOrigin, type Origin } from "./origin.js";
 import type { MetricSource, MetricValues } from "./ports/metrics.js";
 import type { NativeScaling } from "./ports/nativeScaling.js";
@@ -77,7 +77,7 @@ export async function handleTick(input: {
   const { ledger } = ports;
   const at = now.toISOString();
   const problems: string[] = [];
-  const targets = readersBeforeFloors(config.targets);
+  const { targets, alarmsByName, datapoints } = layoutOf(config);
 
   // 1. What the ledger holds, before anything is observed: a write after this read makes the
   //    observation of that target untrustworthy for this minute.
@@ -85,14 +85,15 @@ export async function handleTick(input: {
   const before = new Map(targets.map((t, i) => [t.id, read[i] ?? null]));
 
   // 2. One batch for every series the tick reads.
-  const inAlarm = new Set(
-    [...before.values()].flatMap((s) =>
-      Object.entries(s?.alarms ?? {}).flatMap(([name, m]) =>
-        m.state === "ALARM" && !m.suppressed ? [name] : [],
-      ),
-    ),
-  );
-  const plan = planTickMetrics(config, inAlarm);
+  const inAlarm = new Set<string>();
+  for (const state of read) {
+    const alarms = state?.alarms ?? {};
+    for (const name of Object.keys(alarms)) {
+      const memory = alarms[name];
+      if (memory?.state === "ALARM" && !memory.suppressed) inAlarm.add(name);
+    }
+  }
+  const plan = tickMetricPlan(config, inAlarm);
   let values: MetricValues = new Map();
   if (plan.queries.length > 0) {
     try {
@@ -101,11 +102,9 @@ export async function handleTick(input: {
       problems.push(`GetMetricData: ${errorText(error)}; every metric reads as missing this minute`);
     }
   }
-  const tt = config.settings.targetTracking;
-  const datapoints = Math.max(tt.scaleOutDatapoints, tt.scaleInDatapoints);
   const alarmValues: Record<string, number | null> = {};
   for (const name of inAlarm) {
-    const alarm = config.alarms.find((a) => a.AlarmName === name);
+    const alarm = alarmsByName.get(name);
     const periods = alarm && "EvaluationPeriods" in alarm ? alarm.EvaluationPeriods : 1;
     alarmValues[name] = alarmValue(values, plan.alarms[name], periods);
   }
@@ -247,6 +246,32 @@ export async function handleTick(input: {
     }
   }
   return { decisions, quiet, problems };
+}
+
+/**
+ * What the configuration fixes for every tick, worked out once per configuration (a container's
+ * life): the targets in decision order, the alarms by name, how many datapoints target tracking reads.
+ */
+type TickLayout = { targets: Target[]; alarmsByName: Map<string, Alarm>; datapoints: number };
+
+const layouts = new WeakMap<BrainConfig, TickLayout>();
+
+function layoutOf(config: BrainConfig): TickLayout {
+  let layout = layouts.get(config);
+  if (!layout) {
+    const tt = config.settings.targetTracking;
+    const alarmsByName = new Map<string, Alarm>();
+    // The first of a name, as a search of the list finds it.
+    for (const alarm of config.alarms)
+      if (!alarmsByName.has(alarm.AlarmName)) alarmsByName.set(alarm.AlarmName, alarm);
+    layout = {
+      targets: readersBeforeFloors(config.targets),
+      alarmsByName,
+      datapoints: Math.max(tt.scaleOutDatapoints, tt.scaleInDatapoints),
+    };
+    layouts.set(config, layout);
+  }
+  return layout;
 }
 
 /** The readers of a cluster the ledger believes available (in service, not in flight): before any observation. */

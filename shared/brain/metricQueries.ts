@@ -301,6 +301,34 @@ export function planTickMetrics(config: BrainConfig, alarmsInAlarm: ReadonlySet<
   return { queries, policies, alarms, windowSeconds: Math.ceil(longest / step) * step };
 }
 
+/**
+ * planTickMetrics, resolved once per configuration and set of alarms in ALARM, then shared by the
+ * ticks that find the same set (a container's every minute, mostly): a plan is never changed by
+ * those who read it. The sets remembered per configuration are bounded, the oldest dropped first.
+ */
+export function tickMetricPlan(config: BrainConfig, alarmsInAlarm: ReadonlySet<string>): TickMetricPlan {
+  let plans = plansByConfig.get(config);
+  if (!plans) {
+    plans = new Map();
+    plansByConfig.set(config, plans);
+  }
+  // Names the configuration does not hold plan nothing: the key is the configured alarms in ALARM.
+  let key = "";
+  config.alarms.forEach((alarm, ai) => {
+    if (alarmsInAlarm.has(alarm.AlarmName)) key += `${ai},`;
+  });
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = planTickMetrics(config, alarmsInAlarm);
+    if (plans.size >= PLANS_KEPT) plans.delete(plans.keys().next().value as string);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+const PLANS_KEPT = 64;
+const plansByConfig = new WeakMap<BrainConfig, Map<string, TickMetricPlan>>();
+
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
 

@@ -60,6 +60,9 @@ export const fullJitter =
     return sleep(random() * Math.min(capMs, baseMs * 2 ** attempt));
   };
 
+/** Full jitter's defaults: one for every call (it draws afresh on each wait). */
+const DEFAULT_BACKOFF = fullJitter();
+
 /**
  * Runs `step` on the target's current state (or `init()` for a target never seen) and commits its
  * result with one conditional write; on a conflict re-reads and runs `step` again. The step must
@@ -75,7 +78,7 @@ export async function withState<T>(
   options: WithStateOptions = {},
 ): Promise<Committed<T>> {
   const maxAttempts = options.maxAttempts ?? 50;
-  const backoff = options.backoff ?? fullJitter();
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
   let known = options.state;
   for (let attempt = 1; ; attempt++) {
     const state = known ?? (await ledger.read(target)) ?? init();
@@ -83,8 +86,9 @@ export async function withState<T>(
     if (state.target !== target) {
       throw new RangeError(`ledger: a state of ${state.target} was given for ${target}`);
     }
-    // A copy, so that a step that mutates its argument cannot change what the retry starts from.
-    const { next, records, result } = step(plain(state));
+    // A copy, so that a step that mutates its argument cannot change what the retry starts from;
+    // a frozen state (frozenPlain: the in-memory ledger's) cannot be changed, and is already plain.
+    const { next, records, result } = step(Object.isFrozen(state) ? state : plain(state));
     if (next === null && records.length === 0) return { result, state, attempts: attempt, written: null };
     const written = { ...(next ?? state), version: state.version + 1 };
     try {

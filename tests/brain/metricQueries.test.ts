@@ -11,6 +11,7 @@ import {
   renameIds,
   targetGroupOf,
   targetTrackingMetric,
+  tickMetricPlan,
 } from "../../shared/brain/metricQueries.js";
 import type { BrainConfig, Target, TargetTrackingPolicy } from "../../shared/core/config/schema.js";
 import { virtwayConfig } from "../support/config.js";
@@ -242,6 +243,35 @@ describe("one tick's batch", () => {
     expect(planTickMetrics(cfg, new Set(["virtway-readers-cpu-low"])).windowSeconds).toBe(6 * 300);
     Object.assign(slow, { Period: 120, EvaluationPeriods: 1 });
     expect(planTickMetrics(cfg, new Set(["virtway-readers-cpu-low"])).windowSeconds).toBe(16 * 60);
+  });
+
+  it("is resolved once per configuration and set of configured alarms in ALARM, then shared", () => {
+    const cfg: BrainConfig = structuredClone(config);
+    const high = new Set(["virtway-readers-connections-high", "virtway-api-requests-high"]);
+    const plan = tickMetricPlan(cfg, high);
+    expect(plan).toEqual(planTickMetrics(cfg, high));
+    // The same set in another order, or with a name the configuration does not hold: the same plan.
+    expect(tickMetricPlan(cfg, new Set([...high].reverse()))).toBe(plan);
+    expect(tickMetricPlan(cfg, new Set([...high, "not-configured"]))).toBe(plan);
+    expect(tickMetricPlan(cfg, new Set())).toEqual(planTickMetrics(cfg, new Set()));
+    expect(tickMetricPlan(cfg, new Set())).not.toBe(plan);
+    // Another configuration has plans of its own.
+    const other: BrainConfig = structuredClone(cfg);
+    other.settings.targetTracking.scaleInDatapoints = 5;
+    expect(tickMetricPlan(other, high).windowSeconds).toBe(6 * 60);
+    expect(tickMetricPlan(cfg, high).windowSeconds).toBe(16 * 60);
+  });
+
+  it("keeps a bounded number of sets per configuration, resolving a dropped one again", () => {
+    const cfg: BrainConfig = structuredClone(config);
+    const first = tickMetricPlan(cfg, new Set([cfg.alarms[0]!.AlarmName]));
+    // Every subset of the configured alarms (2^8): more sets than are kept.
+    const names = cfg.alarms.map((a) => a.AlarmName);
+    for (let mask = 0; mask < 2 ** names.length; mask++)
+      tickMetricPlan(cfg, new Set(names.filter((_, i) => mask & (1 << i))));
+    const again = tickMetricPlan(cfg, new Set([cfg.alarms[0]!.AlarmName]));
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 
   it("the window ends at the start of the current minute", () => {

@@ -3,7 +3,10 @@
  * even formatted (replay's month is 43,200 ticks), except under `bench`, whose figures include
  * what logging costs a function in Lambda; and the logger's level is put back afterwards.
  */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { lambdaContext } from "../../cli/lambdaContext.js";
 import { withFunctionOutput, withStdoutDiscarded } from "../../cli/stdout.js";
 import { logger } from "../../functions/lib/observability.js";
 
@@ -22,6 +25,19 @@ describe("the functions' logs on the command line", () => {
   it("unwanted: the logger is silent meanwhile, then at its level again", async () => {
     expect(await levelInside((work) => withFunctionOutput(false, work))).toBe("SILENT");
     expect(logger.getLevelName()).toBe("INFO");
+  });
+
+  it("unwanted: silent in every invocation, though Powertools resets the level at each, and reset again after", async () => {
+    // A function under Powertools' logger middleware, as brainFunction builds them.
+    const fn = middy(async () => logger.getLevelName()).use(injectLambdaContext(logger, { resetKeys: true }));
+    const invoke = (n: number) => fn({}, lambdaContext("tick", `r${n}`));
+    const levels = await withFunctionOutput(false, async () => [
+      await invoke(1),
+      await invoke(2),
+      await invoke(3),
+    ]);
+    expect(levels).toEqual(["SILENT", "SILENT", "SILENT"]);
+    expect(await invoke(4)).toBe("INFO");
   });
 
   it("under bench: at the logger's own level, formatted as in Lambda, then dropped", async () => {

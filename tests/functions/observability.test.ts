@@ -71,7 +71,7 @@ describe("the metrics of a report", () => {
     expect(directive?.Dimensions[0]?.sort()).toEqual(["service", "target"]);
   });
 
-  it("are counted and not written while the command line discards them, and written again after", () => {
+  it("are neither counted nor written while the command line discards them, and written again after", () => {
     vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "false");
     setMetricsWritten(false);
     try {

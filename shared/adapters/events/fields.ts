@@ -4,7 +4,7 @@
  */
 import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
-import { isoTimestamp } from "../../core/alarms/timestamps.js";
+import { isoTimestamp, TIMESTAMP_RANGE } from "../../core/alarms/timestamps.js";
 import type { AlarmStateValue } from "../../core/engine/targetState.js";
 import { PayloadError, type Problem } from "../../core/errors.js";
 import { type Path, problemsFromZod } from "../../core/problems.js";
@@ -34,7 +34,7 @@ export function timestampField(what: string) {
         ctx.issues.push({ code: "custom", message: `no ${what}: the field is missing`, input: value });
         return z.NEVER;
       }
-      const iso = isoTimestamp(value);
+      const iso = (typeof value === "string" ? writtenTimestamp(value) : null) ?? isoTimestamp(value);
       if (iso === null) {
         ctx.issues.push({
           code: "custom",
@@ -49,6 +49,24 @@ export function timestampField(what: string) {
     }),
   );
 }
+
+/**
+ * A timestamp as EventBridge writes it (`2026-11-23T19:02:00Z`, or with milliseconds) or as
+ * CloudWatch does (`2026-11-23T19:01:08.123+0000`), read without isoTimestamp's search through
+ * every form a timestamp comes in: the same ISO-8601 UTC, or null for any other text (which
+ * isoTimestamp then reads, or refuses).
+ */
+export function writtenTimestamp(text: string): string | null {
+  // The years 0000 to 0099 are left to isoTimestamp too, read as it reads them.
+  if (!WRITTEN.test(text) || text.startsWith("00")) return null;
+  const millis = Date.parse(text.endsWith("Z") ? text : `${text.slice(0, -5)}Z`);
+  if (!(millis <= TIMESTAMP_RANGE.max)) return null;
+  const iso = new Date(millis).toISOString();
+  // A date that does not exist (2026-02-30) rolls over, and is left to isoTimestamp to refuse.
+  return iso.startsWith(text.slice(0, 19)) ? iso : null;
+}
+
+const WRITTEN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?(Z|\+0000)$/;
 
 /** A finite number that is no timestamp is epoch time outside the years 0001 to 9999. */
 const outOfRange = (value: unknown): boolean => typeof value === "number" && Number.isFinite(value);

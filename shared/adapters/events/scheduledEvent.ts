@@ -8,7 +8,7 @@
  */
 import * as z from "zod/mini";
 import { EventBridgeEnvelope } from "./envelopes.js";
-import { parseOrThrow, timestampField } from "./fields.js";
+import { parseOrThrow, timestampField, writtenTimestamp } from "./fields.js";
 import { type StatedOrigin, statedOrigin } from "./identity.js";
 
 /**
@@ -42,11 +42,55 @@ export function parseScheduledEvent(raw: unknown): {
   ruleArns: string[];
   stated: StatedOrigin;
 } {
-  const event = parseOrThrow(ScheduledEventSchema, raw, "the Scheduled Event");
+  const event = asWritten(raw) ?? parseOrThrow(ScheduledEventSchema, raw, "the Scheduled Event");
+  return { time: event.time, ruleArns: event.resources, stated: ruleOrigin(event) };
+}
+
+/** What the last Scheduled Event said of its origin: the rule sends the same every minute. */
+let lastOrigin: { account: string; region: string; arn: string | undefined; stated: StatedOrigin } | null =
+  null;
+
+/** What the event says of its account and region, read once per rule, account and region. */
+function ruleOrigin(event: { account: string; region: string; resources: string[] }): StatedOrigin {
+  const arn = event.resources[0];
+  const last = lastOrigin;
+  if (last && last.account === event.account && last.region === event.region && last.arn === arn)
+    return last.stated;
   const stated = statedOrigin({
     account: ["account", event.account],
     region: ["region", event.region],
-    arn: ["resources[0]", event.resources[0]],
+    arn: ["resources[0]", arn],
   });
-  return { time: event.time, ruleArns: event.resources, stated };
+  // Shared by the events that say the same: nobody changes it.
+  for (const said of [...stated.account, ...stated.region]) Object.freeze(said);
+  Object.freeze(stated.account);
+  Object.freeze(stated.region);
+  lastOrigin = { account: event.account, region: event.region, arn, stated: Object.freeze(stated) };
+  return stated;
+}
+
+type ScheduledEvent = Pick<
+  z.output<typeof ScheduledEventSchema>,
+  "time" | "account" | "region" | "resources"
+>;
+
+/**
+ * The fields the tick reads from a Scheduled Event as EventBridge writes it (every field of the
+ * schema there, of its type, the time in EventBridge's own form), read directly: the schema reads
+ * every minute's event to the same values (tests/adapters/events/scheduledEvent.test.ts holds the
+ * two together). Null for anything else, which the schema then reads, or refuses with its problems.
+ */
+function asWritten(raw: unknown): ScheduledEvent | null {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const event = raw as Record<string, unknown>;
+  const { version, id, account, region, time, resources } = event;
+  if (event["detail-type"] !== "Scheduled Event" || event.source !== "aws.events") return null;
+  if (typeof version !== "string" || typeof id !== "string") return null;
+  if (typeof account !== "string" || typeof region !== "string" || typeof time !== "string") return null;
+  const replayName = event["replay-name"];
+  if (replayName !== undefined && typeof replayName !== "string") return null;
+  if (event.detail === undefined || !Array.isArray(resources)) return null;
+  for (let i = 0; i < resources.length; i++) if (typeof resources[i] !== "string") return null;
+  const iso = writtenTimestamp(time);
+  return iso === null ? null : { time: iso, account, region, resources: [...(resources as string[])] };
 }

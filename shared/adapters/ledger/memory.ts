@@ -1,7 +1,8 @@
 /**
  * The ledger in memory, for replay's speed: the same behaviour as the DynamoDB adapter (the
  * contract suite runs against both), the same outbox rules, the same log keys and TTL values.
- * Stored values are copies, so callers cannot change what the ledger holds behind its back.
+ * Stored values are copies, so callers cannot change what the ledger holds behind its back; a
+ * state is stored frozen (frozenPlain) and handed out as it is, since nobody can change it.
  */
 
 import {
@@ -9,6 +10,7 @@ import {
   claimable,
   DEFAULT_DECISIONS_LIMIT,
   type DecisionRecord,
+  frozenPlain,
   type LogItem,
   logItem,
   mergeDecisions,
@@ -47,7 +49,7 @@ export class MemoryLedger extends CheckedLedger {
   async read(target: string): Promise<TargetState | null> {
     await tick();
     const item = this.#states.get(target);
-    return item ? plain(item.state) : null;
+    return item ? item.state : null;
   }
 
   protected async store(
@@ -66,7 +68,7 @@ export class MemoryLedger extends CheckedLedger {
     // The drain and the check-and-set run without yielding: nothing can slip in between here.
     for (const record of plan.drain) this.#put(target, record);
     const outbox = plan.keep(new Set(plan.drain.map((r) => r.id)));
-    this.#states.set(target, { state: plain(next), outbox });
+    this.#states.set(target, { state: frozenPlain(next), outbox });
     return { drained: plan.drain.length, outbox: outbox.length };
   }
 

@@ -301,6 +301,18 @@ export function mergeDecisions(
 /** A JSON-safe deep copy: drops undefined values as DynamoDB's marshalling would. */
 export const plain = <T>(value: T): T => jsonCopy(value);
 
+/**
+ * A plain copy (above), frozen to its depths: a ledger can hand it out as often as it is read
+ * without copying it again, since nobody can change it (withState decides on it as it is).
+ */
+export const frozenPlain = <T>(value: T): T => deepFreeze(jsonCopy(value));
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  for (const item of Object.values(value)) deepFreeze(item);
+  return Object.freeze(value);
+}
+
 /** The checks every adapter makes before a write. */
 export function assertWritable(next: TargetState, expectedVersion: number): void {
   if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {

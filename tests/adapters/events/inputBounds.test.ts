@@ -4,8 +4,9 @@
  * refusal is acknowledged (an error in the result), never a retry.
  */
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_PAYLOAD_DEPTH, payloadFor } from "../../../functions/lib/payload.js";
+import { MAX_PAYLOAD_DEPTH, measurePayload, payloadFor } from "../../../functions/lib/payload.js";
 import { parseEvent } from "../../../shared/adapters/events/parseEvent.js";
 import { isoTimestamp, TIMESTAMP_RANGE, timestampMillis } from "../../../shared/core/alarms/timestamps.js";
 import { PayloadError } from "../../../shared/core/errors.js";
@@ -98,5 +99,57 @@ describe("timestamps outside the years 0001 to 9999", () => {
         message: expect.stringMatching(/outside the years 0001 to 9999/),
       }),
     );
+  });
+});
+
+describe("the payload's size, bounded before it is measured", () => {
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? "");
+
+  it("never under what its JSON takes, for any JSON value or object", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.jsonValue(), fc.anything({ withSparseArray: true, withNullPrototype: true })),
+        (value) => {
+          const { depth, bound } = measurePayload(value, MAX_PAYLOAD_DEPTH);
+          if (depth === null && Number.isFinite(bound)) expect(bound).toBeGreaterThanOrEqual(bytes(value));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("at the edges: escapes, lone surrogates, the longest numbers, holes", () => {
+    const edges: unknown[] = [
+      '\u0000\u001f"\\',
+      "\ud800",
+      "😀".repeat(10),
+      -0.0000048132895941297615,
+      -Number.MAX_VALUE,
+      new Array(1000),
+      [undefined, () => 1, Symbol("s")],
+      { a: undefined, b: () => 1 },
+      undefined,
+    ];
+    for (const value of edges)
+      expect(measurePayload(value, MAX_PAYLOAD_DEPTH).bound).toBeGreaterThanOrEqual(bytes(value));
+  });
+
+  it("has none for what JSON writes otherwise than as plain data, which is then measured", () => {
+    for (const value of [{ at: new Date(0) }, { toJSON: () => "x".repeat(100) }, [1n]])
+      expect(measurePayload(value, MAX_PAYLOAD_DEPTH).bound).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("a payload over settings.maxPayloadBytes is still refused with its size", () => {
+    const event = { ...sample("tick.json"), detail: { note: "é".repeat(300) } };
+    const size = bytes(event);
+    expect(payloadFor(event, size - 1, "scheduled")).toEqual({
+      acknowledged: {
+        error: {
+          message: `the payload is ${size} bytes; settings.maxPayloadBytes is ${size - 1}`,
+          problems: [],
+        },
+      },
+    });
+    expect(payloadFor(event, size, "scheduled")).toHaveProperty("event");
   });
 });

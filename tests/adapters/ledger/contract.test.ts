@@ -326,7 +326,7 @@ function ledgerContract(adapter: Adapter): void {
     expect(await ledger.targets()).toEqual(["virtway-acu-floor", "virtway-frontend", "virtway-readers"]);
   });
 
-  it("round-trips the state exactly, and hands out copies", async () => {
+  it("round-trips the state exactly, and hands out what callers cannot change behind its back", async () => {
     const { ledger } = await fresh();
     const full = state(1, {
       capacity: 4.5,
@@ -373,8 +373,18 @@ function ledgerContract(adapter: Adapter): void {
     await ledger.write(full, 0, []);
     const read = await ledger.read(T);
     expect(read).toStrictEqual(full);
-    read!.inFlight.pop();
-    read!.alarms["virtway-readers-cpu-high-70"]!.state = "OK";
+    // A copy of its own, or frozen (memory's): changing it either changes nothing or is refused.
+    const change = (what: () => void) => {
+      try {
+        what();
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+      }
+    };
+    change(() => read!.inFlight.pop());
+    change(() => {
+      read!.alarms["virtway-readers-cpu-high-70"]!.state = "OK";
+    });
     full.capacity = 99;
     expect(await ledger.read(T)).toEqual({ ...full, capacity: 4.5 });
   });

@@ -18,6 +18,7 @@
 import type { Target } from "../core/config/schema.js";
 import { refusedBufferRaise } from "../core/deciders/verticalBuffer.js";
 import type { Decided } from "../core/engine/decided.js";
+import { extended } from "../core/engine/plainData.js";
 import type { Reservation, TargetState } from "../core/engine/targetState.js";
 import type { ActuatorFor, AppliedChange } from "./ports/actuator.js";
 import type { DecisionRecord, DecisionStatus, Ledger } from "./ports/ledger.js";
@@ -79,12 +80,11 @@ export async function commitDecision(input: CommitInput): Promise<CommittedDecis
           : stored;
       const settled = expired.map((r) => expiredRecord(r, target.id, now));
       const decided = input.decide(state);
-      const record: DecisionRecord = {
-        ...decided.decision,
-        status: statusOf(decided),
-        ...(decided.trigger ? { trigger: decided.trigger } : {}),
-        ...(decided.decision.policy ? { layer: decided.decision.policy } : {}),
-      };
+      // The decision's fields, then status, trigger and layer (extended: a spread adding them is
+      // slow in Node 20, and every target's tick builds one).
+      const record: DecisionRecord = extended(decided.decision, { status: statusOf(decided) });
+      if (decided.trigger) record.trigger = decided.trigger;
+      if (decided.decision.policy) record.layer = decided.decision.policy;
       if (!decided.act) {
         return {
           next: decided.changed || state !== stored ? decided.next : null,

@@ -71,7 +71,11 @@ export async function* readLineBatches(file: string, maxBytes = MAX_LINE_BYTES):
   };
   const line = (): Line => {
     const done: Line =
-      bytes > maxBytes ? { overlong: true, bytes } : Buffer.concat(parts, bytes).toString("utf8");
+      bytes > maxBytes
+        ? { overlong: true, bytes }
+        : parts.length === 1
+          ? (parts[0] as Buffer).toString("utf8")
+          : Buffer.concat(parts, bytes).toString("utf8");
     parts = [];
     bytes = 0;
     pending = false;
@@ -86,6 +90,16 @@ export async function* readLineBatches(file: string, maxBytes = MAX_LINE_BYTES):
       let lf = chunk.indexOf(LF, start);
       let cr = chunk.indexOf(CR, start);
       while (lf !== -1 || cr !== -1) {
+        if (cr === -1 && !pending) {
+          // The rest of the block's complete lines end in `\n` alone and none can be over the bound:
+          // decoded as one text and split, one decoding per block rather than one per line.
+          const last = chunk.lastIndexOf(LF);
+          if (last - start <= maxBytes) {
+            for (const text of chunk.toString("utf8", start, last).split("\n")) batch.push(text);
+            start = last + 1;
+            break;
+          }
+        }
         const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
         take(chunk.subarray(start, at));
         batch.push(line());

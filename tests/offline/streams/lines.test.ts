@@ -3,7 +3,7 @@
  * and a line longer than the bound yielded as too long (its length only) rather than read whole:
  * the file's other lines are still read, and the long one is reported with its line number.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -52,6 +52,34 @@ describe("readLines", () => {
   ])("reads $name", async ({ name, text }) => {
     const file = write(`${name.replace(/\W+/g, "-")}.txt`, text);
     expect(await all(readLines(file))).toEqual(await byReadline(file));
+  });
+
+  it("decodes each line as UTF-8 alone would be, bad bytes and all, across blocks too", async () => {
+    const pieces = [[0x61], [0xc3, 0xa9], [0xc3], [0xff], [0xe2, 0x82], [0xf0, 0x9f, 0x98, 0x80], [0x0a]];
+    /** Lines as the file's bytes split at each `\n`, every one decoded by itself. */
+    const lineByLine = (bytes: Buffer) => {
+      const lines = bytes.toString("latin1").split("\n");
+      if (lines.at(-1) === "") lines.pop();
+      return lines.map((line) => Buffer.from(line, "latin1").toString("utf8"));
+    };
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (chosen, repeat) => {
+          // Repeated past a block or two, so that lines end within and across blocks.
+          const once = Buffer.from(chosen.flat());
+          const bytes = Buffer.concat(
+            Array(repeat === 1 ? 1 : Math.ceil((repeat * BLOCK) / (once.length + 1))).fill(once),
+          );
+          const file = write(`utf8-${++n}.txt`, "");
+          writeFileSync(file, bytes);
+          expect(await all(readLines(file))).toEqual(lineByLine(bytes));
+        },
+      ),
+      { seed: 5, numRuns: 40 },
+    );
   });
 
   it("yields a line longer than the bound as too long, with its length, and goes on", async () => {

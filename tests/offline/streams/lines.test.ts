@@ -27,6 +27,7 @@ async function byReadline(file: string): Promise<string[]> {
   return all(lines) as Promise<string[]>;
 }
 
+/** Blocks of 64 KiB, so that the files below cross a few. */
 const BLOCK = 64 * 1024;
 
 describe("readLines", () => {
@@ -35,9 +36,11 @@ describe("readLines", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom("a", "é", "😀", ",", "\n", "\r", "\r\n", " "), { maxLength: 40 }),
-        async (pieces) => {
+        fc.constantFrom(1, 2, 3, 7, BLOCK),
+        async (pieces, block) => {
           const file = write(`split-${++n}.txt`, pieces.join(""));
-          expect(await all(readLines(file))).toEqual(await byReadline(file));
+          // Read in blocks of a few bytes too: breaks, characters and lines across blocks.
+          expect(await all(readLines(file, MAX_LINE_BYTES, block))).toEqual(await byReadline(file));
         },
       ),
       { seed: 14, numRuns: 150 },
@@ -51,7 +54,7 @@ describe("readLines", () => {
     { name: "a line of three blocks", text: `x\n${"a".repeat(3 * BLOCK)}\ny` },
   ])("reads $name", async ({ name, text }) => {
     const file = write(`${name.replace(/\W+/g, "-")}.txt`, text);
-    expect(await all(readLines(file))).toEqual(await byReadline(file));
+    expect(await all(readLines(file, MAX_LINE_BYTES, BLOCK))).toEqual(await byReadline(file));
   });
 
   it("decodes each line as UTF-8 alone would be, bad bytes and all, across blocks too", async () => {
@@ -66,19 +69,15 @@ describe("readLines", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom(...pieces), { maxLength: 60 }),
-        fc.integer({ min: 1, max: 3 }),
-        async (chosen, repeat) => {
-          // Repeated past a block or two, so that lines end within and across blocks.
-          const once = Buffer.from(chosen.flat());
-          const bytes = Buffer.concat(
-            Array(repeat === 1 ? 1 : Math.ceil((repeat * BLOCK) / (once.length + 1))).fill(once),
-          );
+        fc.constantFrom(1, 2, 5, 16, BLOCK),
+        async (chosen, block) => {
+          const bytes = Buffer.from(chosen.flat());
           const file = write(`utf8-${++n}.txt`, "");
           writeFileSync(file, bytes);
-          expect(await all(readLines(file))).toEqual(lineByLine(bytes));
+          expect(await all(readLines(file, MAX_LINE_BYTES, block))).toEqual(lineByLine(bytes));
         },
       ),
-      { seed: 5, numRuns: 40 },
+      { seed: 5, numRuns: 150 },
     );
   });
 

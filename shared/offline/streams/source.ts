@@ -75,14 +75,16 @@ export const BLOCK_BYTES = 64 * 1024;
  */
 export async function* readBlocks(file: string, blockBytes = BLOCK_BYTES): AsyncGenerator<Buffer> {
   const handle = await open(await pathOf(file), "r");
-  let position = 0;
+  let gzip: boolean;
   try {
-    for (;;) {
+    // Read at once: a block from the page cache takes microseconds, less than a round trip
+    // through libuv's thread pool (which costs a 161 MB recording a few hundred milliseconds).
+    const magic = Buffer.alloc(2);
+    gzip =
+      readSync(handle.fd, magic, 0, 2, 0) === 2 && magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1];
+    for (let position = 0; !gzip; ) {
       const block = Buffer.allocUnsafe(blockBytes);
-      // Read at once: a block from the page cache takes microseconds, less than a round trip
-      // through libuv's thread pool (which costs a 161 MB recording a few hundred milliseconds).
       const bytesRead = readSync(handle.fd, block, 0, blockBytes, position);
-      if (position === 0 && bytesRead >= 2 && block[0] === GZIP_MAGIC[0] && block[1] === GZIP_MAGIC[1]) break;
       if (bytesRead === 0) return;
       position += bytesRead;
       yield block.subarray(0, bytesRead);
@@ -90,7 +92,7 @@ export async function* readBlocks(file: string, blockBytes = BLOCK_BYTES): Async
   } finally {
     await handle.close();
   }
-  const gunzipped = await openBytes(file, blockBytes);
+  const gunzipped = await openBytes(file);
   try {
     yield* gunzipped as AsyncIterable<Buffer>;
   } finally {

@@ -5,6 +5,7 @@
  */
 import { createReadStream, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NotAStreamError } from "../../../shared/core/errors.js";
@@ -79,6 +80,15 @@ describe("readLines", () => {
       ),
       { seed: 5, numRuns: 150 },
     );
+  });
+
+  it("reads a gzip file as its text, whatever the block size asked for", async () => {
+    const text = `${"a".repeat(BLOCK + 5)}\nb\r\nc\n`;
+    const file = write("gzipped.txt", "");
+    writeFileSync(file, gzipSync(text));
+    for (const block of [1, 100, BLOCK]) {
+      expect(await all(readLines(file, MAX_LINE_BYTES, block))).toEqual(["a".repeat(BLOCK + 5), "b", "c"]);
+    }
   });
 
   it("yields a line longer than the bound as too long, with its length, and goes on", async () => {

@@ -19,6 +19,12 @@ const SERIES_END = ',"timestamp":';
 /** Series remembered per file; past this many, forgotten and learned again (memory stays bounded). */
 const MAX_SERIES = 10_000;
 
+/**
+ * A copy of `text` of its own. V8 cuts a long substring as a view of the string it is cut from: a
+ * series' text cut from a line would keep the whole block of the file the line was read in.
+ */
+const ownCopy = (text: string): string => Buffer.from(text, "utf8").toString("utf8");
+
 /** A series' part of the line, parsed. */
 export type StreamSeries = {
   /** The line's text up to and including the comma before `"timestamp"`. */
@@ -59,8 +65,7 @@ export class StreamSeriesTexts {
   learn(line: string, accept: (fields: Record<string, unknown>) => boolean): void {
     const end = line.indexOf(SERIES_END);
     if (end === -1) return;
-    const text = line.slice(0, end + 1);
-    let series = this.known.get(text);
+    let series = this.known.get(line.slice(0, end + 1));
     if (series === undefined) {
       let fields: unknown;
       try {
@@ -72,8 +77,12 @@ export class StreamSeriesTexts {
       for (const key in fields as Record<string, unknown>) if (READING_KEYS.has(key)) return;
       if (!accept(fields as Record<string, unknown>)) return;
       if (this.known.size >= MAX_SERIES) this.known.clear();
-      series = { text, fields: fields as Record<string, unknown>, next: undefined };
-      this.known.set(text, series);
+      series = {
+        text: ownCopy(line.slice(0, end + 1)),
+        fields: fields as Record<string, unknown>,
+        next: undefined,
+      };
+      this.known.set(series.text, series);
     }
     this.follows(series);
   }

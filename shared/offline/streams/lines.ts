@@ -9,7 +9,7 @@ import { NotAStreamError, StreamFileError } from "../../core/errors.js";
 import { echo } from "../../core/printable.js";
 import { HeldReports } from "./heldReports.js";
 import type { MetricRecord, OnSkip } from "./record.js";
-import { openBytes, openText } from "./source.js";
+import { BLOCK_BYTES, openText, readBlocks } from "./source.js";
 
 /** What a line parser says about one line. */
 export type LineResult =
@@ -42,23 +42,25 @@ const CR = 0x0d;
  * The lines of a file, split as node:readline splits them (`\n`, `\r\n` or a lone `\r`; no empty
  * line after a final break), decoded as UTF-8. A line longer than `maxBytes` is yielded as an
  * OverlongLine: its bytes are skipped up to the next break, so that at most `maxBytes` of one line
- * (and one 64 KiB block of the file) is ever in memory, whatever the file holds.
+ * (and one block of the file, `blockBytes`) is ever in memory, whatever the file holds.
  */
-export async function* readLines(file: string, maxBytes = MAX_LINE_BYTES): AsyncGenerator<Line> {
-  for await (const batch of readLineBatches(file, maxBytes)) yield* batch;
+export async function* readLines(
+  file: string,
+  maxBytes = MAX_LINE_BYTES,
+  blockBytes = BLOCK_BYTES,
+): AsyncGenerator<Line> {
+  for await (const batch of readLineBatches(file, maxBytes, blockBytes)) yield* batch;
 }
 
 /**
  * readLines' lines, in batches: those completed by each block read from the file. A long recording
  * is hundreds of thousands of lines: one step of the reader per block, not per line.
  */
-export async function* readLineBatches(file: string, maxBytes = MAX_LINE_BYTES): AsyncGenerator<Line[]> {
-  let input: Readable;
-  try {
-    input = await openBytes(file);
-  } catch (error) {
-    throw fileError(file, error);
-  }
+export async function* readLineBatches(
+  file: string,
+  maxBytes = MAX_LINE_BYTES,
+  blockBytes = BLOCK_BYTES,
+): AsyncGenerator<Line[]> {
   let parts: Buffer[] = [];
   let bytes = 0;
   let pending = false;
@@ -71,14 +73,18 @@ export async function* readLineBatches(file: string, maxBytes = MAX_LINE_BYTES):
   };
   const line = (): Line => {
     const done: Line =
-      bytes > maxBytes ? { overlong: true, bytes } : Buffer.concat(parts, bytes).toString("utf8");
+      bytes > maxBytes
+        ? { overlong: true, bytes }
+        : parts.length === 1
+          ? (parts[0] as Buffer).toString("utf8")
+          : Buffer.concat(parts, bytes).toString("utf8");
     parts = [];
     bytes = 0;
     pending = false;
     return done;
   };
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of readBlocks(file, blockBytes)) {
       const batch: Line[] = [];
       let start = afterCr && chunk[0] === LF ? 1 : 0;
       afterCr = false;
@@ -86,6 +92,16 @@ export async function* readLineBatches(file: string, maxBytes = MAX_LINE_BYTES):
       let lf = chunk.indexOf(LF, start);
       let cr = chunk.indexOf(CR, start);
       while (lf !== -1 || cr !== -1) {
+        if (cr === -1 && !pending) {
+          // The rest of the block's complete lines end in `\n` alone and none can be over the bound:
+          // decoded as one text and split, one decoding per block rather than one per line.
+          const last = chunk.lastIndexOf(LF);
+          if (last - start <= maxBytes) {
+            for (const text of chunk.toString("utf8", start, last).split("\n")) batch.push(text);
+            start = last + 1;
+            break;
+          }
+        }
         const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
         take(chunk.subarray(start, at));
         batch.push(line());
@@ -103,8 +119,6 @@ export async function* readLineBatches(file: string, maxBytes = MAX_LINE_BYTES):
     if (pending) yield [line()];
   } catch (error) {
     throw fileError(file, error);
-  } finally {
-    input.destroy();
   }
 }
 

@@ -77,9 +77,16 @@ const earlier = (a: Held, b: Held) =>
  * The reorder buffer: records go in as read, and come out in time order (stable for equal times)
  * once a record `windowMs` later has been read; one that arrives after a later record was released
  * is passed to `onLate` and dropped.
+ *
+ * Nearly every record comes in order: those are queued as they come (a run, already in order), and
+ * only those earlier than the run's last go on a heap; the next to release is the earlier of the
+ * two heads, so that a recording in order never pays for the heap.
  */
 export class ReorderBuffer {
   private readonly heap = new MinHeap<Held>(earlier);
+  /** Records in (time, arrival) order, from `head` on. */
+  private run: Held[] = [];
+  private head = 0;
   private seq = 0;
   private newest = Number.NEGATIVE_INFINITY;
   private released = Number.NEGATIVE_INFINITY;
@@ -95,21 +102,56 @@ export class ReorderBuffer {
       this.onLate(lateReport(record.source, record.timestamp, this.newest, this.windowMs));
       return;
     }
-    const heap = this.heap;
-    heap.push({ record, seq: this.seq++ });
+    const held = { record, seq: this.seq++ };
+    const run = this.run;
+    const last = run.length > this.head ? (run[run.length - 1] as Held) : undefined;
+    if (last === undefined || record.timestamp >= last.record.timestamp) run.push(held);
+    else this.heap.push(held);
     this.newest = Math.max(this.newest, record.timestamp);
-    while (heap.size > 0 && (heap.peek() as Held).record.timestamp <= this.newest - this.windowMs) {
-      const next = (heap.pop() as Held).record;
-      this.released = next.timestamp;
-      out.push(next);
+    const due = this.newest - this.windowMs;
+    for (let next = this.next(); next !== undefined && next.record.timestamp <= due; next = this.next()) {
+      this.take(next);
+      this.released = next.record.timestamp;
+      out.push(next.record);
     }
   }
 
   /** At the end of the input: every record still held, in order. */
   flush(out: MetricRecord[]): void {
-    while (this.heap.size > 0) out.push((this.heap.pop() as Held).record);
+    for (let next = this.next(); next !== undefined; next = this.next()) {
+      this.take(next);
+      out.push(next.record);
+    }
+  }
+
+  /** The record to release next: the earlier of the run's head and the heap's. */
+  private next(): Held | undefined {
+    const queued = this.run[this.head];
+    const stray = this.heap.peek();
+    if (queued === undefined) return stray;
+    return stray !== undefined && earlier(stray, queued) ? stray : queued;
+  }
+
+  /** Removes `next` (the one next() gave) from where it is held. */
+  private take(next: Held): void {
+    if (next !== this.run[this.head]) {
+      this.heap.pop();
+      return;
+    }
+    this.head++;
+    // The released part of the run is dropped now and then, not at every record.
+    if (this.head === this.run.length) {
+      this.run = [];
+      this.head = 0;
+    } else if (this.head >= RUN_COMPACTION && this.head * 2 >= this.run.length) {
+      this.run = this.run.slice(this.head);
+      this.head = 0;
+    }
   }
 }
+
+/** Released records the run keeps before it is compacted. */
+const RUN_COMPACTION = 1024;
 
 /**
  * Releases `records` in time order (stable for equal times). A record is released once a record

@@ -5,7 +5,7 @@
  * `-` is standard input, copied once to a temporary file (removed at exit), so that it can be
  * looked at for its format and then read, as a file is.
  */
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readSync, rmSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +59,45 @@ export async function openBytes(file: string, highWaterMark = 64 * 1024): Promis
   gunzip.on("close", () => raw.destroy());
   raw.pipe(gunzip);
   return gunzip;
+}
+
+/**
+ * The blocks readBlocks reads a plain file in. Not larger: a block's text (lines.ts) then stays in
+ * V8's young generation, freed as soon as its lines are parsed; larger ones cost more than they save.
+ */
+export const BLOCK_BYTES = 64 * 1024;
+
+/**
+ * The file's content as blocks of bytes, decompressed when it is gzip (openBytes' stream). A plain
+ * file is read through its handle a block at a time, each into a new buffer (the caller may keep
+ * parts of one), with none of a stream's machinery between the reads and the reader.
+ * Throws as openBytes does.
+ */
+export async function* readBlocks(file: string, blockBytes = BLOCK_BYTES): AsyncGenerator<Buffer> {
+  const handle = await open(await pathOf(file), "r");
+  let gzip: boolean;
+  try {
+    // Read at once: a block from the page cache takes microseconds, less than a round trip
+    // through libuv's thread pool (which costs a 161 MB recording a few hundred milliseconds).
+    const magic = Buffer.alloc(2);
+    gzip =
+      readSync(handle.fd, magic, 0, 2, 0) === 2 && magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1];
+    for (let position = 0; !gzip; ) {
+      const block = Buffer.allocUnsafe(blockBytes);
+      const bytesRead = readSync(handle.fd, block, 0, blockBytes, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield block.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+  const gunzipped = await openBytes(file);
+  try {
+    yield* gunzipped as AsyncIterable<Buffer>;
+  } finally {
+    gunzipped.destroy();
+  }
 }
 
 /** The file's content as UTF-8 text, decompressed when it is gzip (openBytes). */

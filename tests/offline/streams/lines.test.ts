@@ -3,8 +3,9 @@
  * and a line longer than the bound yielded as too long (its length only) rather than read whole:
  * the file's other lines are still read, and the long one is reported with its line number.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NotAStreamError } from "../../../shared/core/errors.js";
@@ -27,6 +28,7 @@ async function byReadline(file: string): Promise<string[]> {
   return all(lines) as Promise<string[]>;
 }
 
+/** Blocks of 64 KiB, so that the files below cross a few. */
 const BLOCK = 64 * 1024;
 
 describe("readLines", () => {
@@ -35,9 +37,11 @@ describe("readLines", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom("a", "é", "😀", ",", "\n", "\r", "\r\n", " "), { maxLength: 40 }),
-        async (pieces) => {
+        fc.constantFrom(1, 2, 3, 7, BLOCK),
+        async (pieces, block) => {
           const file = write(`split-${++n}.txt`, pieces.join(""));
-          expect(await all(readLines(file))).toEqual(await byReadline(file));
+          // Read in blocks of a few bytes too: breaks, characters and lines across blocks.
+          expect(await all(readLines(file, MAX_LINE_BYTES, block))).toEqual(await byReadline(file));
         },
       ),
       { seed: 14, numRuns: 150 },
@@ -51,7 +55,40 @@ describe("readLines", () => {
     { name: "a line of three blocks", text: `x\n${"a".repeat(3 * BLOCK)}\ny` },
   ])("reads $name", async ({ name, text }) => {
     const file = write(`${name.replace(/\W+/g, "-")}.txt`, text);
-    expect(await all(readLines(file))).toEqual(await byReadline(file));
+    expect(await all(readLines(file, MAX_LINE_BYTES, BLOCK))).toEqual(await byReadline(file));
+  });
+
+  it("decodes each line as UTF-8 alone would be, bad bytes and all, across blocks too", async () => {
+    const pieces = [[0x61], [0xc3, 0xa9], [0xc3], [0xff], [0xe2, 0x82], [0xf0, 0x9f, 0x98, 0x80], [0x0a]];
+    /** Lines as the file's bytes split at each `\n`, every one decoded by itself. */
+    const lineByLine = (bytes: Buffer) => {
+      const lines = bytes.toString("latin1").split("\n");
+      if (lines.at(-1) === "") lines.pop();
+      return lines.map((line) => Buffer.from(line, "latin1").toString("utf8"));
+    };
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 60 }),
+        fc.constantFrom(1, 2, 5, 16, BLOCK),
+        async (chosen, block) => {
+          const bytes = Buffer.from(chosen.flat());
+          const file = write(`utf8-${++n}.txt`, "");
+          writeFileSync(file, bytes);
+          expect(await all(readLines(file, MAX_LINE_BYTES, block))).toEqual(lineByLine(bytes));
+        },
+      ),
+      { seed: 5, numRuns: 150 },
+    );
+  });
+
+  it("reads a gzip file as its text, whatever the block size asked for", async () => {
+    const text = `${"a".repeat(BLOCK + 5)}\nb\r\nc\n`;
+    const file = write("gzipped.txt", "");
+    writeFileSync(file, gzipSync(text));
+    for (const block of [1, 100, BLOCK]) {
+      expect(await all(readLines(file, MAX_LINE_BYTES, block))).toEqual(["a".repeat(BLOCK + 5), "b", "c"]);
+    }
   });
 
   it("yields a line longer than the bound as too long, with its length, and goes on", async () => {

@@ -98,10 +98,11 @@ async function* minutes(
   if (minute !== null) yield [minute, batch];
 }
 
-/** The EventBridge Scheduled Event of the tick's one-minute rule, at `at`. */
-function scheduledEvent(config: BrainConfig, at: number): Record<string, unknown> {
+/** The EventBridge Scheduled Events of the tick's one-minute rule: the event at `at`. */
+function scheduledEvents(config: BrainConfig): (at: number) => Record<string, unknown> {
   const { account, region } = origin(config);
-  return {
+  const rule = `arn:aws:events:${region}:${account}:rule/surge-brain-replay-tick`;
+  return (at) => ({
     version: "0",
     id: `replay-tick-${at}`,
     "detail-type": "Scheduled Event",
@@ -109,9 +110,9 @@ function scheduledEvent(config: BrainConfig, at: number): Record<string, unknown
     account,
     time: new Date(at).toISOString().replace(".000Z", "Z"),
     region,
-    resources: [`arn:aws:events:${region}:${account}:rule/surge-brain-replay-tick`],
+    resources: [rule],
     detail: {},
-  };
+  });
 }
 
 export async function replay(
@@ -120,6 +121,7 @@ export async function replay(
   options: ReplayOptions,
 ): Promise<ReplayResult> {
   const demand = new DemandModel(config);
+  const scheduledEvent = scheduledEvents(config);
   const evaluator = new AlarmEvaluator(config.alarms);
   const alarms = new Map(config.alarms.map((a) => [a.AlarmName, a]));
   const states = new Map<string, string>();
@@ -174,7 +176,7 @@ export async function replay(
 
   const reads = new NativeReads(config);
   const tick = async (at: number, w: SimulatedTargets) => {
-    if (functions) return invoke(functions.tick, scheduledEvent(config, at));
+    if (functions) return invoke(functions.tick, scheduledEvent(at));
     if (!native) return;
     const values = reads.currentValues(w.metrics, at, inAlarm);
     decisions.push(

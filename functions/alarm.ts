@@ -5,6 +5,7 @@
  * invocation so that Lambda retries, the recorded state change making the retry a duplicate.
  */
 import { type AlarmResult, handleAlarmChange } from "../shared/brain/handleAlarm.js";
+import { extended } from "../shared/core/engine/plainData.js";
 import { nativeScalingOf, parametersOf } from "./lib/adapters.js";
 import { brainFunction } from "./lib/brainFunction.js";
 import { logger, report } from "./lib/observability.js";
@@ -18,7 +19,7 @@ export const alarmFunction = brainFunction("alarm-state-change", async (event, d
     logger.appendKeys({ alarm: change.alarmName });
     decisions.push(
       ...(await handleAlarmChange({
-        ports: { ...ports, nativeScaling: nativeScalingOf(deps), parameters: parametersOf(deps) },
+        ports: extended(ports, { nativeScaling: nativeScalingOf(deps), parameters: parametersOf(deps) }),
         config,
         change,
         now: clock(change.stateChangedAt),

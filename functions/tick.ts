@@ -10,6 +10,7 @@
 import type { StatedOrigin } from "../shared/adapters/events/identity.js";
 import type { AppliedDecision } from "../shared/brain/applyDecision.js";
 import { handleTick, type TickOrigin } from "../shared/brain/handleTick.js";
+import { extended } from "../shared/core/engine/plainData.js";
 import { metricsOf, nativeScalingOf, parametersOf } from "./lib/adapters.js";
 import { brainFunction } from "./lib/brainFunction.js";
 import { logger, refused, report } from "./lib/observability.js";
@@ -34,12 +35,12 @@ function tickOrigin(event: { ruleArns: string[]; stated: StatedOrigin }): TickOr
 export const tickFunction = brainFunction("scheduled", async (event, deps, invocation) => {
   const { config, ports, clock } = deps;
   const { decisions, quiet, problems, ignored } = await handleTick({
-    ports: {
-      ...ports,
+    // extended, not a spread: a spread that adds keys is slow in Node 20, and this runs every minute.
+    ports: extended(ports, {
       metrics: metricsOf(deps),
       nativeScaling: nativeScalingOf(deps),
       parameters: parametersOf(deps),
-    },
+    }),
     config,
     now: clock(event.time),
     invocationId: invocation.awsRequestId,

@@ -18,6 +18,7 @@
 import type { Target } from "../core/config/schema.js";
 import { refusedBufferRaise } from "../core/deciders/verticalBuffer.js";
 import type { Decided } from "../core/engine/decided.js";
+import { isoOf } from "../core/engine/instants.js";
 import { extended } from "../core/engine/plainData.js";
 import type { Reservation, TargetState } from "../core/engine/targetState.js";
 import type { ActuatorFor, AppliedChange } from "./ports/actuator.js";
@@ -62,7 +63,7 @@ export type CommitInput = {
 /** Commits a decision (above) and returns its record with what was decided. */
 export async function commitDecision(input: CommitInput): Promise<CommittedDecision> {
   const { ports, target, now } = input;
-  const at = now.toISOString();
+  const at = isoOf(now);
   const known = input.state === undefined ? undefined : (input.state ?? input.init());
 
   const first = await withState(

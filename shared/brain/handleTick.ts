@@ -22,6 +22,7 @@ import { connectionCapOf, readersForBudget, wantedCapacity } from "../core/decid
 import { readersBeforeFloors } from "../core/deciders/targets.js";
 import { decideOnTick, type TickMetrics } from "../core/deciders/tickDecision.js";
 import type { Reason } from "../core/engine/decision.js";
+import { isoOf } from "../core/engine/instants.js";
 import type { Observation } from "../core/engine/observation.js";
 import { arriving, initialState, type TargetState } from "../core/engine/targetState.js";
 import { type AppliedDecision, type BrainPorts, commitDecision } from "./applyDecision.js";
@@ -75,7 +76,7 @@ export async function handleTick(input: {
     return { decisions: [], quiet: [], problems: [], ignored };
   }
   const { ledger } = ports;
-  const at = now.toISOString();
+  const at = isoOf(now);
   const problems: string[] = [];
   const { targets, alarmsByName, datapoints } = layoutOf(config);
 

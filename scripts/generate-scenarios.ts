@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mulberry32 } from "../shared/offline/random.js";
 import { asDelivered, avalancheRecords, type StreamRecord } from "./generate-streams.js";
+import { groupCpuAlarm } from "./scenarios/alarms.js";
 import { connectionsConfig, connectionsRecords } from "./scenarios/connections.js";
 
 const OUT = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "events", "scenarios");
@@ -412,19 +413,7 @@ const raffleCpuAlarm = (
   threshold: number,
   operator: string,
   periods: number,
-) => ({
-  AlarmName: name,
-  AlarmDescription: description,
-  Namespace: "AWS/EC2",
-  MetricName: "CPUUtilization",
-  Dimensions: dims({ AutoScalingGroupName: RAFFLE.group }),
-  Statistic: "Average",
-  Period: 60,
-  EvaluationPeriods: periods,
-  Threshold: threshold,
-  ComparisonOperator: operator,
-  TreatMissingData: "missing",
-});
+) => groupCpuAlarm(RAFFLE.group, name, description, threshold, operator, periods);
 
 const raffleConfig = {
   account: ACCOUNT,

@@ -8,8 +8,8 @@
  * recording ends the child at once, loudly, and so does a recorded request never sent: the
  * recording is exactly the exchanges one first event needs.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { bodyText, listenOnLoopback } from "../../shared/offline/simulation/loopback.js";
 
 /** One request and its answer, as the SDK sent and read them. */
 export type Exchange = {
@@ -38,7 +38,7 @@ export async function recordingProxy(upstreams: { dynamodb: string; aws: string 
   let exchanges: Exchange[] = [];
   const server: Server = createServer((incoming, outgoing) => {
     void (async () => {
-      const body = await text(incoming);
+      const body = await bodyText(incoming);
       const target = String(incoming.headers["x-amz-target"] ?? "");
       const upstream = new URL(target.startsWith("DynamoDB_") ? upstreams.dynamodb : upstreams.aws);
       const answer = await new Promise<{ status: number; headers: Record<string, string>; body: string }>(
@@ -52,7 +52,7 @@ export async function recordingProxy(upstreams: { dynamodb: string; aws: string 
               headers: { ...incoming.headers, host: upstream.host },
             },
             (response) => {
-              void text(response).then(
+              void bodyText(response).then(
                 (responseBody) =>
                   resolve({
                     status: response.statusCode ?? 500,
@@ -87,30 +87,16 @@ export async function recordingProxy(upstreams: { dynamodb: string; aws: string 
       outgoing.end(`recording proxy: ${error.message}`);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { endpoint, stop } = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     take: () => {
       const taken = exchanges;
       exchanges = [];
       return taken;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    stop,
   };
-}
-
-async function text(stream: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { mulberry32 } from "../../shared/offline/random.js";
 import type { StreamRecord } from "../generate-streams.js";
+import { groupCpuAlarm } from "./alarms.js";
 
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
@@ -58,25 +59,8 @@ export function connectionsRecords(): StreamRecord[] {
   return out;
 }
 
-const cpuAlarm = (
-  name: string,
-  description: string,
-  threshold: number,
-  operator: string,
-  periods: number,
-) => ({
-  AlarmName: name,
-  AlarmDescription: description,
-  Namespace: "AWS/EC2",
-  MetricName: "CPUUtilization",
-  Dimensions: [{ Name: "AutoScalingGroupName", Value: GROUP }],
-  Statistic: "Average",
-  Period: 60,
-  EvaluationPeriods: periods,
-  Threshold: threshold,
-  ComparisonOperator: operator,
-  TreatMissingData: "missing",
-});
+const cpuAlarm = (name: string, description: string, threshold: number, operator: string, periods: number) =>
+  groupCpuAlarm(GROUP, name, description, threshold, operator, periods);
 
 export const connectionsConfig = {
   account: ACCOUNT,

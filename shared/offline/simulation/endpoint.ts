@@ -10,8 +10,8 @@
  *   the operation, timestamps are epoch seconds.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { SimulatedAccount } from "./account.js";
+import { bodyText, type Loopback, listenOnLoopback } from "./loopback.js";
 
 /** The Query services, by the API version their requests name. */
 const QUERY_SERVICES: Record<string, { service: string; xmlns: string }> = {
@@ -43,32 +43,18 @@ const RDS_ITEMS: Record<string, string> = {
 /** CloudWatch's timestamps, in and out of its JSON. */
 const TIMESTAMPS = new Set(["StartTime", "EndTime", "Timestamps"]);
 
-export type AccountEndpoint = { endpoint: string; stop(): Promise<void> };
+export type AccountEndpoint = Loopback;
 
 /** Serves `account()` (read at each request, so that a caller can swap accounts) on 127.0.0.1. */
 export async function serveAccount(account: () => SimulatedAccount): Promise<AccountEndpoint> {
   const server: Server = createServer((request, response) => {
     void answer(account(), request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 async function answer(account: SimulatedAccount, request: IncomingMessage, response: ServerResponse) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString("utf8");
+  const body = await bodyText(request);
   const target = request.headers["x-amz-target"];
   if (typeof target === "string") answerJson(account, target, body, response);
   else answerQuery(account, body, response);
